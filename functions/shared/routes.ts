@@ -1,0 +1,28 @@
+/**
+ * The HTTP contract (DESIGN.md section 5), shared by API Gateway (lib/) and the local gateway (local/),
+ * so both serve the same paths with the same route keys and path parameters.
+ */
+export type FunctionName = 'webhook-ingest' | 'order-worker' | 'hook-manager' | 'channel-api';
+export const FUNCTION_NAMES: readonly FunctionName[] = ['webhook-ingest', 'order-worker', 'hook-manager', 'channel-api'];
+
+export interface RouteDefinition {
+  method: 'GET' | 'PUT' | 'POST' | 'DELETE';
+  /** API Gateway path template, `{name}` for a path parameter. */
+  path: string;
+  target: 'webhook-ingest' | 'channel-api';
+  /** Only the webhook route is public; admin routes need IAM (SigV4) in AWS. */
+  authorization: 'none' | 'iam';
+}
+
+export const ROUTES: readonly RouteDefinition[] = [
+  { method: 'POST', path: '/webhooks/bigcommerce/{channelId}', target: 'webhook-ingest', authorization: 'none' },
+  { method: 'PUT', path: '/channels/{channelId}', target: 'channel-api', authorization: 'iam' },
+  { method: 'GET', path: '/channels/{channelId}', target: 'channel-api', authorization: 'iam' },
+  { method: 'DELETE', path: '/channels/{channelId}', target: 'channel-api', authorization: 'iam' },
+  { method: 'PUT', path: '/channels/{channelId}/orders/{orderId}', target: 'channel-api', authorization: 'iam' },
+  { method: 'GET', path: '/channels/{channelId}/orders/{orderId}', target: 'channel-api', authorization: 'iam' },
+];
+
+export const routeKey = (route: Pick<RouteDefinition, 'method' | 'path'>) => `${route.method} ${route.path}`;
+
+export const webhookPath = (channelId: string) => `/webhooks/bigcommerce/${encodeURIComponent(channelId)}`;

@@ -1,0 +1,74 @@
+import { CreateTableCommand, DynamoDBClient, ResourceInUseException } from '@aws-sdk/client-dynamodb';
+import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { TABLES, type TableDefinition } from '../functions/shared/tables';
+
+export interface TableNames {
+  channels: string;
+  orders: string;
+  secrets: string;
+}
+
+export const tableNames = (prefix = ''): TableNames => ({
+  channels: `${prefix}channels`,
+  orders: `${prefix}orders`,
+  secrets: `${prefix}secrets`,
+});
+
+async function ensureTable(client: DynamoDBClient, name: string, def: TableDefinition): Promise<void> {
+  const keys = [def.partitionKey, ...(def.sortKey ? [def.sortKey] : [])];
+  try {
+    await client.send(
+      new CreateTableCommand({
+        TableName: name,
+        BillingMode: 'PAY_PER_REQUEST',
+        AttributeDefinitions: keys.map((k) => ({ AttributeName: k.name, AttributeType: k.type })),
+        KeySchema: keys.map((k, i) => ({ AttributeName: k.name, KeyType: i === 0 ? 'HASH' : 'RANGE' })),
+      }),
+    );
+  } catch (error) {
+    // Idempotent: an existing table (a restart with persisted data) is fine.
+    if (!(error instanceof ResourceInUseException)) throw error;
+  }
+}
+
+/** Creates the tables if missing. TTL is not set here: dynalite has no UpdateTimeToLive (CDK sets it). */
+export async function ensureTables(client: DynamoDBClient, names: TableNames): Promise<void> {
+  await Promise.all([
+    ensureTable(client, names.channels, TABLES.channels),
+    ensureTable(client, names.orders, TABLES.orders),
+    ensureTable(client, names.secrets, TABLES.secrets),
+  ]);
+}
+
+export interface QueueUrls {
+  queueUrl: string;
+  deadLetterQueueUrl: string;
+}
+
+export const MAX_RECEIVE_COUNT = 5;
+
+/** The order-events queue and its dead-letter queue, with the redrive policy; idempotent. */
+export async function ensureQueues(
+  client: SQSClient,
+  prefix = '',
+  options: { visibilityTimeoutSeconds?: number; maxReceiveCount?: number } = {},
+): Promise<QueueUrls> {
+  const dlq = await client.send(
+    new CreateQueueCommand({ QueueName: `${prefix}order-events-dlq`, Attributes: { MessageRetentionPeriod: '1209600' } }),
+  );
+  const dlqUrl = dlq.QueueUrl!;
+  const attrs = await client.send(new GetQueueAttributesCommand({ QueueUrl: dlqUrl, AttributeNames: ['QueueArn'] }));
+  const queue = await client.send(
+    new CreateQueueCommand({
+      QueueName: `${prefix}order-events`,
+      Attributes: {
+        VisibilityTimeout: String(options.visibilityTimeoutSeconds ?? 30),
+        RedrivePolicy: JSON.stringify({
+          deadLetterTargetArn: attrs.Attributes!.QueueArn,
+          maxReceiveCount: options.maxReceiveCount ?? MAX_RECEIVE_COUNT,
+        }),
+      },
+    }),
+  );
+  return { queueUrl: queue.QueueUrl!, deadLetterQueueUrl: dlqUrl };
+}
