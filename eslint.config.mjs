@@ -19,7 +19,13 @@ export default tseslint.config(
         { object: 'Date', property: 'now', message: 'Pass time in as an argument.' },
         { object: 'Math', property: 'random', message: 'Pass ids in as arguments.' },
       ],
-      'no-restricted-syntax': ['error', { selector: "NewExpression[callee.name='Date'][arguments.length=0]", message: 'Pass time in as an argument.' }],
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "NewExpression[callee.name='Date'][arguments.length=0]",
+          message: 'Pass time in as an argument.',
+        },
+      ],
     },
   },
 );

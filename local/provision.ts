@@ -54,10 +54,15 @@ export async function ensureQueues(
   options: { visibilityTimeoutSeconds?: number; maxReceiveCount?: number } = {},
 ): Promise<QueueUrls> {
   const dlq = await client.send(
-    new CreateQueueCommand({ QueueName: `${prefix}order-events-dlq`, Attributes: { MessageRetentionPeriod: '1209600' } }),
+    new CreateQueueCommand({
+      QueueName: `${prefix}order-events-dlq`,
+      Attributes: { MessageRetentionPeriod: '1209600' },
+    }),
   );
   const dlqUrl = dlq.QueueUrl!;
-  const attrs = await client.send(new GetQueueAttributesCommand({ QueueUrl: dlqUrl, AttributeNames: ['QueueArn'] }));
+  const attrs = await client.send(
+    new GetQueueAttributesCommand({ QueueUrl: dlqUrl, AttributeNames: ['QueueArn'] }),
+  );
   const queue = await client.send(
     new CreateQueueCommand({
       QueueName: `${prefix}order-events`,

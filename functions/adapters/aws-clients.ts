@@ -25,6 +25,7 @@ const local = (endpoint: string | undefined) =>
 
 export const dynamoDbClient = (cfg: EndpointConfig) => new DynamoDBClient(local(cfg.DYNAMODB_ENDPOINT));
 export const sqsClient = (cfg: EndpointConfig) => new SQSClient(local(cfg.SQS_ENDPOINT));
-export const eventBridgeClient = (cfg: EndpointConfig) => new EventBridgeClient(local(cfg.EVENTBRIDGE_ENDPOINT));
+export const eventBridgeClient = (cfg: EndpointConfig) =>
+  new EventBridgeClient(local(cfg.EVENTBRIDGE_ENDPOINT));
 export const secretsManagerClient = (cfg: EndpointConfig) =>
   new SecretsManagerClient(local(cfg.SECRETSMANAGER_ENDPOINT));

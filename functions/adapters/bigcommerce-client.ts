@@ -37,7 +37,11 @@ export interface CallOptions {
 
 export interface BigCommerceApi {
   /** undefined when BigCommerce answers 404. */
-  getOrder(creds: BigCommerceCredentials, orderId: number, options?: CallOptions): Promise<BigCommerceOrder | undefined>;
+  getOrder(
+    creds: BigCommerceCredentials,
+    orderId: number,
+    options?: CallOptions,
+  ): Promise<BigCommerceOrder | undefined>;
   /** One page of `/v2/orders` (empty array past the last page: BigCommerce answers 204). */
   listOrders(
     creds: BigCommerceCredentials,

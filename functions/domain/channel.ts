@@ -45,8 +45,9 @@ export interface ChannelSecrets {
 }
 
 /** A channel wants its hook when either valid-status set names a status. */
-export const wantsHooks = (settings: Pick<ChannelSettings, 'validCancellationStatuses' | 'validFulfillmentStatuses'>) =>
-  settings.validCancellationStatuses.length > 0 || settings.validFulfillmentStatuses.length > 0;
+export const wantsHooks = (
+  settings: Pick<ChannelSettings, 'validCancellationStatuses' | 'validFulfillmentStatuses'>,
+) => settings.validCancellationStatuses.length > 0 || settings.validFulfillmentStatuses.length > 0;
 
 export const CHANNEL_ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
 /** BigCommerce store hashes are lower-case alphanumerics. */

@@ -50,5 +50,8 @@ export const DEFAULT_CANCEL_ON_BIGCOMMERCE_STATUS_IDS: readonly number[] = [5];
 export const DEFAULT_FULFILL_ON_BIGCOMMERCE_STATUS_IDS: readonly number[] = [2, 10];
 
 /** What an action turns the OM order into. */
-export const TARGET_STATUS = { cancel: 'Cancelled', fulfill: 'Shipped' } as const satisfies Record<string, OmStatus>;
+export const TARGET_STATUS = { cancel: 'Cancelled', fulfill: 'Shipped' } as const satisfies Record<
+  string,
+  OmStatus
+>;
 export type OrderAction = keyof typeof TARGET_STATUS;

@@ -11,18 +11,20 @@ const seconds = (name: string) =>
     .transform(Number)
     .refine((n) => n > 0, `${name} must be greater than 0`);
 
-const delayList = z
-  .string()
-  .transform((s, ctx) => {
-    const parts = s.split(',').map((p) => p.trim());
-    if (parts.length === 0 || parts.some((p) => !/^\d+$/.test(p) || Number(p) <= 0)) {
-      ctx.addIssue({ code: 'custom', message: 'DEFER_DELAYS_SECONDS must be a comma-separated list of positive whole seconds' });
-      return z.NEVER;
-    }
-    return parts.map(Number);
-  });
+const delayList = z.string().transform((s, ctx) => {
+  const parts = s.split(',').map((p) => p.trim());
+  if (parts.length === 0 || parts.some((p) => !/^\d+$/.test(p) || Number(p) <= 0)) {
+    ctx.addIssue({
+      code: 'custom',
+      message: 'DEFER_DELAYS_SECONDS must be a comma-separated list of positive whole seconds',
+    });
+    return z.NEVER;
+  }
+  return parts.map(Number);
+});
 
-const url = (name: string) => z.url(`${name} must be an absolute URL`).transform((u) => u.replace(/\/+$/, ''));
+const url = (name: string) =>
+  z.url(`${name} must be an absolute URL`).transform((u) => u.replace(/\/+$/, ''));
 
 export const envSchemas = {
   CHANNELS_TABLE: z.string().min(1),
@@ -55,7 +57,10 @@ export class ConfigError extends Error {
 }
 
 /** Parse the named variables from `env`; throws one ConfigError listing every bad variable by name. */
-export function loadConfig<K extends EnvKey>(env: Record<string, string | undefined>, keys: readonly K[]): Config<K> {
+export function loadConfig<K extends EnvKey>(
+  env: Record<string, string | undefined>,
+  keys: readonly K[],
+): Config<K> {
   const shape = Object.fromEntries(keys.map((k) => [k, envSchemas[k]])) as { [P in K]: Schemas[P] };
   const input = Object.fromEntries(keys.map((k) => [k, env[k] === '' ? undefined : env[k]]));
   const result = z.object(shape).safeParse(input);

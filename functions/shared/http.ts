@@ -2,7 +2,11 @@ import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 
 export type HttpResult = APIGatewayProxyStructuredResultV2 & { statusCode: number };
 
-export const json = (statusCode: number, body: unknown, headers: Record<string, string> = {}): HttpResult => ({
+export const json = (
+  statusCode: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): HttpResult => ({
   statusCode,
   headers: { 'content-type': 'application/json', ...headers },
   body: JSON.stringify(body),
@@ -15,8 +19,11 @@ export interface FieldError {
   field?: string;
   message: string;
 }
-export const errors = (statusCode: number, list: FieldError[]): HttpResult => json(statusCode, { errors: list });
+export const errors = (statusCode: number, list: FieldError[]): HttpResult =>
+  json(statusCode, { errors: list });
 
 /** The raw request body as bytes, honouring API Gateway's base64 flag. */
 export const rawBody = (event: { body?: string; isBase64Encoded?: boolean }): Buffer =>
-  event.body === undefined ? Buffer.alloc(0) : Buffer.from(event.body, event.isBase64Encoded ? 'base64' : 'utf8');
+  event.body === undefined
+    ? Buffer.alloc(0)
+    : Buffer.from(event.body, event.isBase64Encoded ? 'base64' : 'utf8');

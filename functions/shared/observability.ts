@@ -19,7 +19,10 @@ export interface Observability {
 export function createObservability(serviceName: string): Observability {
   return {
     logger: new Logger({ serviceName }),
-    metrics: new Metrics({ serviceName, namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? METRICS_NAMESPACE }),
+    metrics: new Metrics({
+      serviceName,
+      namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? METRICS_NAMESPACE,
+    }),
     tracer: new Tracer({ serviceName }),
   };
 }

@@ -3,7 +3,12 @@
  * so both serve the same paths with the same route keys and path parameters.
  */
 export type FunctionName = 'webhook-ingest' | 'order-worker' | 'hook-manager' | 'channel-api';
-export const FUNCTION_NAMES: readonly FunctionName[] = ['webhook-ingest', 'order-worker', 'hook-manager', 'channel-api'];
+export const FUNCTION_NAMES: readonly FunctionName[] = [
+  'webhook-ingest',
+  'order-worker',
+  'hook-manager',
+  'channel-api',
+];
 
 export interface RouteDefinition {
   method: 'GET' | 'PUT' | 'POST' | 'DELETE';
@@ -15,12 +20,27 @@ export interface RouteDefinition {
 }
 
 export const ROUTES: readonly RouteDefinition[] = [
-  { method: 'POST', path: '/webhooks/bigcommerce/{channelId}', target: 'webhook-ingest', authorization: 'none' },
+  {
+    method: 'POST',
+    path: '/webhooks/bigcommerce/{channelId}',
+    target: 'webhook-ingest',
+    authorization: 'none',
+  },
   { method: 'PUT', path: '/channels/{channelId}', target: 'channel-api', authorization: 'iam' },
   { method: 'GET', path: '/channels/{channelId}', target: 'channel-api', authorization: 'iam' },
   { method: 'DELETE', path: '/channels/{channelId}', target: 'channel-api', authorization: 'iam' },
-  { method: 'PUT', path: '/channels/{channelId}/orders/{orderId}', target: 'channel-api', authorization: 'iam' },
-  { method: 'GET', path: '/channels/{channelId}/orders/{orderId}', target: 'channel-api', authorization: 'iam' },
+  {
+    method: 'PUT',
+    path: '/channels/{channelId}/orders/{orderId}',
+    target: 'channel-api',
+    authorization: 'iam',
+  },
+  {
+    method: 'GET',
+    path: '/channels/{channelId}/orders/{orderId}',
+    target: 'channel-api',
+    authorization: 'iam',
+  },
 ];
 
 export const routeKey = (route: Pick<RouteDefinition, 'method' | 'path'>) => `${route.method} ${route.path}`;

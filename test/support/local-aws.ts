@@ -1,7 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { ensureQueues, ensureTables, tableNames, type QueueUrls, type TableNames } from '../../local/provision';
+import {
+  ensureQueues,
+  ensureTables,
+  tableNames,
+  type QueueUrls,
+  type TableNames,
+} from '../../local/provision';
 
 /**
  * Fresh, uniquely named tables and queues on the stand-ins that test/global-setup.mjs started, so test
@@ -19,7 +25,8 @@ export interface LocalAws {
 export async function createLocalAws(options: { visibilityTimeoutSeconds?: number } = {}): Promise<LocalAws> {
   const dynamoEndpoint = process.env.TEST_DYNAMODB_ENDPOINT;
   const sqsEndpoint = process.env.TEST_SQS_ENDPOINT;
-  if (!dynamoEndpoint || !sqsEndpoint) throw new Error('stand-ins not started: run through jest (globalSetup)');
+  if (!dynamoEndpoint || !sqsEndpoint)
+    throw new Error('stand-ins not started: run through jest (globalSetup)');
   const prefix = `t${randomUUID().slice(0, 8)}-`;
   const creds = { region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } };
   const dynamo = new DynamoDBClient({ endpoint: dynamoEndpoint, ...creds });
