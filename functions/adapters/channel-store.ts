@@ -1,3 +1,12 @@
+import {
+  ConditionalCheckFailedException,
+  DeleteItemCommand,
+  GetItemCommand,
+  ScanCommand,
+  UpdateItemCommand,
+  type AttributeValue,
+  type DynamoDBClient,
+} from '@aws-sdk/client-dynamodb';
 import type { Channel, HookState, ReconcileState } from '../domain/channel';
 
 /** Channels table (TABLES.channels). Implementation: DynamoChannelStore below. */
@@ -13,4 +22,180 @@ export interface ChannelStore {
   recordReconcile(channelId: string, state: ReconcileState): Promise<void>;
   /** A page of channels (tombstones included), for the scheduled sweep. */
   list(options: { cursor?: string; limit: number }): Promise<{ channels: Channel[]; cursor?: string }>;
+}
+
+// --- Attribute mapping -------------------------------------------------------------------------------
+// @aws-sdk/util-dynamodb is not a dependency, and a channel is plain JSON (strings, numbers, booleans,
+// lists, maps), so a small explicit mapping is enough. Lists are `L` (not sets: sets cannot be empty).
+
+type Json = string | number | boolean | null | Json[] | { [key: string]: Json | undefined };
+
+const toAttr = (value: Json): AttributeValue => {
+  if (value === null) return { NULL: true };
+  if (typeof value === 'string') return { S: value };
+  if (typeof value === 'number') return { N: String(value) };
+  if (typeof value === 'boolean') return { BOOL: value };
+  if (Array.isArray(value)) return { L: value.map(toAttr) };
+  return { M: toItem(value) };
+};
+
+/** Omits undefined members (DynamoDB has no "undefined"). */
+const toItem = (value: { [key: string]: Json | undefined }): Record<string, AttributeValue> => {
+  const item: Record<string, AttributeValue> = {};
+  for (const [key, member] of Object.entries(value)) if (member !== undefined) item[key] = toAttr(member);
+  return item;
+};
+
+const fromAttr = (attr: AttributeValue): Json => {
+  if (attr.S !== undefined) return attr.S;
+  if (attr.N !== undefined) return Number(attr.N);
+  if (attr.BOOL !== undefined) return attr.BOOL;
+  if (attr.L !== undefined) return attr.L.map(fromAttr);
+  if (attr.M !== undefined) return fromItem(attr.M);
+  if (attr.SS !== undefined) return attr.SS;
+  if (attr.NS !== undefined) return attr.NS.map(Number);
+  return null;
+};
+
+const fromItem = (item: Record<string, AttributeValue>): { [key: string]: Json } =>
+  Object.fromEntries(Object.entries(item).map(([key, attr]) => [key, fromAttr(attr)]));
+
+const asJson = (value: object) => value as unknown as { [key: string]: Json | undefined };
+
+/** Settings fields `put` always overwrites; `hook`/`reconcile` only when given, `deletedAt` set or cleared. */
+const SETTINGS_FIELDS = [
+  'storeHash',
+  'validCancellationStatuses',
+  'validFulfillmentStatuses',
+  'cancelOnBigCommerceStatusIds',
+  'fulfillOnBigCommerceStatusIds',
+  'createdAt',
+  'updatedAt',
+] as const satisfies readonly (keyof Channel)[];
+
+const isConditionFailure = (error: unknown) =>
+  error instanceof ConditionalCheckFailedException ||
+  (error instanceof Error && error.name === 'ConditionalCheckFailedException');
+
+export class InvalidCursorError extends Error {
+  override name = 'InvalidCursorError';
+  constructor() {
+    super('cursor is not one this store handed out');
+  }
+}
+
+export class DynamoChannelStore implements ChannelStore {
+  constructor(
+    private readonly client: DynamoDBClient,
+    private readonly tableName: string,
+  ) {}
+
+  async get(channelId: string): Promise<Channel | undefined> {
+    const out = await this.client.send(
+      new GetItemCommand({
+        TableName: this.tableName,
+        Key: { channelId: { S: channelId } },
+        // hook-manager reacts to a save within milliseconds: it must see that save.
+        ConsistentRead: true,
+      }),
+    );
+    return out.Item ? (fromItem(out.Item) as unknown as Channel) : undefined;
+  }
+
+  /** One UpdateItem: overwrites the settings, keeps stored hook/reconcile state the caller left out. */
+  async put(channel: Channel): Promise<void> {
+    const names: Record<string, string> = {};
+    const values: Record<string, AttributeValue> = {};
+    const sets: string[] = [];
+    const removes: string[] = [];
+    const fields: (keyof Channel)[] = [...SETTINGS_FIELDS, 'hook', 'reconcile', 'deletedAt'];
+    fields.forEach((field, i) => {
+      const value = channel[field];
+      if (value === undefined) {
+        // A re-saved channel is no longer deleted; absent hook/reconcile mean "keep what is stored".
+        if (field === 'deletedAt') {
+          names[`#f${i}`] = field;
+          removes.push(`#f${i}`);
+        }
+        return;
+      }
+      names[`#f${i}`] = field;
+      values[`:v${i}`] = toAttr(value as Json);
+      sets.push(`#f${i} = :v${i}`);
+    });
+    await this.client.send(
+      new UpdateItemCommand({
+        TableName: this.tableName,
+        Key: { channelId: { S: channel.channelId } },
+        UpdateExpression: `SET ${sets.join(', ')}${removes.length ? ` REMOVE ${removes.join(', ')}` : ''}`,
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: values,
+      }),
+    );
+  }
+
+  async purge(channelId: string): Promise<void> {
+    await this.client.send(
+      new DeleteItemCommand({ TableName: this.tableName, Key: { channelId: { S: channelId } } }),
+    );
+  }
+
+  recordHookState(channelId: string, hook: HookState): Promise<void> {
+    return this.setIfExists(channelId, 'hook', asJson(hook));
+  }
+
+  recordReconcile(channelId: string, state: ReconcileState): Promise<void> {
+    return this.setIfExists(channelId, 'reconcile', asJson(state));
+  }
+
+  async list(options: { cursor?: string; limit: number }): Promise<{ channels: Channel[]; cursor?: string }> {
+    const out = await this.client.send(
+      new ScanCommand({
+        TableName: this.tableName,
+        Limit: options.limit,
+        ConsistentRead: true,
+        ExclusiveStartKey: options.cursor === undefined ? undefined : decodeCursor(options.cursor),
+      }),
+    );
+    const channels = (out.Items ?? []).map((item) => fromItem(item) as unknown as Channel);
+    const last = out.LastEvaluatedKey?.channelId?.S;
+    return last === undefined ? { channels } : { channels, cursor: encodeCursor(last) };
+  }
+
+  private async setIfExists(
+    channelId: string,
+    field: 'hook' | 'reconcile',
+    value: { [key: string]: Json | undefined },
+  ): Promise<void> {
+    try {
+      await this.client.send(
+        new UpdateItemCommand({
+          TableName: this.tableName,
+          Key: { channelId: { S: channelId } },
+          UpdateExpression: 'SET #f = :v',
+          ConditionExpression: 'attribute_exists(channelId)',
+          ExpressionAttributeNames: { '#f': field },
+          ExpressionAttributeValues: { ':v': toAttr(value) },
+        }),
+      );
+    } catch (error) {
+      // The channel was purged meanwhile: recording state for it would resurrect a half item.
+      if (!isConditionFailure(error)) throw error;
+    }
+  }
+}
+
+/** Opaque to callers: base64url of the last key's channelId. */
+const encodeCursor = (channelId: string) =>
+  Buffer.from(JSON.stringify({ c: channelId })).toString('base64url');
+
+function decodeCursor(cursor: string): Record<string, AttributeValue> {
+  try {
+    const parsed: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    const c = (parsed as { c?: unknown } | null)?.c;
+    if (typeof c === 'string' && c.length > 0) return { channelId: { S: c } };
+  } catch {
+    // fall through
+  }
+  throw new InvalidCursorError();
 }

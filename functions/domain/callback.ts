@@ -1,0 +1,125 @@
+import { z } from 'zod';
+import type { OrderEvent } from './order-event';
+
+/**
+ * A BigCommerce webhook callback body (`webhook_callback_base` + `data`, webhooks.v3.yml). Loose: extra
+ * fields BigCommerce adds later are kept, not rejected. Some documented `store/order/statusUpdated`
+ * payloads carry neither `created_at` nor `data.status`, so both are optional.
+ */
+const statusId = z.number().int().nonnegative();
+
+export const callbackSchema = z
+  .looseObject({
+    scope: z.string().min(1).max(200),
+    store_id: z.union([z.string().min(1).max(64), z.number().int().nonnegative()]),
+    producer: z.string().min(1).max(200),
+    hash: z.string().min(1).max(200),
+    created_at: z.number().int().nonnegative().optional(),
+    data: z.looseObject({
+      type: z.string().optional(),
+      // Order scopes: the order id (checked below); other scopes' ids (shipments, carts…) are not ours.
+      id: z.unknown().optional(),
+      status: z
+        .looseObject({ previous_status_id: statusId.optional(), new_status_id: statusId.optional() })
+        .optional(),
+    }),
+  })
+  .superRefine((callback, ctx) => {
+    if (isOrderScope(callback.scope) && orderIdOf(callback) === undefined)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['data', 'id'],
+        message: 'order callbacks need the order id as a positive integer',
+      });
+  });
+export type Callback = z.infer<typeof callbackSchema>;
+
+/** Every `store/order/…` scope names the order in `data.id`. */
+export const isOrderScope = (scope: string) => scope.startsWith('store/order/');
+
+/** The order id of an order-scope callback; undefined for other scopes. */
+export function orderIdOf(callback: { scope: string; data: { id?: unknown } }): number | undefined {
+  const id = callback.data.id;
+  return isOrderScope(callback.scope) && typeof id === 'number' && Number.isSafeInteger(id) && id > 0
+    ? id
+    : undefined;
+}
+
+/** The only scope we act on: a status change is what may cancel or fulfil the OM order. */
+export const ACTED_ON_SCOPES: readonly string[] = ['store/order/statusUpdated'];
+
+export interface FieldIssue {
+  field: string;
+  message: string;
+}
+
+export type CallbackParse = { ok: true; callback: Callback } | { ok: false; errors: FieldIssue[] };
+
+/** Validates an already JSON-parsed body; every issue names its field as a dotted path. */
+export function parseCallback(body: unknown): CallbackParse {
+  const result = callbackSchema.safeParse(body);
+  if (result.success) return { ok: true, callback: result.data };
+  return {
+    ok: false,
+    errors: result.error.issues.map((issue) => ({
+      field: issue.path.length ? issue.path.join('.') : 'body',
+      message: issue.message,
+    })),
+  };
+}
+
+/** What to do with a valid, authenticated callback. */
+export type CallbackDecision =
+  { kind: 'enqueue'; orderId: number } | { kind: 'ignore'; reason: 'scope_not_acted_on' };
+
+export function decideCallback(callback: Callback): CallbackDecision {
+  const orderId = orderIdOf(callback);
+  if (!ACTED_ON_SCOPES.includes(callback.scope) || orderId === undefined)
+    return { kind: 'ignore', reason: 'scope_not_acted_on' };
+  return { kind: 'enqueue', orderId };
+}
+
+/** Standard Webhooks message ids are short printable tokens; anything else is not an id we store. */
+export const WEBHOOK_ID_PATTERN = /^[\x21-\x7e]{1,128}$/;
+
+/**
+ * The event id the worker deduplicates on: the `webhook-id` (the same on every redelivery), else a
+ * stable digest of the callback `hash` and the order id, so redeliveries of a payload without an id
+ * dedupe too. `sha256Hex` is passed in to keep the domain free of I/O modules.
+ */
+export function deriveEventId(
+  input: { webhookId?: string; hash: string; orderId: number },
+  sha256Hex: (text: string) => string,
+): string {
+  if (input.webhookId !== undefined) return input.webhookId;
+  return `h:${sha256Hex(`${input.hash}:${input.orderId}`)}`;
+}
+
+/** The queue message for an accepted callback (first attempt). */
+export function buildOrderEvent(input: {
+  callback: Callback;
+  channelId: string;
+  orderId: number;
+  eventId: string;
+  receivedAt: Date;
+}): OrderEvent {
+  const status = input.callback.data.status;
+  const statusHint =
+    status && (status.previous_status_id !== undefined || status.new_status_id !== undefined)
+      ? {
+          ...(status.previous_status_id !== undefined && { previousStatusId: status.previous_status_id }),
+          ...(status.new_status_id !== undefined && { newStatusId: status.new_status_id }),
+        }
+      : undefined;
+  return {
+    v: 1,
+    channelId: input.channelId,
+    orderId: input.orderId,
+    scope: input.callback.scope,
+    eventId: input.eventId,
+    ...(statusHint && { statusHint }),
+    receivedAt: input.receivedAt.toISOString(),
+    attempt: 1,
+    source: 'webhook',
+  };
+}

@@ -1,0 +1,222 @@
+import { createHash } from 'node:crypto';
+import type { Logger } from '@aws-lambda-powertools/logger';
+import { MetricUnit, type Metrics } from '@aws-lambda-powertools/metrics';
+import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
+import { dynamoDbClient, sqsClient } from '../adapters/aws-clients';
+import { DynamoChannelStore, type ChannelStore } from '../adapters/channel-store';
+import { SqsOrderEventQueue, type OrderEventQueue } from '../adapters/order-event-queue';
+import { createSecretStore, type SecretStore } from '../adapters/secret-store';
+import {
+  buildOrderEvent,
+  decideCallback,
+  deriveEventId,
+  parseCallback,
+  WEBHOOK_ID_PATTERN,
+} from '../domain/callback';
+import { CHANNEL_ID_PATTERN, type Channel } from '../domain/channel';
+import { loadConfig } from '../shared/config';
+import { empty, errors, rawBody, type HttpResult } from '../shared/http';
+import { createObservability, withObservability } from '../shared/observability';
+import { createTtlCache } from '../shared/ttl-cache';
+import {
+  authenticateRequest,
+  prepareChannelAuth,
+  producerMatches,
+  type AuthFailure,
+  type ChannelAuth,
+} from './authenticate';
+
+/** BigCommerce callbacks are a few hundred bytes; anything over this is not one. */
+export const MAX_BODY_BYTES = 64 * 1024;
+export const CHANNEL_CACHE_TTL_MS = 60_000;
+
+export type RejectReason = 'unauthorized' | 'invalid' | 'too_large' | 'unknown_channel';
+
+export interface IngestDeps {
+  channels: Pick<ChannelStore, 'get'>;
+  secrets: Pick<SecretStore, 'get'>;
+  queue: OrderEventQueue;
+  logger: Pick<Logger, 'debug' | 'info' | 'warn' | 'error'>;
+  metrics: Pick<Metrics, 'addMetric' | 'singleMetric'>;
+  /** Epoch ms; drives receivedAt and the channel cache. */
+  now?: () => number;
+  cacheTtlMs?: number;
+}
+
+export type IngestHandler = (event: APIGatewayProxyEventV2, context?: Context) => Promise<HttpResult>;
+
+/** What one cache entry holds: the live channel and its prepared auth checks (none: no secrets stored). */
+interface KnownChannel {
+  channel: Channel;
+  auth?: ChannelAuth;
+}
+
+const UNAUTHORIZED = () => errors(401, [{ message: 'unauthorized' }]);
+const UNKNOWN_CHANNEL = () => errors(404, [{ field: 'channelId', message: 'unknown channel' }]);
+const TOO_LARGE = () => errors(413, [{ message: `body larger than ${MAX_BODY_BYTES} bytes` }]);
+const UNAVAILABLE = () => errors(503, [{ message: 'temporarily unavailable, retry later' }]);
+
+const sha256Hex = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');
+
+/** API Gateway v2 lower-cases header names already; this keeps the handler right for any caller. */
+function lowerCaseHeaders(headers: APIGatewayProxyEventV2['headers'] | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (headers)
+    for (const name in headers) if (headers[name] !== undefined) out[name.toLowerCase()] = headers[name];
+  return out;
+}
+
+/**
+ * POST /webhooks/bigcommerce/{channelId}. Precedence (docs/webhook-ingest.md): 413 size → 404 channel →
+ * 401 token/signature → 400 JSON/schema → 401 producer → 200 ignored scope → 503/200 enqueue.
+ */
+export function makeHandler(deps: IngestDeps): IngestHandler {
+  const { channels, secrets, queue, logger, metrics } = deps;
+  const now = deps.now ?? Date.now;
+  const cache = createTtlCache<KnownChannel | undefined>({
+    ttlMs: deps.cacheTtlMs ?? CHANNEL_CACHE_TTL_MS,
+    now,
+  });
+
+  const loadChannel = async (channelId: string): Promise<KnownChannel | undefined> => {
+    const [channel, stored] = await Promise.all([channels.get(channelId), secrets.get(channelId)]);
+    if (!channel || channel.deletedAt !== undefined) return undefined;
+    return stored ? { channel, auth: prepareChannelAuth(stored) } : { channel };
+  };
+
+  const count = (name: string) => metrics.addMetric(name, MetricUnit.Count, 1);
+
+  const reject = (reason: RejectReason, answer: HttpResult, log: Record<string, unknown>): HttpResult => {
+    const single = metrics.singleMetric();
+    single.addDimension('reason', reason);
+    single.addMetric('WebhookRejected', MetricUnit.Count, 1);
+    logger.warn('webhook rejected', { reason, status: answer.statusCode, ...log });
+    return answer;
+  };
+
+  return async (event) => {
+    count('WebhookReceived');
+
+    // 1. Size, before decoding or parsing anything.
+    const body = event.body ?? '';
+    const encoding = event.isBase64Encoded ? 'base64' : 'utf8';
+    const size = Buffer.byteLength(body, encoding);
+    if (size > MAX_BODY_BYTES) return reject('too_large', TOO_LARGE(), { size });
+
+    // 2. Channel (cached with its prepared auth checks).
+    const channelId = event.pathParameters?.channelId;
+    if (channelId === undefined || !CHANNEL_ID_PATTERN.test(channelId))
+      return reject('unknown_channel', UNKNOWN_CHANNEL(), { detail: 'malformed_channel_id' });
+    let known: KnownChannel | undefined;
+    try {
+      known = await cache.get(channelId, () => loadChannel(channelId));
+    } catch (error) {
+      // Our own storage failed: ask BigCommerce to retry rather than lose the callback.
+      logger.error('channel lookup failed', { channelId, error });
+      return UNAVAILABLE();
+    }
+    if (!known) return reject('unknown_channel', UNKNOWN_CHANNEL(), { channelId });
+
+    // 3. Token and signature, on the raw bytes, before the body is parsed.
+    const headers = lowerCaseHeaders(event.headers);
+    const raw = encoding === 'base64' ? rawBody(event).toString('utf8') : body;
+    const auth = known.auth
+      ? authenticateRequest(known.auth, headers, raw)
+      : ({ ok: false, reason: 'channel_has_no_secrets' } as const);
+    if (!auth.ok) return unauthorized(channelId, auth.reason);
+
+    // 4. JSON, then the callback schema (the caller is authenticated: naming the field is safe).
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(raw);
+    } catch {
+      return reject('invalid', errors(400, [{ field: 'body', message: 'body is not JSON' }]), { channelId });
+    }
+    const webhookId = headers['webhook-id'];
+    if (webhookId !== undefined && !WEBHOOK_ID_PATTERN.test(webhookId))
+      return reject(
+        'invalid',
+        errors(400, [{ field: 'webhook-id', message: 'must be 1-128 printable characters' }]),
+        { channelId },
+      );
+    const result = parseCallback(parsed);
+    if (!result.ok)
+      return reject('invalid', errors(400, result.errors), {
+        channelId,
+        fields: result.errors.map((e) => e.field),
+      });
+    const callback = result.callback;
+
+    // 5. The payload must come from this channel's store.
+    if (!producerMatches(callback.producer, known.channel.storeHash))
+      return unauthorized(channelId, 'producer_mismatch');
+
+    // 6. Scopes we do not act on are acknowledged so BigCommerce does not retry them.
+    const decision = decideCallback(callback);
+    if (decision.kind === 'ignore') {
+      count('WebhookIgnored');
+      logger.debug('webhook ignored', { channelId, scope: callback.scope });
+      return empty(200);
+    }
+
+    // 7. One SendMessage; the worker re-reads the order, so this is only a notification.
+    const orderId = decision.orderId;
+    const eventId = deriveEventId({ webhookId, hash: callback.hash, orderId }, sha256Hex);
+    const orderEvent = buildOrderEvent({
+      callback,
+      channelId,
+      orderId,
+      eventId,
+      receivedAt: new Date(now()),
+    });
+    try {
+      await queue.send(orderEvent);
+    } catch (error) {
+      count('EnqueueFailed');
+      logger.error('enqueue failed', { channelId, orderId, eventId, error });
+      return UNAVAILABLE();
+    }
+    count('WebhookAccepted');
+    // Debug only: a log line costs more than the rest of the hot path, and the worker logs every
+    // event's outcome by eventId anyway; WebhookAccepted counts them.
+    logger.debug('webhook accepted', {
+      channelId,
+      orderId,
+      eventId,
+      scope: callback.scope,
+      signed: auth.signed,
+    });
+    return empty(200);
+  };
+
+  function unauthorized(channelId: string, detail: AuthFailure): HttpResult {
+    return reject('unauthorized', UNAUTHORIZED(), { channelId, detail });
+  }
+}
+
+export const WIRE_KEYS = [
+  'CHANNELS_TABLE',
+  'SECRETS_TABLE',
+  'SECRET_NAME_PREFIX',
+  'ORDER_EVENTS_QUEUE_URL',
+  'DYNAMODB_ENDPOINT',
+  'SQS_ENDPOINT',
+  'SECRETSMANAGER_ENDPOINT',
+] as const;
+
+/** Lambda (index.ts) and the local stack both build the function here. */
+export function wire(env: Record<string, string | undefined>) {
+  const config = loadConfig(env, WIRE_KEYS);
+  const obs = createObservability('webhook-ingest');
+  // X-Ray subsegments per SDK call when tracing is on; the clients are returned as-is when it is off.
+  const dynamo = obs.tracer.captureAWSv3Client(dynamoDbClient(config));
+  const sqs = obs.tracer.captureAWSv3Client(sqsClient(config));
+  const handler = makeHandler({
+    channels: new DynamoChannelStore(dynamo, config.CHANNELS_TABLE),
+    secrets: createSecretStore(config, dynamo),
+    queue: new SqsOrderEventQueue(sqs, config.ORDER_EVENTS_QUEUE_URL),
+    logger: obs.logger,
+    metrics: obs.metrics,
+  });
+  return withObservability(handler as (e: APIGatewayProxyEventV2, c: Context) => Promise<HttpResult>, obs);
+}

@@ -1,0 +1,104 @@
+import { GetItemCommand } from '@aws-sdk/client-dynamodb';
+import { DynamoChannelStore, InvalidCursorError } from '../../../functions/adapters/channel-store';
+import type { Channel } from '../../../functions/domain/channel';
+import { createLocalAws, type LocalAws } from '../../support/local-aws';
+
+const channel = (channelId: string, overrides: Partial<Channel> = {}): Channel => ({
+  channelId,
+  storeHash: 'abc123',
+  validCancellationStatuses: ['Awaiting Shipment'],
+  validFulfillmentStatuses: [],
+  cancelOnBigCommerceStatusIds: [5],
+  fulfillOnBigCommerceStatusIds: [2, 10],
+  createdAt: '2026-01-01T00:00:00.000Z',
+  updatedAt: '2026-01-01T00:00:00.000Z',
+  ...overrides,
+});
+
+let aws: LocalAws;
+let store: DynamoChannelStore;
+
+beforeAll(async () => {
+  aws = await createLocalAws();
+  store = new DynamoChannelStore(aws.dynamo, aws.tables.channels);
+});
+
+test('put then get round-trips every field, empty lists included', async () => {
+  const saved = channel('rt', {
+    hook: { hookId: 42, isActive: true, lastVerifiedAt: '2026-01-02T00:00:00.000Z' },
+    reconcile: { watermark: '2026-01-01T00:00:00.000Z' },
+  });
+  await store.put(saved);
+  expect(await store.get('rt')).toEqual(saved);
+  expect(await store.get('missing')).toBeUndefined();
+});
+
+test('put keeps the stored hook and reconcile state when the channel omits them', async () => {
+  await store.put(channel('keep'));
+  await store.recordHookState('keep', { hookId: 7, isActive: false, lastError: 'HTTP 500' });
+  await store.recordReconcile('keep', {
+    watermark: '2026-02-01T00:00:00.000Z',
+    lastRunAt: '2026-02-01T00:01:00.000Z',
+  });
+  await store.put(
+    channel('keep', { validFulfillmentStatuses: ['On Hold'], updatedAt: '2026-03-01T00:00:00.000Z' }),
+  );
+  expect(await store.get('keep')).toEqual(
+    channel('keep', {
+      validFulfillmentStatuses: ['On Hold'],
+      updatedAt: '2026-03-01T00:00:00.000Z',
+      hook: { hookId: 7, isActive: false, lastError: 'HTTP 500' },
+      reconcile: { watermark: '2026-02-01T00:00:00.000Z', lastRunAt: '2026-02-01T00:01:00.000Z' },
+    }),
+  );
+  // A given hook state replaces the stored one.
+  await store.put(channel('keep', { hook: { isActive: true } }));
+  expect((await store.get('keep'))?.hook).toEqual({ isActive: true });
+});
+
+test('tombstones are returned by get; a later put without deletedAt clears the tombstone', async () => {
+  await store.put(channel('tomb', { deletedAt: '2026-01-05T00:00:00.000Z' }));
+  expect((await store.get('tomb'))?.deletedAt).toBe('2026-01-05T00:00:00.000Z');
+  await store.put(channel('tomb'));
+  expect(await store.get('tomb')).not.toHaveProperty('deletedAt');
+});
+
+test('purge removes the item; hook and reconcile records then do not resurrect it', async () => {
+  await store.put(channel('gone'));
+  await store.purge('gone');
+  expect(await store.get('gone')).toBeUndefined();
+  await expect(store.recordHookState('gone', { isActive: true })).resolves.toBeUndefined();
+  await expect(
+    store.recordReconcile('gone', { lastRunAt: '2026-01-01T00:00:00.000Z' }),
+  ).resolves.toBeUndefined();
+  const raw = await aws.dynamo.send(
+    new GetItemCommand({ TableName: aws.tables.channels, Key: { channelId: { S: 'gone' } } }),
+  );
+  expect(raw.Item).toBeUndefined();
+  await expect(store.purge('never-existed')).resolves.toBeUndefined();
+});
+
+test('list pages through every channel, tombstones included, with an opaque cursor', async () => {
+  const local = await createLocalAws();
+  const paged = new DynamoChannelStore(local.dynamo, local.tables.channels);
+  const ids = Array.from({ length: 7 }, (_, i) => `c${i}`);
+  await Promise.all(
+    ids.map((id, i) => paged.put(channel(id, i === 3 ? { deletedAt: '2026-01-01T00:00:00.000Z' } : {}))),
+  );
+  const seen: string[] = [];
+  let cursor: string | undefined;
+  let pages = 0;
+  do {
+    const page = await paged.list({ cursor, limit: 3 });
+    expect(page.channels.length).toBeLessThanOrEqual(3);
+    seen.push(...page.channels.map((c) => c.channelId));
+    cursor = page.cursor;
+    pages += 1;
+  } while (cursor !== undefined && pages < 10);
+  expect(seen.sort()).toEqual(ids);
+  expect(pages).toBeGreaterThanOrEqual(3);
+});
+
+test('a cursor the store did not hand out is rejected', async () => {
+  await expect(store.list({ cursor: 'not-a-cursor', limit: 2 })).rejects.toBeInstanceOf(InvalidCursorError);
+});

@@ -1,0 +1,175 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  buildOrderEvent,
+  decideCallback,
+  deriveEventId,
+  isOrderScope,
+  parseCallback,
+  WEBHOOK_ID_PATTERN,
+  type Callback,
+} from '../../../functions/domain/callback';
+import { orderEventSchema } from '../../../functions/domain/order-event';
+
+const CALLBACKS_DIR = join(__dirname, '../../../../shared/bigcommerce/callbacks');
+const examples = readdirSync(CALLBACKS_DIR)
+  .filter((f) => f.endsWith('.json'))
+  .map(
+    (f) => [f, JSON.parse(readFileSync(join(CALLBACKS_DIR, f), 'utf8')) as Record<string, unknown>] as const,
+  );
+
+const statusUpdated = (): Record<string, unknown> => ({
+  scope: 'store/order/statusUpdated',
+  store_id: '1025646',
+  producer: 'stores/abc123',
+  hash: '7ee67cd1cf2ca60bc1aa9e5fe957d2de373be4ca',
+  created_at: 1561479335,
+  data: { type: 'order', id: 250, status: { previous_status_id: 0, new_status_id: 11 } },
+});
+
+const parsed = (body: unknown): Callback => {
+  const result = parseCallback(body);
+  if (!result.ok) throw new Error(JSON.stringify(result.errors));
+  return result.callback;
+};
+
+// A fake digest keeps the domain test about the derivation rule, not about SHA-256.
+const fakeSha = (text: string) => `sha(${text})`;
+
+describe('parseCallback', () => {
+  test('the documented examples are all there', () => {
+    expect(examples.map(([f]) => f)).toEqual(
+      expect.arrayContaining(['store_order_statusUpdated.json', 'store_shipment_created.json']),
+    );
+    expect(examples.length).toBeGreaterThanOrEqual(9);
+  });
+
+  test.each(examples)('accepts the documented example %s', (_file, body) => {
+    expect(parseCallback(body).ok).toBe(true);
+  });
+
+  test('accepts a statusUpdated payload without created_at and data.status', () => {
+    const body = statusUpdated();
+    delete body.created_at;
+    body.data = { type: 'order', id: 250 };
+    expect(parsed(body).data.status).toBeUndefined();
+  });
+
+  test('accepts store_id as a number and keeps unknown fields', () => {
+    const callback = parsed({ ...statusUpdated(), store_id: 1025646, extra: { a: 1 } });
+    expect(callback.store_id).toBe(1025646);
+    expect((callback as Record<string, unknown>).extra).toEqual({ a: 1 });
+  });
+
+  const bad: [string, (b: Record<string, unknown>) => unknown, string][] = [
+    ['not an object', () => [], 'body'],
+    ['null', () => null, 'body'],
+    ['missing scope', (b) => ({ ...b, scope: undefined }), 'scope'],
+    ['empty scope', (b) => ({ ...b, scope: '' }), 'scope'],
+    ['store_id boolean', (b) => ({ ...b, store_id: true }), 'store_id'],
+    ['store_id empty', (b) => ({ ...b, store_id: '' }), 'store_id'],
+    ['missing producer', (b) => ({ ...b, producer: undefined }), 'producer'],
+    ['missing hash', (b) => ({ ...b, hash: undefined }), 'hash'],
+    ['created_at a string', (b) => ({ ...b, created_at: 'yesterday' }), 'created_at'],
+    ['missing data', (b) => ({ ...b, data: undefined }), 'data'],
+    ['data a string', (b) => ({ ...b, data: 'x' }), 'data'],
+    ['order without data.id', (b) => ({ ...b, data: { type: 'order' } }), 'data.id'],
+    ['order id zero', (b) => ({ ...b, data: { id: 0 } }), 'data.id'],
+    ['order id negative', (b) => ({ ...b, data: { id: -3 } }), 'data.id'],
+    ['order id fractional', (b) => ({ ...b, data: { id: 2.5 } }), 'data.id'],
+    ['order id a string', (b) => ({ ...b, data: { id: '250' } }), 'data.id'],
+    ['status not an object', (b) => ({ ...b, data: { id: 1, status: 'Shipped' } }), 'data.status'],
+    [
+      'status id not an integer',
+      (b) => ({ ...b, data: { id: 1, status: { new_status_id: 'two' } } }),
+      'data.status.new_status_id',
+    ],
+  ];
+  test.each(bad)('rejects %s, naming the field', (_name, mutate, field) => {
+    const result = parseCallback(mutate(statusUpdated()));
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(result.errors.map((e) => e.field)).toContain(field);
+  });
+
+  test('non-order scopes do not need an order id (shipment ids, cart uuids)', () => {
+    expect(
+      parseCallback({ ...statusUpdated(), scope: 'store/cart/created', data: { id: 'a-uuid' } }).ok,
+    ).toBe(true);
+  });
+});
+
+describe('decideCallback', () => {
+  test.each(examples)('%s: only statusUpdated is acted on', (file, body) => {
+    const decision = decideCallback(parsed(body));
+    if (file === 'store_order_statusUpdated.json')
+      expect(decision).toEqual({ kind: 'enqueue', orderId: 250 });
+    else expect(decision).toEqual({ kind: 'ignore', reason: 'scope_not_acted_on' });
+  });
+
+  test('isOrderScope', () => {
+    expect(isOrderScope('store/order/statusUpdated')).toBe(true);
+    expect(isOrderScope('store/order/refund/created')).toBe(true);
+    expect(isOrderScope('store/shipment/created')).toBe(false);
+    expect(isOrderScope('store/orders')).toBe(false);
+  });
+});
+
+describe('deriveEventId', () => {
+  test('prefers the webhook-id', () => {
+    expect(deriveEventId({ webhookId: 'msg_1', hash: 'h', orderId: 1 }, fakeSha)).toBe('msg_1');
+  });
+  test('else a digest of hash and order id, stable across redeliveries and distinct per order', () => {
+    const a = deriveEventId({ hash: 'abc', orderId: 250 }, fakeSha);
+    expect(a).toBe('h:sha(abc:250)');
+    expect(deriveEventId({ hash: 'abc', orderId: 250 }, fakeSha)).toBe(a);
+    expect(deriveEventId({ hash: 'abc', orderId: 251 }, fakeSha)).not.toBe(a);
+  });
+  test('WEBHOOK_ID_PATTERN accepts Standard Webhooks ids and refuses spaces, empties and long ids', () => {
+    expect(WEBHOOK_ID_PATTERN.test('msg_2KWPBgLlAfxdpx2AI54pPJ85f4W')).toBe(true);
+    expect(WEBHOOK_ID_PATTERN.test('')).toBe(false);
+    expect(WEBHOOK_ID_PATTERN.test('a b')).toBe(false);
+    expect(WEBHOOK_ID_PATTERN.test('x'.repeat(129))).toBe(false);
+  });
+});
+
+describe('buildOrderEvent', () => {
+  const receivedAt = new Date('2026-04-01T12:00:00.000Z');
+  test('builds a valid version-1 message with the status hint', () => {
+    const event = buildOrderEvent({
+      callback: parsed(statusUpdated()),
+      channelId: 'ch1',
+      orderId: 250,
+      eventId: 'msg_1',
+      receivedAt,
+    });
+    expect(event).toEqual({
+      v: 1,
+      channelId: 'ch1',
+      orderId: 250,
+      scope: 'store/order/statusUpdated',
+      eventId: 'msg_1',
+      statusHint: { previousStatusId: 0, newStatusId: 11 },
+      receivedAt: '2026-04-01T12:00:00.000Z',
+      attempt: 1,
+      source: 'webhook',
+    });
+    expect(orderEventSchema.parse(event)).toEqual(event);
+  });
+  test('omits the hint when the payload has no status, and keeps a partial one', () => {
+    const noStatus = { ...statusUpdated(), data: { id: 250 } };
+    const event = buildOrderEvent({
+      callback: parsed(noStatus),
+      channelId: 'ch1',
+      orderId: 250,
+      eventId: 'e',
+      receivedAt,
+    });
+    expect(event).not.toHaveProperty('statusHint');
+    expect(orderEventSchema.safeParse(event).success).toBe(true);
+    const partial = { ...statusUpdated(), data: { id: 250, status: { new_status_id: 5 } } };
+    expect(
+      buildOrderEvent({ callback: parsed(partial), channelId: 'ch1', orderId: 250, eventId: 'e', receivedAt })
+        .statusHint,
+    ).toEqual({ newStatusId: 5 });
+  });
+});

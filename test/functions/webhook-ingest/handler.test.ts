@@ -1,0 +1,509 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { orderEventSchema } from '../../../functions/domain/order-event';
+import { MAX_BODY_BYTES } from '../../../functions/webhook-ingest/handler';
+import { callbackBody, CLIENT_SECRET, harness, request, signHeaders, STORE_HASH, TOKEN } from './harness';
+
+const token = { 'x-webhook-token': TOKEN };
+const valid = JSON.stringify(callbackBody());
+
+type Case = {
+  name: string;
+  setup?: (h: ReturnType<typeof harness>) => void;
+  channelId?: string;
+  body?: string;
+  headers?: Record<string, string>;
+  status: number;
+  enqueued: number;
+  metric: string;
+  /** The field a 400 must name. */
+  field?: string;
+};
+
+/** The status table (DESIGN.md section 5), including the precedence between overlapping faults. */
+const cases: Case[] = [
+  {
+    name: 'valid, token only',
+    body: valid,
+    headers: token,
+    status: 200,
+    enqueued: 1,
+    metric: 'WebhookAccepted',
+  },
+  {
+    name: 'valid, token and signature',
+    body: valid,
+    headers: { ...token, ...signHeaders(valid) },
+    status: 200,
+    enqueued: 1,
+    metric: 'WebhookAccepted',
+  },
+  {
+    name: 'scope not acted on',
+    body: JSON.stringify(callbackBody({ scope: 'store/order/created', data: { type: 'order', id: 250 } })),
+    headers: token,
+    status: 200,
+    enqueued: 0,
+    metric: 'WebhookIgnored',
+  },
+  {
+    name: 'not JSON',
+    body: '{"scope":',
+    headers: token,
+    status: 400,
+    enqueued: 0,
+    metric: 'WebhookRejected:invalid',
+    field: 'body',
+  },
+  {
+    name: 'empty body',
+    body: '',
+    headers: token,
+    status: 400,
+    enqueued: 0,
+    metric: 'WebhookRejected:invalid',
+    field: 'body',
+  },
+  {
+    name: 'order callback without data.id',
+    body: JSON.stringify(callbackBody({ data: { type: 'order' } })),
+    headers: token,
+    status: 400,
+    enqueued: 0,
+    metric: 'WebhookRejected:invalid',
+    field: 'data.id',
+  },
+  {
+    name: 'store_id missing',
+    body: JSON.stringify(callbackBody({ store_id: undefined })),
+    headers: token,
+    status: 400,
+    enqueued: 0,
+    metric: 'WebhookRejected:invalid',
+    field: 'store_id',
+  },
+  {
+    name: 'webhook-id not a printable token (no signature check: channel has no client secret)',
+    channelId: 'nosig',
+    body: valid,
+    headers: { ...token, 'webhook-id': 'has spaces in it' },
+    status: 400,
+    enqueued: 0,
+    metric: 'WebhookRejected:invalid',
+    field: 'webhook-id',
+  },
+  { name: 'token missing', body: valid, status: 401, enqueued: 0, metric: 'WebhookRejected:unauthorized' },
+  {
+    name: 'token empty',
+    body: valid,
+    headers: { 'x-webhook-token': '' },
+    status: 401,
+    enqueued: 0,
+    metric: 'WebhookRejected:unauthorized',
+  },
+  {
+    name: 'token wrong',
+    body: valid,
+    headers: { 'x-webhook-token': `${TOKEN}x` },
+    status: 401,
+    enqueued: 0,
+    metric: 'WebhookRejected:unauthorized',
+  },
+  {
+    name: 'token wrong and body not JSON (auth before parsing)',
+    body: 'nope',
+    headers: { 'x-webhook-token': 'wrong' },
+    status: 401,
+    enqueued: 0,
+    metric: 'WebhookRejected:unauthorized',
+  },
+  {
+    name: 'token wrong and body invalid',
+    body: JSON.stringify({ scope: 1 }),
+    status: 401,
+    enqueued: 0,
+    metric: 'WebhookRejected:unauthorized',
+  },
+  {
+    name: 'signature bad',
+    body: valid,
+    headers: { ...token, ...signHeaders(valid, { secret: 'another-secret' }) },
+    status: 401,
+    enqueued: 0,
+    metric: 'WebhookRejected:unauthorized',
+  },
+  {
+    name: 'signature bad and body not JSON (auth before parsing)',
+    body: 'nope',
+    headers: { ...token, ...signHeaders('other') },
+    status: 401,
+    enqueued: 0,
+    metric: 'WebhookRejected:unauthorized',
+  },
+  {
+    name: 'producer is another store',
+    body: JSON.stringify(callbackBody({ producer: 'stores/zzz999' })),
+    headers: token,
+    status: 401,
+    enqueued: 0,
+    metric: 'WebhookRejected:unauthorized',
+  },
+  {
+    name: 'producer is another store and signature valid',
+    body: JSON.stringify(callbackBody({ producer: 'stores/zzz999' })),
+    headers: { ...token, ...signHeaders(JSON.stringify(callbackBody({ producer: 'stores/zzz999' }))) },
+    status: 401,
+    enqueued: 0,
+    metric: 'WebhookRejected:unauthorized',
+  },
+  {
+    name: 'channel has no stored secrets',
+    channelId: 'nosecrets',
+    body: valid,
+    headers: token,
+    status: 401,
+    enqueued: 0,
+    metric: 'WebhookRejected:unauthorized',
+  },
+  {
+    name: 'unknown channel',
+    channelId: 'nobody',
+    body: valid,
+    headers: token,
+    status: 404,
+    enqueued: 0,
+    metric: 'WebhookRejected:unknown_channel',
+  },
+  {
+    name: 'deleted channel',
+    channelId: 'gone',
+    body: valid,
+    headers: token,
+    status: 404,
+    enqueued: 0,
+    metric: 'WebhookRejected:unknown_channel',
+  },
+  {
+    name: 'malformed channel id',
+    channelId: 'bad%20id',
+    body: valid,
+    headers: token,
+    status: 404,
+    enqueued: 0,
+    metric: 'WebhookRejected:unknown_channel',
+  },
+  {
+    name: 'unknown channel, no token, body not JSON',
+    channelId: 'nobody',
+    body: 'x',
+    status: 404,
+    enqueued: 0,
+    metric: 'WebhookRejected:unknown_channel',
+  },
+  {
+    name: 'body over 64 KiB',
+    body: JSON.stringify(callbackBody({ pad: 'x'.repeat(MAX_BODY_BYTES) })),
+    headers: token,
+    status: 413,
+    enqueued: 0,
+    metric: 'WebhookRejected:too_large',
+  },
+  {
+    name: 'body over 64 KiB for an unknown channel without a token',
+    channelId: 'nobody',
+    body: 'x'.repeat(MAX_BODY_BYTES + 1),
+    status: 413,
+    enqueued: 0,
+    metric: 'WebhookRejected:too_large',
+  },
+  {
+    name: 'SQS fails',
+    setup: (h) => void (h.state.queueFails = true),
+    body: valid,
+    headers: token,
+    status: 503,
+    enqueued: 0,
+    metric: 'EnqueueFailed',
+  },
+  {
+    name: 'SQS fails for an ignored scope (no SQS call)',
+    setup: (h) => void (h.state.queueFails = true),
+    body: JSON.stringify(callbackBody({ scope: 'store/shipment/created', data: { id: 12, orderId: 251 } })),
+    headers: token,
+    status: 200,
+    enqueued: 0,
+    metric: 'WebhookIgnored',
+  },
+  {
+    name: 'channel storage fails',
+    setup: (h) => void (h.state.storeFails = true),
+    body: valid,
+    headers: token,
+    status: 503,
+    enqueued: 0,
+    metric: 'WebhookReceived',
+  },
+];
+
+describe('status table', () => {
+  test.each(cases)('$name → $status', async (c) => {
+    const h = harness();
+    c.setup?.(h);
+    const res = await h.handler(request({ channelId: c.channelId, body: c.body, headers: c.headers }));
+    expect(res.statusCode).toBe(c.status);
+    expect(h.sent).toHaveLength(c.enqueued);
+    expect(h.obs.names()).toEqual(
+      c.metric === 'WebhookReceived' ? ['WebhookReceived'] : ['WebhookReceived', c.metric],
+    );
+    if (c.status === 200) expect(res.body).toBeUndefined();
+    else expect(JSON.parse(res.body!)).toEqual({ errors: expect.any(Array) });
+    if (c.field)
+      expect(JSON.parse(res.body!).errors.map((e: { field: string }) => e.field)).toContain(c.field);
+    if (c.status === 401) expect(JSON.parse(res.body!)).toEqual({ errors: [{ message: 'unauthorized' }] });
+  });
+
+  test('a body of exactly 64 KiB is accepted', async () => {
+    const h = harness();
+    const base = JSON.stringify(callbackBody());
+    const body = base + ' '.repeat(MAX_BODY_BYTES - Buffer.byteLength(base));
+    expect(Buffer.byteLength(body)).toBe(MAX_BODY_BYTES);
+    expect((await h.handler(request({ body, headers: token }))).statusCode).toBe(200);
+  });
+
+  test('the size limit counts bytes, not characters', async () => {
+    const h = harness();
+    const body = JSON.stringify(callbackBody({ pad: 'é'.repeat(MAX_BODY_BYTES / 2) }));
+    expect(body.length).toBeLessThan(MAX_BODY_BYTES + 100);
+    expect((await h.handler(request({ body, headers: token }))).statusCode).toBe(413);
+  });
+});
+
+describe('accepted callbacks', () => {
+  test('enqueues one well-formed message with the webhook-id as event id', async () => {
+    const h = harness();
+    const res = await h.handler(
+      request({ body: valid, headers: { ...token, ...signHeaders(valid, { id: 'msg_abc' }) } }),
+    );
+    expect(res.statusCode).toBe(200);
+    expect(h.sent).toEqual([
+      {
+        v: 1,
+        channelId: 'ch1',
+        orderId: 250,
+        scope: 'store/order/statusUpdated',
+        eventId: 'msg_abc',
+        statusHint: { previousStatusId: 9, newStatusId: 5 },
+        receivedAt: '2026-04-01T12:00:00.000Z',
+        attempt: 1,
+        source: 'webhook',
+      },
+    ]);
+    expect(orderEventSchema.parse(h.sent[0])).toEqual(h.sent[0]);
+  });
+
+  test('without a webhook-id the event id is a stable digest of hash and order id', async () => {
+    const h = harness();
+    await h.handler(request({ body: valid, headers: token }));
+    await h.handler(request({ body: valid, headers: token }));
+    const other = JSON.stringify(callbackBody({ data: { id: 251 } }));
+    await h.handler(request({ body: other, headers: token }));
+    const [a, b, c] = h.sent.map((e) => e.eventId);
+    expect(a).toMatch(/^h:[0-9a-f]{64}$/);
+    expect(b).toBe(a);
+    expect(c).not.toBe(a);
+  });
+
+  test('header names in any casing and base64-encoded bodies', async () => {
+    const h = harness();
+    const signed = signHeaders(valid);
+    const headers = {
+      'X-Webhook-Token': TOKEN,
+      'Webhook-Id': signed['webhook-id']!,
+      'WEBHOOK-TIMESTAMP': signed['webhook-timestamp']!,
+      'Webhook-Signature': signed['webhook-signature']!,
+    };
+    expect((await h.handler(request({ body: valid, headers, base64: true }))).statusCode).toBe(200);
+    const tampered = {
+      ...headers,
+      'Webhook-Signature': signHeaders(valid, { secret: 'nope' })['webhook-signature']!,
+    };
+    expect((await h.handler(request({ body: valid, headers: tampered, base64: true }))).statusCode).toBe(401);
+    expect(h.sent).toHaveLength(1);
+  });
+
+  const CALLBACKS_DIR = join(__dirname, '../../../../shared/bigcommerce/callbacks');
+  const examples = readdirSync(CALLBACKS_DIR).filter((f) => f.endsWith('.json'));
+  test.each(examples)('documented example %s is accepted (signed, producer of this store)', async (file) => {
+    const h = harness();
+    const body = readFileSync(join(CALLBACKS_DIR, file), 'utf8').replace('{store_hash}', STORE_HASH);
+    const res = await h.handler(request({ body, headers: { ...token, ...signHeaders(body) } }));
+    expect(res.statusCode).toBe(200);
+    const acted = file === 'store_order_statusUpdated.json';
+    expect(h.sent).toHaveLength(acted ? 1 : 0);
+    expect(h.obs.names()).toContain(acted ? 'WebhookAccepted' : 'WebhookIgnored');
+    if (acted)
+      expect(h.sent[0]).toMatchObject({ orderId: 250, statusHint: { previousStatusId: 0, newStatusId: 11 } });
+  });
+
+  test('a statusUpdated without data.status or created_at is enqueued without a hint', async () => {
+    const h = harness();
+    const body = JSON.stringify(callbackBody({ created_at: undefined, data: { type: 'order', id: 77 } }));
+    expect((await h.handler(request({ body, headers: token }))).statusCode).toBe(200);
+    expect(h.sent[0]).toMatchObject({ orderId: 77 });
+    expect(h.sent[0]).not.toHaveProperty('statusHint');
+  });
+});
+
+describe('signatures', () => {
+  const minutes = (n: number) => new Date(Date.now() + n * 60_000);
+  const sigCases: [string, () => Record<string, string>, string, number][] = [
+    ['valid', () => signHeaders(valid), valid, 200],
+    ['valid, 4 minutes old', () => signHeaders(valid, { at: minutes(-4) }), valid, 200],
+    ['valid, 4 minutes ahead', () => signHeaders(valid, { at: minutes(4) }), valid, 200],
+    ['tampered body', () => signHeaders(valid), valid.replace('250', '251'), 401],
+    ['wrong secret', () => signHeaders(valid, { secret: `${CLIENT_SECRET}x` }), valid, 401],
+    ['timestamp 6 minutes old', () => signHeaders(valid, { at: minutes(-6) }), valid, 401],
+    ['timestamp 6 minutes in the future', () => signHeaders(valid, { at: minutes(6) }), valid, 401],
+    ['timestamp not a number', () => ({ ...signHeaders(valid), 'webhook-timestamp': 'soon' }), valid, 401],
+    ['id changed after signing', () => ({ ...signHeaders(valid), 'webhook-id': 'msg_other' }), valid, 401],
+    [
+      'several signatures, the valid one last',
+      () => {
+        const s = signHeaders(valid);
+        const wrong = signHeaders(valid, { secret: 'other' })['webhook-signature'];
+        return { ...s, 'webhook-signature': `${wrong} v1,AAAA ${s['webhook-signature']}` };
+      },
+      valid,
+      200,
+    ],
+    [
+      'several signatures, the valid one first',
+      () => {
+        const s = signHeaders(valid);
+        return { ...s, 'webhook-signature': `${s['webhook-signature']} v1,AAAA` };
+      },
+      valid,
+      200,
+    ],
+    [
+      'several signatures, none valid',
+      () => {
+        const s = signHeaders(valid);
+        const a = signHeaders(valid, { secret: 'a' })['webhook-signature'];
+        const b = signHeaders(valid, { secret: 'b' })['webhook-signature'];
+        return { ...s, 'webhook-signature': `${a} ${b}` };
+      },
+      valid,
+      401,
+    ],
+    [
+      'right signature under an unknown version',
+      () => {
+        const s = signHeaders(valid);
+        return { ...s, 'webhook-signature': s['webhook-signature']!.replace(/^v1,/, 'v2,') };
+      },
+      valid,
+      401,
+    ],
+  ];
+  test.each(sigCases.map(([name, headers, body, status]) => [name, status, headers, body] as const))(
+    '%s → %i',
+    async (_name, status, headers, body) => {
+      const h = harness();
+      const res = await h.handler(request({ body, headers: { ...token, ...headers() } }));
+      expect(res.statusCode).toBe(status);
+      expect(h.sent).toHaveLength(status === 200 ? 1 : 0);
+    },
+  );
+
+  test('a valid signature does not replace the token', async () => {
+    const h = harness();
+    expect((await h.handler(request({ body: valid, headers: signHeaders(valid) }))).statusCode).toBe(401);
+    expect(
+      (await h.handler(request({ body: valid, headers: { 'x-webhook-token': 'x', ...signHeaders(valid) } })))
+        .statusCode,
+    ).toBe(401);
+  });
+
+  test('signature headers on a channel without a client secret: the token decides', async () => {
+    const h = harness();
+    const bogus = { ...signHeaders(valid, { secret: 'whatever' }) };
+    expect(
+      (await h.handler(request({ channelId: 'nosig', body: valid, headers: { ...token, ...bogus } })))
+        .statusCode,
+    ).toBe(200);
+    expect(h.sent[0]?.eventId).toBe(bogus['webhook-id']);
+  });
+
+  test('only some signature headers present: the token decides', async () => {
+    const h = harness();
+    const { 'webhook-signature': signature } = signHeaders(valid, { secret: 'whatever' });
+    const res = await h.handler(
+      request({ body: valid, headers: { ...token, 'webhook-signature': signature! } }),
+    );
+    expect(res.statusCode).toBe(200);
+  });
+});
+
+describe('logging and caching', () => {
+  test('rejections log a reason but never the token, signature or secrets', async () => {
+    const h = harness();
+    const signed = signHeaders(valid);
+    await h.handler(request({ body: valid, headers: { 'x-webhook-token': 'wrong-token-value' } }));
+    await h.handler(
+      request({ body: valid, headers: { ...token, ...signHeaders(valid, { secret: 'bad' }) } }),
+    );
+    await h.handler(
+      request({ body: valid, headers: { ...token, ...signHeaders(valid, { at: new Date(0) }) } }),
+    );
+    await h.handler(
+      request({ body: JSON.stringify(callbackBody({ producer: 'stores/x' })), headers: token }),
+    );
+    await h.handler(request({ body: valid, headers: { ...token, ...signed } }));
+    h.state.queueFails = true;
+    await h.handler(request({ body: valid, headers: { ...token, ...signed } }));
+    const details = h.obs.logs.map((l) => (l.fields as { detail?: string }).detail).filter(Boolean);
+    expect(details).toEqual(['bad_token', 'bad_signature', 'stale_timestamp', 'producer_mismatch']);
+    const text = h.obs.logText();
+    for (const secret of [
+      TOKEN,
+      'wrong-token-value',
+      CLIENT_SECRET,
+      'access-TOKEN-xyz',
+      signed['webhook-signature']!,
+    ])
+      expect(text).not.toContain(secret);
+    expect(text).not.toContain(signed['webhook-signature']!.slice(3));
+  });
+
+  test('channel and secrets are read once per TTL and per channel, then again after it', async () => {
+    const h = harness({ cacheTtlMs: 60_000 });
+    for (let i = 0; i < 5; i += 1) await h.handler(request({ body: valid, headers: token }));
+    await h.handler(request({ channelId: 'nobody', body: valid, headers: token }));
+    await h.handler(request({ channelId: 'nobody', body: valid, headers: token }));
+    expect(h.reads).toEqual({ channels: 2, secrets: 2 });
+    h.state.clock += 60_001;
+    await h.handler(request({ body: valid, headers: token }));
+    expect(h.reads).toEqual({ channels: 3, secrets: 3 });
+  });
+
+  test('a failed lookup is not cached', async () => {
+    const h = harness();
+    h.state.storeFails = true;
+    expect((await h.handler(request({ body: valid, headers: token }))).statusCode).toBe(503);
+    h.state.storeFails = false;
+    expect((await h.handler(request({ body: valid, headers: token }))).statusCode).toBe(200);
+  });
+
+  test('a rotated token takes effect after the cache TTL', async () => {
+    const h = harness({ cacheTtlMs: 60_000 });
+    expect((await h.handler(request({ body: valid, headers: token }))).statusCode).toBe(200);
+    h.secrets.set('ch1', { accessToken: 'a', webhookToken: 'new-token' });
+    expect((await h.handler(request({ body: valid, headers: token }))).statusCode).toBe(200);
+    h.state.clock += 60_001;
+    expect((await h.handler(request({ body: valid, headers: token }))).statusCode).toBe(401);
+    expect(
+      (await h.handler(request({ body: valid, headers: { 'x-webhook-token': 'new-token' } }))).statusCode,
+    ).toBe(200);
+  });
+});
