@@ -1,5 +1,14 @@
-import type { OmOrder } from '../domain/order';
-import type { OmStatus } from '../domain/statuses';
+import {
+  ConditionalCheckFailedException,
+  GetItemCommand,
+  PutItemCommand,
+  UpdateItemCommand,
+  type AttributeValue,
+  type DynamoDBClient,
+} from '@aws-sdk/client-dynamodb';
+import { z } from 'zod';
+import { OUTCOMES, type OmOrder } from '../domain/order';
+import { OM_STATUSES, type OmStatus } from '../domain/statuses';
 
 /** Orders table (TABLES.orders). */
 export interface OrderStore {
@@ -13,4 +22,168 @@ export interface OrderStore {
   write(order: OmOrder, expectedVersion: number, options?: { expiresAt?: number }): Promise<boolean>;
   /** OM import: sets the status (creating the item if needed), bumps the version, clears `expiresAt`. */
   importStatus(channelId: string, orderId: number, status: OmStatus, now: Date): Promise<OmOrder>;
+}
+
+// --- DynamoDB implementation ---------------------------------------------------------------------------
+
+const historyEntrySchema = z.object({
+  at: z.string(),
+  eventId: z.string(),
+  source: z.enum(['webhook', 'reconcile']),
+  bigcommerceStatusId: z.number().int().nullable(),
+  outcome: z.enum(OUTCOMES),
+  statusBefore: z.enum(OM_STATUSES).nullable(),
+  statusAfter: z.enum(OM_STATUSES).nullable(),
+  attempt: z.number().int(),
+});
+
+/** What a stored item must look like; anything else is a clear error, never a silent default. */
+const storedOrderSchema = z.object({
+  channelId: z.string(),
+  orderId: z.number().int(),
+  status: z.enum(OM_STATUSES).optional(),
+  updatedAt: z.string(),
+  history: z.array(historyEntrySchema),
+  processed: z.record(
+    z.string(),
+    z.object({ at: z.number(), attempt: z.number().int(), terminal: z.boolean() }),
+  ),
+  version: z.number().int().nonnegative(),
+});
+
+/** Plain JSON-ish value → DynamoDB attribute (strings, finite numbers, booleans, null, arrays, objects). */
+function toAttribute(value: unknown): AttributeValue {
+  if (value === null) return { NULL: true };
+  switch (typeof value) {
+    case 'string':
+      return { S: value };
+    case 'number':
+      if (!Number.isFinite(value)) throw new TypeError(`cannot store the number ${value}`);
+      return { N: String(value) };
+    case 'boolean':
+      return { BOOL: value };
+    case 'object':
+      if (Array.isArray(value)) return { L: value.map(toAttribute) };
+      return { M: toAttributeMap(value as Record<string, unknown>) };
+    default:
+      throw new TypeError(`cannot store a value of type ${typeof value}`);
+  }
+}
+
+function toAttributeMap(record: Record<string, unknown>): Record<string, AttributeValue> {
+  const out: Record<string, AttributeValue> = {};
+  for (const [k, v] of Object.entries(record)) if (v !== undefined) out[k] = toAttribute(v);
+  return out;
+}
+
+function fromAttribute(av: AttributeValue): unknown {
+  if (av.S !== undefined) return av.S;
+  if (av.N !== undefined) return Number(av.N);
+  if (av.BOOL !== undefined) return av.BOOL;
+  if (av.NULL !== undefined) return null;
+  if (av.L !== undefined) return av.L.map(fromAttribute);
+  if (av.M !== undefined) return fromAttributeMap(av.M);
+  throw new TypeError(`unsupported attribute type ${Object.keys(av).join(',')}`);
+}
+
+function fromAttributeMap(item: Record<string, AttributeValue>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(item).map(([k, v]) => [k, fromAttribute(v)]));
+}
+
+function parseOrder(item: Record<string, AttributeValue>): OmOrder {
+  const parsed = storedOrderSchema.safeParse(fromAttributeMap(item));
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new Error(`Stored order is malformed at ${issue?.path.join('.') || '(root)'}: ${issue?.message}`);
+  }
+  const { status, ...rest } = parsed.data;
+  return status === undefined ? rest : { ...rest, status };
+}
+
+const orderKey = (channelId: string, orderId: number): Record<string, AttributeValue> => ({
+  channelId: { S: channelId },
+  orderId: { N: String(orderId) },
+});
+
+/**
+ * Orders table. Every worker write is one PutItem of the whole item, conditional on the version read,
+ * so a status change, its history entry and the processed mark land together or not at all.
+ */
+export class DynamoOrderStore implements OrderStore {
+  constructor(
+    private readonly client: DynamoDBClient,
+    private readonly tableName: string,
+  ) {}
+
+  async get(channelId: string, orderId: number): Promise<OmOrder | undefined> {
+    const out = await this.client.send(
+      new GetItemCommand({
+        TableName: this.tableName,
+        Key: orderKey(channelId, orderId),
+        ConsistentRead: true,
+      }),
+    );
+    return out.Item ? parseOrder(out.Item) : undefined;
+  }
+
+  async write(
+    order: OmOrder,
+    expectedVersion: number,
+    options: { expiresAt?: number } = {},
+  ): Promise<boolean> {
+    const item = toAttributeMap({ ...order, expiresAt: options.expiresAt });
+    try {
+      await this.client.send(
+        new PutItemCommand({
+          TableName: this.tableName,
+          Item: item,
+          ...(expectedVersion === 0
+            ? { ConditionExpression: 'attribute_not_exists(channelId)' }
+            : {
+                ConditionExpression: '#version = :expected',
+                ExpressionAttributeNames: { '#version': 'version' },
+                ExpressionAttributeValues: { ':expected': { N: String(expectedVersion) } },
+              }),
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+  }
+
+  async importStatus(channelId: string, orderId: number, status: OmStatus, now: Date): Promise<OmOrder> {
+    // Unconditional, but it bumps the version: a worker that read the old item fails its condition,
+    // reads again and decides on the imported status.
+    const out = await this.client.send(
+      new UpdateItemCommand({
+        TableName: this.tableName,
+        Key: orderKey(channelId, orderId),
+        UpdateExpression:
+          'SET #status = :status, #updatedAt = :now, #version = if_not_exists(#version, :zero) + :one, ' +
+          '#history = if_not_exists(#history, :emptyList), #processed = if_not_exists(#processed, :emptyMap) ' +
+          'REMOVE #expiresAt',
+        // Placeholders for every name: several (status, processed…) are DynamoDB reserved words.
+        ExpressionAttributeNames: {
+          '#status': 'status',
+          '#updatedAt': 'updatedAt',
+          '#version': 'version',
+          '#history': 'history',
+          '#processed': 'processed',
+          '#expiresAt': 'expiresAt',
+        },
+        ExpressionAttributeValues: {
+          ':status': { S: status },
+          ':now': { S: now.toISOString() },
+          ':zero': { N: '0' },
+          ':one': { N: '1' },
+          ':emptyList': { L: [] },
+          ':emptyMap': { M: {} },
+        },
+        ReturnValues: 'ALL_NEW',
+      }),
+    );
+    return parseOrder(out.Attributes!);
+  }
 }
