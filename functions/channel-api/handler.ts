@@ -1,0 +1,292 @@
+import { randomBytes } from 'node:crypto';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
+import { z } from 'zod';
+import { dynamoDbClient, eventBridgeClient } from '../adapters/aws-clients';
+import { EventBridgeChannelEventPublisher, type ChannelEventPublisher } from '../adapters/channel-events';
+import { DynamoChannelStore, type ChannelStore } from '../adapters/channel-store';
+import { DynamoOrderStore, type OrderStore } from '../adapters/order-store';
+import { createSecretStore, type SecretStore } from '../adapters/secret-store';
+import { CHANNEL_ID_PATTERN, type Channel } from '../domain/channel';
+import {
+  buildChannel,
+  buildSecrets,
+  channelView,
+  isLive,
+  parseChannelSettings,
+  sameSecrets,
+} from '../domain/channel-settings';
+import type { OmOrder } from '../domain/order';
+import { OM_STATUSES } from '../domain/statuses';
+import { loadConfig } from '../shared/config';
+import { empty, errors, json, rawBody, type FieldError, type HttpResult } from '../shared/http';
+import { createObservability, withObservability, type Observability } from '../shared/observability';
+
+/**
+ * Admin routes (DESIGN.md section 5): channel settings and OM orders. One handler, dispatching on the
+ * API Gateway route key. Secrets go to the SecretStore and never come back in an answer or a log line.
+ */
+export interface ChannelApiDeps {
+  channels: ChannelStore;
+  secrets: SecretStore;
+  orders: OrderStore;
+  events: ChannelEventPublisher;
+  obs: Observability;
+  now?: () => Date;
+  /** The per-channel webhook token, generated on the first save. */
+  newWebhookToken?: () => string;
+}
+
+export type ChannelApiEvent = Pick<
+  APIGatewayProxyEventV2,
+  'routeKey' | 'pathParameters' | 'body' | 'isBase64Encoded'
+> &
+  Partial<Pick<APIGatewayProxyEventV2, 'requestContext' | 'headers' | 'rawPath'>>;
+
+export const generateWebhookToken = () => randomBytes(32).toString('base64url');
+
+type Route = (event: ChannelApiEvent, deps: Required<ChannelApiDeps>) => Promise<HttpResult>;
+
+const notFound = (what: string) => errors(404, [{ message: `${what} not found` }]);
+
+function channelIdOf(event: ChannelApiEvent): string | FieldError {
+  const id = event.pathParameters?.channelId;
+  if (id === undefined || !CHANNEL_ID_PATTERN.test(id))
+    return { field: 'channelId', message: 'channelId must be 1-64 letters, digits, "_" or "-"' };
+  return id;
+}
+
+function orderIdOf(event: ChannelApiEvent): number | FieldError {
+  const raw = event.pathParameters?.orderId ?? '';
+  const id = /^[1-9]\d{0,15}$/.test(raw) ? Number(raw) : NaN;
+  if (!Number.isSafeInteger(id)) return { field: 'orderId', message: 'orderId must be a positive integer' };
+  return id;
+}
+
+/** JSON body or a 400 naming the problem (never echoing the body: it may hold credentials). */
+function jsonBody(event: ChannelApiEvent): { ok: true; value: unknown } | { ok: false; result: HttpResult } {
+  const text = rawBody(event).toString('utf8');
+  if (text.trim() === '')
+    return { ok: false, result: errors(400, [{ message: 'body must be a JSON object' }]) };
+  try {
+    return { ok: true, value: JSON.parse(text) };
+  } catch {
+    return { ok: false, result: errors(400, [{ message: 'body is not valid JSON' }]) };
+  }
+}
+
+const isFieldError = (v: unknown): v is FieldError => typeof v === 'object' && v !== null;
+
+async function publish(
+  deps: Required<ChannelApiDeps>,
+  channelId: string,
+  change: 'saved' | 'deleted',
+  at: Date,
+) {
+  try {
+    await deps.events.publishSettingsChanged({ channelId, change, at: at.toISOString() });
+  } catch (error) {
+    // The change is stored; the scheduled hook-manager run converges it. Say so, do not fail the caller.
+    deps.obs.logger.error('could not publish ChannelSettingsChanged; the scheduled run will converge it', {
+      channelId,
+      change,
+      error: errorText(error),
+    });
+    deps.obs.metrics.addMetric('ChannelEventPublishFailed', MetricUnit.Count, 1);
+  }
+}
+
+const errorText = (error: unknown) =>
+  error instanceof Error ? `${error.name}: ${error.message}`.slice(0, 500) : 'unknown error';
+
+const putChannel: Route = async (event, deps) => {
+  const channelId = channelIdOf(event);
+  if (isFieldError(channelId)) return errors(400, [channelId]);
+  const body = jsonBody(event);
+  if (!body.ok) return body.result;
+
+  const existing = await deps.channels.get(channelId);
+  const live = isLive(existing);
+  const storedSecrets = live ? await deps.secrets.get(channelId) : undefined;
+  const parsed = parseChannelSettings(body.value, {
+    requireAccessToken: storedSecrets === undefined,
+    ...(live && { storedStoreHash: existing.storeHash }),
+  });
+  if (!parsed.ok) return errors(400, parsed.errors);
+
+  const now = deps.now();
+  const secrets = buildSecrets({
+    input: parsed.input,
+    existing: storedSecrets,
+    newWebhookToken: deps.newWebhookToken(),
+  });
+  // Secrets first: a channel item never points at credentials that were not stored.
+  if (!sameSecrets(storedSecrets, secrets)) await deps.secrets.put(channelId, secrets);
+  const channel = buildChannel({ channelId, input: parsed.input, existing, now });
+  await deps.channels.put(channel);
+  await publish(deps, channelId, 'saved', now);
+
+  const shown: Channel = {
+    ...channel,
+    ...(channel.hook === undefined && existing?.hook && { hook: existing.hook }),
+    ...(channel.reconcile === undefined && existing?.reconcile && { reconcile: existing.reconcile }),
+  };
+  deps.obs.metrics.addMetric('ChannelSaved', MetricUnit.Count, 1);
+  deps.obs.logger.info('channel saved', { channelId, created: !live });
+  return json(200, channelView(shown, secrets.clientSecret !== undefined));
+};
+
+const getChannel: Route = async (event, deps) => {
+  const channelId = channelIdOf(event);
+  if (isFieldError(channelId)) return errors(400, [channelId]);
+  const channel = await deps.channels.get(channelId);
+  if (!isLive(channel)) return notFound('channel');
+  const secrets = await deps.secrets.get(channelId);
+  return json(200, channelView(channel, secrets?.clientSecret !== undefined));
+};
+
+const deleteChannel: Route = async (event, deps) => {
+  const channelId = channelIdOf(event);
+  if (isFieldError(channelId)) return errors(400, [channelId]);
+  const channel = await deps.channels.get(channelId);
+  if (!isLive(channel)) return notFound('channel');
+  const now = deps.now();
+  // A tombstone: everyone treats it as unknown; hook-manager removes the hooks, then purges it.
+  await deps.channels.put({
+    ...channel,
+    validCancellationStatuses: [],
+    validFulfillmentStatuses: [],
+    updatedAt: now.toISOString(),
+    deletedAt: now.toISOString(),
+  });
+  await publish(deps, channelId, 'deleted', now);
+  deps.obs.metrics.addMetric('ChannelDeleted', MetricUnit.Count, 1);
+  deps.obs.logger.info('channel deleted', { channelId });
+  return empty(204);
+};
+
+const READ_ONLY_ORDER_FIELDS = new Set(['channelId', 'orderId', 'updatedAt', 'history']);
+const orderBodySchema = z.object({
+  status: z.enum(OM_STATUSES, {
+    error: (issue) =>
+      issue.input === undefined
+        ? 'status is required'
+        : `status ${JSON.stringify(issue.input)?.slice(0, 60)} is not an OM status (${OM_STATUSES.join(', ')})`,
+  }),
+});
+
+const orderView = (order: OmOrder) => ({
+  channelId: order.channelId,
+  orderId: order.orderId,
+  // null while OM has not imported the order: the item then only holds the timeline of events seen.
+  status: order.status ?? null,
+  updatedAt: order.updatedAt,
+  history: order.history,
+});
+
+const putOrder: Route = async (event, deps) => {
+  const fieldErrors: FieldError[] = [];
+  const channelId = channelIdOf(event);
+  if (isFieldError(channelId)) fieldErrors.push(channelId);
+  const orderId = orderIdOf(event);
+  if (isFieldError(orderId)) fieldErrors.push(orderId);
+  const body = jsonBody(event);
+  if (!body.ok) return fieldErrors.length > 0 ? errors(400, fieldErrors) : body.result;
+  if (typeof body.value !== 'object' || body.value === null || Array.isArray(body.value)) {
+    fieldErrors.push({ message: 'body must be a JSON object' });
+  } else {
+    for (const key of Object.keys(body.value))
+      if (key !== 'status' && !READ_ONLY_ORDER_FIELDS.has(key))
+        fieldErrors.push({ field: key, message: `${key} is not an order field` });
+    const parsed = orderBodySchema.safeParse(body.value);
+    if (!parsed.success)
+      for (const issue of parsed.error.issues) fieldErrors.push({ field: 'status', message: issue.message });
+  }
+  if (fieldErrors.length > 0 || isFieldError(channelId) || isFieldError(orderId))
+    return errors(400, fieldErrors);
+
+  const { status } = orderBodySchema.parse(body.value);
+  if (!isLive(await deps.channels.get(channelId))) return notFound('channel');
+  const order = await deps.orders.importStatus(channelId, orderId, status, deps.now());
+  deps.obs.logger.info('order status imported', { channelId, orderId, status });
+  return json(200, orderView(order));
+};
+
+const getOrder: Route = async (event, deps) => {
+  const channelId = channelIdOf(event);
+  const orderId = orderIdOf(event);
+  const bad = [channelId, orderId].filter(isFieldError);
+  if (bad.length > 0 || isFieldError(channelId) || isFieldError(orderId)) return errors(400, bad);
+  if (!isLive(await deps.channels.get(channelId))) return notFound('channel');
+  const order = await deps.orders.get(channelId, orderId);
+  if (!order) return notFound('order');
+  return json(200, orderView(order));
+};
+
+export const CHANNEL_API_ROUTES: Readonly<Record<string, Route>> = {
+  'PUT /channels/{channelId}': putChannel,
+  'GET /channels/{channelId}': getChannel,
+  'DELETE /channels/{channelId}': deleteChannel,
+  'PUT /channels/{channelId}/orders/{orderId}': putOrder,
+  'GET /channels/{channelId}/orders/{orderId}': getOrder,
+};
+
+export function makeHandler(deps: ChannelApiDeps) {
+  const full: Required<ChannelApiDeps> = {
+    now: () => new Date(),
+    newWebhookToken: generateWebhookToken,
+    ...deps,
+  };
+  return async (event: ChannelApiEvent, _context?: Context): Promise<HttpResult> => {
+    // One count per request (also keeps the metrics middleware from warning about an empty set).
+    full.obs.metrics.addMetric('ChannelApiRequests', MetricUnit.Count, 1);
+    const route = Object.hasOwn(CHANNEL_API_ROUTES, event.routeKey)
+      ? CHANNEL_API_ROUTES[event.routeKey]
+      : undefined;
+    if (!route) return errors(404, [{ message: 'route not found' }]);
+    try {
+      const result = await route(event, full);
+      full.obs.logger.debug('answered', { routeKey: event.routeKey, statusCode: result.statusCode });
+      return result;
+    } catch (error) {
+      full.obs.metrics.addMetric('ChannelApiErrors', MetricUnit.Count, 1);
+      // Only the error's name and message: never the request body, which may carry credentials.
+      full.obs.logger.error('request failed', {
+        routeKey: event.routeKey,
+        channelId: event.pathParameters?.channelId,
+        error: errorText(error),
+      });
+      return errors(500, [{ message: 'internal error' }]);
+    }
+  };
+}
+
+export const CHANNEL_API_ENV_KEYS = [
+  'CHANNELS_TABLE',
+  'ORDERS_TABLE',
+  'SECRETS_TABLE',
+  'SECRET_NAME_PREFIX',
+  'EVENT_BUS_NAME',
+  'DYNAMODB_ENDPOINT',
+  'EVENTBRIDGE_ENDPOINT',
+  'SECRETSMANAGER_ENDPOINT',
+] as const;
+
+export function wire(env: Record<string, string | undefined>) {
+  const config = loadConfig(env, CHANNEL_API_ENV_KEYS);
+  const obs = createObservability('channel-api');
+  const dynamo = obs.tracer.captureAWSv3Client(dynamoDbClient(config));
+  return withObservability(
+    makeHandler({
+      channels: new DynamoChannelStore(dynamo, config.CHANNELS_TABLE),
+      secrets: createSecretStore(config, dynamo),
+      orders: new DynamoOrderStore(dynamo, config.ORDERS_TABLE),
+      events: new EventBridgeChannelEventPublisher(
+        obs.tracer.captureAWSv3Client(eventBridgeClient(config)),
+        config.EVENT_BUS_NAME,
+      ),
+      obs,
+    }),
+    obs,
+  );
+}

@@ -1,0 +1,312 @@
+import type { BigCommerceApi, BigCommerceCredentials } from '../adapters/bigcommerce-client';
+import type { ChannelStore } from '../adapters/channel-store';
+import type { OrderEventQueue } from '../adapters/order-event-queue';
+import type { SecretStore } from '../adapters/secret-store';
+import type { Channel, ChannelSecrets, HookState } from '../domain/channel';
+import {
+  HOOK_SCOPE,
+  deliveriesMayBeLost,
+  desiredHook,
+  planHooks,
+  type HookAction,
+  type HookFinding,
+} from '../domain/hook-plan';
+import {
+  nextWatermark,
+  reconcileEvent,
+  reconcileFrom,
+  reconcileReason,
+  reconcileStatusIds,
+  type ReconcileReason,
+} from '../domain/reconcile';
+
+/**
+ * The per-channel work of hook-manager, exported for the handler, `npm run reconcile` and the
+ * benchmark: converge one channel's hooks (and reconcile when due), or reconcile by hand.
+ */
+export interface ConvergeDeps {
+  channels: ChannelStore;
+  secrets: SecretStore;
+  bigcommerce: BigCommerceApi;
+  queue: OrderEventQueue;
+  webhookBaseUrl: string;
+  now: () => Date;
+  /** Where a line worth keeping goes (hook changes, failures). Never passed a secret. */
+  log?: (level: 'debug' | 'info' | 'warn' | 'error', message: string, data: Record<string, unknown>) => void;
+}
+
+/** Counts behind the metrics HookCreated, HookReactivated, HookRepaired, HookDeleted, HookVerifyFailed. */
+export interface HookCounts {
+  created: number;
+  reactivated: number;
+  repaired: number;
+  deleted: number;
+}
+
+export type ConvergeResult =
+  | { channelId: string; outcome: 'gone' }
+  | { channelId: string; outcome: 'purged'; counts: HookCounts; hooksLeft?: true }
+  | {
+      channelId: string;
+      outcome: 'verified';
+      finding: HookFinding;
+      counts: HookCounts;
+      reconcile?: ReconcileOutcome;
+    }
+  | { channelId: string; outcome: 'failed'; counts: HookCounts; error: string };
+
+export type ReconcileOutcome =
+  | ({ ok: true; reason: ReconcileReason | 'by_hand' } & ReconcileResult)
+  | { ok: false; reason: ReconcileReason | 'by_hand'; error: string };
+
+export interface ReconcileResult {
+  from: string;
+  statusIds: number[];
+  enqueued: number;
+  watermark: string;
+}
+
+export interface ReconcileProgress {
+  statusId: number;
+  /** 0-based position of `statusId` among `statusCount`. */
+  statusIndex: number;
+  statusCount: number;
+  page: number;
+  /** Whether the listing for this status id is finished. */
+  statusDone: boolean;
+  enqueued: number;
+}
+
+const ORDERS_PAGE_LIMIT = 250;
+const ENQUEUE_CONCURRENCY = 10;
+
+const zeroCounts = (): HookCounts => ({ created: 0, reactivated: 0, repaired: 0, deleted: 0 });
+
+/** An error as one line, with any secret value that might hide in it masked. */
+export function describeError(error: unknown, secrets?: ChannelSecrets): string {
+  let text = error instanceof Error ? `${error.name}: ${error.message}` : 'unknown error';
+  for (const value of [secrets?.accessToken, secrets?.clientSecret, secrets?.webhookToken])
+    if (value) text = text.split(value).join('[redacted]');
+  return text.slice(0, 300);
+}
+
+const isAuthFailure = (error: unknown) => {
+  const status = (error as { status?: unknown } | null)?.status;
+  return status === 401 || status === 403;
+};
+
+async function applyActions(
+  deps: ConvergeDeps,
+  creds: BigCommerceCredentials,
+  actions: HookAction[],
+  counts: HookCounts,
+  deadline: number | undefined,
+): Promise<number | undefined> {
+  let createdId: number | undefined;
+  // Create/repair first, delete after: the channel is never left without a hook in between.
+  for (const action of [...actions].sort(
+    (a, b) => Number(a.kind === 'delete') - Number(b.kind === 'delete'),
+  )) {
+    if (action.kind === 'create') {
+      createdId = (await deps.bigcommerce.createHook(creds, action.hook, { deadline })).id;
+      counts.created++;
+    } else if (action.kind === 'update') {
+      await deps.bigcommerce.updateHook(creds, action.hookId, action.patch, { deadline });
+      if (action.reactivate) counts.reactivated++;
+      if (action.repair) counts.repaired++;
+    } else {
+      await deps.bigcommerce.deleteHook(creds, action.hookId, { deadline });
+      counts.deleted++;
+    }
+  }
+  return createdId;
+}
+
+/** Removes the channel for good: the secret first, so a failure leaves a tombstone that is retried. */
+async function purge(deps: ConvergeDeps, channelId: string) {
+  await deps.secrets.delete(channelId);
+  await deps.channels.purge(channelId);
+}
+
+/**
+ * Converges one channel: one `GET /v3/hooks?scope=…` (a healthy channel costs exactly that one
+ * BigCommerce request), then the planned create/update/delete calls; records the result on the
+ * channel; reconciles when the hook was lost or a reconcile is due. A tombstoned channel loses its
+ * hooks and is then purged with its secret. BigCommerce failures are recorded, not thrown; failures
+ * of our own stores are thrown.
+ */
+export async function convergeChannel(
+  deps: ConvergeDeps,
+  channelOrId: Channel | string,
+  options: { deadline?: number } = {},
+): Promise<ConvergeResult> {
+  const channel = typeof channelOrId === 'string' ? await deps.channels.get(channelOrId) : channelOrId;
+  const channelId = typeof channelOrId === 'string' ? channelOrId : channelOrId.channelId;
+  const log = deps.log ?? (() => undefined);
+  if (!channel) return { channelId, outcome: 'gone' };
+
+  const counts = zeroCounts();
+  const tombstoned = channel.deletedAt !== undefined;
+  const secrets = await deps.secrets.get(channelId);
+  if (!secrets) {
+    if (tombstoned) {
+      // Without credentials its hooks cannot be reached; BigCommerce deactivates them once our route 404s.
+      log('warn', 'tombstoned channel has no credentials; purged without removing hooks', { channelId });
+      await deps.channels.purge(channelId);
+      return { channelId, outcome: 'purged', counts, hooksLeft: true };
+    }
+    const error = 'no credentials stored for this channel';
+    await deps.channels.recordHookState(channelId, { ...previousHook(channel), lastError: error });
+    log('error', 'hook verification failed', { channelId, error });
+    return { channelId, outcome: 'failed', counts, error };
+  }
+
+  const creds = { storeHash: channel.storeHash, accessToken: secrets.accessToken };
+  const now = deps.now();
+  const desired = desiredHook(channel, deps.webhookBaseUrl, secrets.webhookToken);
+  let finding: HookFinding;
+  let hookId: number | undefined;
+  try {
+    const actual = await deps.bigcommerce.listHooks(creds, { scope: HOOK_SCOPE }, options);
+    const plan = planHooks({ channelId, desired, actual });
+    finding = plan.finding;
+    const createdId = await applyActions(deps, creds, plan.actions, counts, options.deadline);
+    hookId = createdId ?? plan.keepHookId;
+    if (plan.actions.length > 0)
+      log('info', 'hooks converged', {
+        channelId,
+        finding,
+        actions: plan.actions.map((a) => `${a.kind}:${a.kind === 'create' ? 'new' : a.hookId}`),
+      });
+  } catch (error) {
+    const message = describeError(error, secrets);
+    if (tombstoned && isAuthFailure(error)) {
+      // Credentials revoked (often: the app was uninstalled, which removes its hooks anyway).
+      log('warn', 'tombstoned channel: BigCommerce rejects its credentials; purged', {
+        channelId,
+        error: message,
+      });
+      await purge(deps, channelId);
+      return { channelId, outcome: 'purged', counts, hooksLeft: true };
+    }
+    await deps.channels.recordHookState(channelId, { ...previousHook(channel), lastError: message });
+    log('error', 'hook verification failed', { channelId, error: message });
+    return { channelId, outcome: 'failed', counts, error: message };
+  }
+
+  if (tombstoned) {
+    await purge(deps, channelId);
+    log('info', 'channel purged', { channelId, hooksDeleted: counts.deleted });
+    return { channelId, outcome: 'purged', counts };
+  }
+
+  const state: HookState = desired
+    ? { hookId, isActive: true, lastVerifiedAt: now.toISOString() }
+    : { isActive: false, lastVerifiedAt: now.toISOString() };
+
+  let reconcile: ReconcileOutcome | undefined;
+  const reason = reconcileReason(channel, { hookLost: deliveriesMayBeLost(finding), now });
+  if (reason) {
+    try {
+      reconcile = {
+        ok: true,
+        reason,
+        ...(await reconcileChannel(deps, channel, { creds, deadline: options.deadline })),
+      };
+      if (reconcile.enqueued > 0)
+        log('info', 'reconciled', { channelId, reason, enqueued: reconcile.enqueued });
+    } catch (error) {
+      const message = describeError(error, secrets);
+      reconcile = { ok: false, reason, error: message };
+      // Recorded as the hook's last error, so the next run reconciles again (the watermark did not move).
+      state.lastError = `reconcile: ${message}`;
+      log('error', 'reconcile failed', { channelId, reason, error: message });
+    }
+  }
+  await deps.channels.recordHookState(channelId, state);
+  return { channelId, outcome: 'verified', finding, counts, ...(reconcile && { reconcile }) };
+}
+
+const previousHook = (channel: Channel): HookState => ({
+  ...(channel.hook?.hookId !== undefined && { hookId: channel.hook.hookId }),
+  isActive: channel.hook?.isActive ?? false,
+  ...(channel.hook?.lastVerifiedAt !== undefined && { lastVerifiedAt: channel.hook.lastVerifiedAt }),
+});
+
+/**
+ * Lists the orders modified since the watermark (or `since`) in each cancel/fulfill status id and
+ * enqueues one `source: reconcile` event per order; advances the watermark only once every enqueue
+ * succeeded (a failure throws and leaves it where it was: the next run lists the same orders again,
+ * with the same event ids, which the worker dedupes).
+ */
+export async function reconcileChannel(
+  deps: Pick<ConvergeDeps, 'channels' | 'secrets' | 'bigcommerce' | 'queue' | 'now'>,
+  channel: Channel,
+  options: {
+    creds?: BigCommerceCredentials;
+    since?: Date;
+    deadline?: number;
+    onProgress?: (progress: ReconcileProgress) => void;
+  } = {},
+): Promise<ReconcileResult> {
+  const runStart = deps.now();
+  let creds = options.creds;
+  if (!creds) {
+    const secrets = await deps.secrets.get(channel.channelId);
+    if (!secrets) throw new Error(`no credentials stored for channel ${channel.channelId}`);
+    creds = { storeHash: channel.storeHash, accessToken: secrets.accessToken };
+  }
+  const from = reconcileFrom(channel, runStart, options.since);
+  const statusIds = reconcileStatusIds(channel);
+  let enqueued = 0;
+  for (const [statusIndex, statusId] of statusIds.entries()) {
+    for (let page = 1; ; page++) {
+      const orders = await deps.bigcommerce.listOrders(
+        creds,
+        { minDateModified: from, statusId, sort: 'date_modified:asc', page, limit: ORDERS_PAGE_LIMIT },
+        { deadline: options.deadline },
+      );
+      const events = orders
+        // BigCommerce filtered by status_id already; this guards against a server that ignores it.
+        .filter((order) => order.statusId === statusId)
+        .map((order) => reconcileEvent({ channelId: channel.channelId, order, receivedAt: deps.now() }));
+      await forEachLimited(events, ENQUEUE_CONCURRENCY, (event) => deps.queue.send(event));
+      enqueued += events.length;
+      const statusDone = orders.length < ORDERS_PAGE_LIMIT;
+      options.onProgress?.({
+        statusId,
+        statusIndex,
+        statusCount: statusIds.length,
+        page,
+        statusDone,
+        enqueued,
+      });
+      if (statusDone) break;
+    }
+  }
+  const watermark = nextWatermark({ previous: channel.reconcile?.watermark, runStart });
+  await deps.channels.recordReconcile(channel.channelId, { watermark, lastRunAt: runStart.toISOString() });
+  return { from, statusIds, enqueued, watermark };
+}
+
+/** Runs `fn` over `items` with at most `limit` in flight; rejects with the first failure. */
+export async function forEachLimited<T>(
+  items: readonly T[],
+  limit: number,
+  fn: (item: T) => Promise<unknown>,
+): Promise<void> {
+  let next = 0;
+  let failed = false;
+  const worker = async () => {
+    while (!failed && next < items.length) {
+      const item = items[next++] as T;
+      try {
+        await fn(item);
+      } catch (error) {
+        failed = true;
+        throw error;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+}
