@@ -15,8 +15,11 @@ export interface ChannelStore {
   get(channelId: string): Promise<Channel | undefined>;
   /** Saves settings; keeps the stored `hook` and `reconcile` state when the given channel omits them. */
   put(channel: Channel): Promise<void>;
-  /** Removes the item for good (hook-manager, after the hooks are gone). */
-  purge(channelId: string): Promise<void>;
+  /**
+   * Removes a tombstoned item for good (hook-manager, after the hooks are gone). Conditional on the
+   * tombstone, so a channel saved again in the meantime is kept; returns whether it was removed.
+   */
+  purge(channelId: string): Promise<boolean>;
   /** Only updates an existing item; never resurrects a purged channel. */
   recordHookState(channelId: string, hook: HookState): Promise<void>;
   recordReconcile(channelId: string, state: ReconcileState): Promise<void>;
@@ -134,10 +137,20 @@ export class DynamoChannelStore implements ChannelStore {
     );
   }
 
-  async purge(channelId: string): Promise<void> {
-    await this.client.send(
-      new DeleteItemCommand({ TableName: this.tableName, Key: { channelId: { S: channelId } } }),
-    );
+  async purge(channelId: string): Promise<boolean> {
+    try {
+      await this.client.send(
+        new DeleteItemCommand({
+          TableName: this.tableName,
+          Key: { channelId: { S: channelId } },
+          ConditionExpression: 'attribute_exists(deletedAt)',
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
   }
 
   recordHookState(channelId: string, hook: HookState): Promise<void> {

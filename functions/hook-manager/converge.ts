@@ -122,8 +122,13 @@ async function applyActions(
   return createdId;
 }
 
-/** Removes the channel for good: the secret first, so a failure leaves a tombstone that is retried. */
+/**
+ * Removes the channel for good: the secret first, so a failure leaves a tombstone that is retried.
+ * The tombstone is read again just before, and the item delete is conditional on it, so a channel
+ * saved again meanwhile keeps its item (and, outside a tiny window, its secret).
+ */
 async function purge(deps: ConvergeDeps, channelId: string) {
+  if (!(await deps.channels.get(channelId))?.deletedAt) return;
   await deps.secrets.delete(channelId);
   await deps.channels.purge(channelId);
 }
@@ -152,7 +157,7 @@ export async function convergeChannel(
     if (tombstoned) {
       // Without credentials its hooks cannot be reached; BigCommerce deactivates them once our route 404s.
       log('warn', 'tombstoned channel has no credentials; purged without removing hooks', { channelId });
-      await deps.channels.purge(channelId);
+      await purge(deps, channelId);
       return { channelId, outcome: 'purged', counts, hooksLeft: true };
     }
     const error = 'no credentials stored for this channel';

@@ -63,9 +63,15 @@ test('tombstones are returned by get; a later put without deletedAt clears the t
   expect(await store.get('tomb')).not.toHaveProperty('deletedAt');
 });
 
-test('purge removes the item; hook and reconcile records then do not resurrect it', async () => {
-  await store.put(channel('gone'));
-  await store.purge('gone');
+test('purge keeps a live channel: only a tombstone is removed', async () => {
+  await store.put(channel('saved-again'));
+  await expect(store.purge('saved-again')).resolves.toBe(false);
+  expect(await store.get('saved-again')).toBeDefined();
+});
+
+test('purge removes a tombstone; hook and reconcile records then do not resurrect it', async () => {
+  await store.put(channel('gone', { deletedAt: '2026-01-05T00:00:00.000Z' }));
+  await expect(store.purge('gone')).resolves.toBe(true);
   expect(await store.get('gone')).toBeUndefined();
   await expect(store.recordHookState('gone', { isActive: true })).resolves.toBeUndefined();
   await expect(
@@ -75,7 +81,7 @@ test('purge removes the item; hook and reconcile records then do not resurrect i
     new GetItemCommand({ TableName: aws.tables.channels, Key: { channelId: { S: 'gone' } } }),
   );
   expect(raw.Item).toBeUndefined();
-  await expect(store.purge('never-existed')).resolves.toBeUndefined();
+  await expect(store.purge('never-existed')).resolves.toBe(false);
 });
 
 test('list pages through every channel, tombstones included, with an opaque cursor', async () => {

@@ -42,7 +42,8 @@ export class MemoryChannelStore implements ChannelStore {
   }
   async purge(channelId: string) {
     this.calls.push(`purge:${channelId}`);
-    this.items.delete(channelId);
+    if (!this.items.get(channelId)?.deletedAt) return false;
+    return this.items.delete(channelId);
   }
   async recordHookState(channelId: string, hook: HookState) {
     this.calls.push(`recordHookState:${channelId}`);
