@@ -41,11 +41,26 @@ function createTracer(serviceName: string): TracerFacade {
 
 /** One logger/metrics/tracer set per function; POWERTOOLS_* variables still apply (level, disabling). */
 export function createObservability(serviceName: string): Observability {
+  const logger = new Logger({ serviceName });
+  const forward =
+    (level: 'debug' | 'info' | 'warn' | 'error') =>
+    (...args: unknown[]) =>
+      logger[level](args.map(String).join(' '));
+  // An invocation that counts nothing (an ignored webhook, a quiet sweep) is normal, not worth a warning.
+  const metricsLogger = {
+    debug: forward('debug'),
+    info: forward('info'),
+    error: forward('error'),
+    warn: (...args: unknown[]) => {
+      if (!String(args[0]).startsWith('No application metrics')) forward('warn')(...args);
+    },
+  };
   return {
-    logger: new Logger({ serviceName }),
+    logger,
     metrics: new Metrics({
       serviceName,
       namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? METRICS_NAMESPACE,
+      logger: metricsLogger,
     }),
     tracer: createTracer(serviceName),
   };
@@ -58,7 +73,7 @@ export function withObservability<E, R>(
 ): (event: E, context: Context) => Promise<R> {
   const chain = middy(handler);
   if (obs.tracer.tracer) {
-      const { captureLambdaHandler } =
+    const { captureLambdaHandler } =
       require('@aws-lambda-powertools/tracer/middleware') as typeof import('@aws-lambda-powertools/tracer/middleware');
     chain.use(captureLambdaHandler(obs.tracer.tracer));
   }
