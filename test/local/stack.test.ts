@@ -1,0 +1,259 @@
+import { randomUUID } from 'node:crypto';
+import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import type { APIGatewayProxyEventV2, EventBridgeEvent, ScheduledEvent, SQSEvent } from 'aws-lambda';
+import { CHANNEL_EVENTS_SOURCE, CHANNEL_SETTINGS_CHANGED } from '../../functions/adapters/channel-events';
+import { ConfigError } from '../../functions/shared/config';
+import type { FunctionName } from '../../functions/shared/routes';
+import type { Env } from '../../local/handlers';
+import type { LambdaHandler } from '../../local/lambda-context';
+import { PortInUseError, startLocalStack, type LocalLog, type LocalStack } from '../../local/stack';
+import { waitFor } from './wait';
+
+/**
+ * The local stack in-process on random ports, on the Jest run's shared dynalite/fauxqs with unique names,
+ * with stand-in functions that go through the same wire(env) contract as the real ones.
+ */
+
+const creds = { region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } };
+const silent: LocalLog = { info: () => undefined, error: () => undefined };
+
+interface Recorded {
+  env: Partial<Record<FunctionName, Env>>;
+  worker: SQSEvent[];
+  hookManager: Array<ScheduledEvent | EventBridgeEvent<string, unknown>>;
+}
+
+function fakeModules(recorded: Recorded) {
+  const clients: Array<{ destroy(): void }> = [];
+  const modules: Record<FunctionName, (env: Env) => LambdaHandler> = {
+    'webhook-ingest': (env) => {
+      const sqs = new SQSClient({ ...creds, endpoint: env.SQS_ENDPOINT });
+      clients.push(sqs);
+      return async (event) => {
+        const e = event as APIGatewayProxyEventV2;
+        await sqs.send(
+          new SendMessageCommand({
+            QueueUrl: env.ORDER_EVENTS_QUEUE_URL,
+            MessageBody: JSON.stringify({ channelId: e.pathParameters?.channelId, body: e.body }),
+          }),
+        );
+        return {
+          statusCode: 200,
+          headers: { 'content-type': 'application/json' },
+          body: '{"accepted":true}',
+        };
+      };
+    },
+    'channel-api': (env) => {
+      const events = new EventBridgeClient({ ...creds, endpoint: env.EVENTBRIDGE_ENDPOINT });
+      clients.push(events);
+      return async (event, context) => {
+        const e = event as APIGatewayProxyEventV2;
+        const channelId = e.pathParameters?.channelId;
+        if (e.requestContext.http.method === 'PUT') {
+          await events.send(
+            new PutEventsCommand({
+              Entries: [
+                {
+                  Source: CHANNEL_EVENTS_SOURCE,
+                  DetailType: CHANNEL_SETTINGS_CHANGED,
+                  EventBusName: env.EVENT_BUS_NAME,
+                  Detail: JSON.stringify({ channelId, change: 'saved', at: new Date().toISOString() }),
+                },
+              ],
+            }),
+          );
+        }
+        // A plain object: the gateway maps it like API Gateway (200 JSON).
+        return { channelId, routeKey: e.routeKey, remainingMs: context.getRemainingTimeInMillis() };
+      };
+    },
+    'order-worker': () => async (event) => {
+      recorded.worker.push(event as SQSEvent);
+      return { batchItemFailures: [] };
+    },
+    'hook-manager': () => async (event) => {
+      recorded.hookManager.push(event as ScheduledEvent);
+    },
+  };
+  return {
+    clients,
+    load: async (name: FunctionName) => ({
+      wire: (env: Env) => {
+        recorded.env[name] = env;
+        return modules[name](env);
+      },
+    }),
+  };
+}
+
+const standIns = () => ({
+  DYNAMODB_ENDPOINT: process.env.TEST_DYNAMODB_ENDPOINT!,
+  SQS_ENDPOINT: process.env.TEST_SQS_ENDPOINT!,
+});
+
+describe('the local stack with stand-in functions', () => {
+  let stack: LocalStack;
+  let fakes: ReturnType<typeof fakeModules>;
+  const recorded: Recorded = { env: {}, worker: [], hookManager: [] };
+
+  beforeAll(async () => {
+    fakes = fakeModules(recorded);
+    stack = await startLocalStack({
+      port: 0,
+      prefix: `s${randomUUID().slice(0, 8)}-`,
+      env: { ...standIns(), BIGCOMMERCE_API_URL: 'http://127.0.0.1:9', HOOK_VERIFY_INTERVAL_SECONDS: '1' },
+      pollerOptions: { waitTimeSeconds: 1, visibilityTimeoutSeconds: 1 },
+      schedulerInitialDelayMs: 0,
+      loadHandlerModule: fakes.load,
+      log: silent,
+    });
+  });
+  afterAll(async () => {
+    await stack?.stop();
+    for (const c of fakes.clients) c.destroy();
+  });
+
+  test('answers /health with {"status":"ok"} once every part is ready', async () => {
+    const res = await fetch(`${stack.url}/health`);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ status: 'ok' });
+  });
+
+  test('wires every function with the same environment: tables, queues, endpoints, WEBHOOK_BASE_URL', () => {
+    const env = recorded.env['webhook-ingest']!;
+    expect(Object.keys(recorded.env).sort()).toEqual([
+      'channel-api',
+      'hook-manager',
+      'order-worker',
+      'webhook-ingest',
+    ]);
+    expect(recorded.env['order-worker']).toBe(env);
+    expect(env).toMatchObject({
+      CHANNELS_TABLE: stack.tables.channels,
+      ORDERS_TABLE: stack.tables.orders,
+      SECRETS_TABLE: stack.tables.secrets,
+      ORDER_EVENTS_QUEUE_URL: stack.queues.queueUrl,
+      DEAD_LETTER_QUEUE_URL: stack.queues.deadLetterQueueUrl,
+      WEBHOOK_BASE_URL: stack.url,
+      BIGCOMMERCE_API_URL: 'http://127.0.0.1:9',
+      EVENTBRIDGE_ENDPOINT: stack.eventBus.url,
+      HOOK_VERIFY_INTERVAL_SECONDS: '1',
+      POWERTOOLS_TRACE_ENABLED: 'false',
+    });
+    expect(stack.env).toBe(env);
+    expect(stack.sandboxUrl).toBeUndefined();
+  });
+
+  test('a webhook request goes through the gateway, the queue and the poller to the worker', async () => {
+    const res = await fetch(`${stack.url}/webhooks/bigcommerce/ch-1`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"scope":"store/order/statusUpdated"}',
+    });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ accepted: true });
+    const records = await waitFor(
+      () => {
+        const found = recorded.worker.flatMap((e) => e.Records).filter((r) => r.body.includes('ch-1'));
+        return found.length > 0 && found;
+      },
+      { what: 'the record at the worker' },
+    );
+    expect(JSON.parse(records[0]!.body)).toEqual({
+      channelId: 'ch-1',
+      body: '{"scope":"store/order/statusUpdated"}',
+    });
+    expect(records[0]).toMatchObject({
+      eventSource: 'aws:sqs',
+      attributes: { ApproximateReceiveCount: '1' },
+    });
+  });
+
+  test('an admin request reaches channel-api, whose PutEvents reaches hook-manager through the shim', async () => {
+    const res = await fetch(`${stack.url}/channels/ch-2`, { method: 'PUT', body: '{}' });
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as { channelId: string; routeKey: string; remainingMs: number };
+    expect(body).toMatchObject({ channelId: 'ch-2', routeKey: 'PUT /channels/{channelId}' });
+    expect(body.remainingMs).toBeGreaterThan(0);
+    const delivered = await waitFor(
+      () =>
+        recorded.hookManager.find(
+          (e) =>
+            e['detail-type'] === CHANNEL_SETTINGS_CHANGED &&
+            (e.detail as { channelId?: string }).channelId === 'ch-2',
+        ),
+      { what: 'ChannelSettingsChanged at hook-manager' },
+    );
+    expect(delivered.source).toBe(CHANNEL_EVENTS_SOURCE);
+  });
+
+  test('the schedule invokes hook-manager with scheduled events', async () => {
+    const scheduled = await waitFor(
+      () => recorded.hookManager.filter((e) => e.source === 'aws.events').length >= 2 || undefined,
+      {
+        what: 'two scheduled runs',
+      },
+    );
+    expect(scheduled).toBe(true);
+  });
+
+  test('an unknown route is a 404 JSON', async () => {
+    const res = await fetch(`${stack.url}/nope`);
+    expect(res.status).toBe(404);
+    expect(await res.json()).toEqual({ errors: [{ message: 'Not Found' }] });
+  });
+});
+
+describe('startLocalStack failures', () => {
+  test('a port in use is one clear error, and nothing is left running', async () => {
+    const fakes = fakeModules({ env: {}, worker: [], hookManager: [] });
+    const first = await startLocalStack({
+      port: 0,
+      prefix: `p${randomUUID().slice(0, 8)}-`,
+      env: { ...standIns(), BIGCOMMERCE_API_URL: 'http://127.0.0.1:9' },
+      pollerOptions: { waitTimeSeconds: 1 },
+      loadHandlerModule: fakes.load,
+      log: silent,
+    });
+    try {
+      const second = startLocalStack({
+        port: first.port,
+        env: { ...standIns(), BIGCOMMERCE_API_URL: 'http://127.0.0.1:9' },
+        loadHandlerModule: fakes.load,
+        log: silent,
+      });
+      await expect(second).rejects.toThrow(PortInUseError);
+      await expect(second).rejects.toThrow(
+        `API port ${first.port} is already in use (set PORT to another port)`,
+      );
+    } finally {
+      await first.stop();
+      for (const c of fakes.clients) c.destroy();
+    }
+  });
+
+  test('a bad environment value is a ConfigError naming the variable, before anything starts', async () => {
+    await expect(
+      startLocalStack({ port: 0, env: { DEFER_DELAYS_SECONDS: '60,soon' }, log: silent }),
+    ).rejects.toThrow(ConfigError);
+    await expect(
+      startLocalStack({ port: 0, env: { SANDBOX_TIME_SCALE: '-1' }, log: silent }),
+    ).rejects.toThrow(/SANDBOX_TIME_SCALE/);
+  });
+
+  test('a function whose module cannot be loaded fails the start with its name', async () => {
+    await expect(
+      startLocalStack({
+        port: 0,
+        prefix: `f${randomUUID().slice(0, 8)}-`,
+        env: { ...standIns(), BIGCOMMERCE_API_URL: 'http://127.0.0.1:9' },
+        loadHandlerModule: async (name) => {
+          throw new Error(`no module for ${name}`);
+        },
+        log: silent,
+      }),
+    ).rejects.toThrow(/cannot load functions\/[a-z-]+\/handler\.ts/);
+  });
+});
