@@ -1,0 +1,49 @@
+import { Duration, type RemovalPolicy } from 'aws-cdk-lib';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import type * as events from 'aws-cdk-lib/aws-events';
+import type { Construct } from 'constructs';
+import type { ChannelSecrets } from '../channel-secrets';
+import { HouseFunction } from '../house-function';
+import { grantChannelStore, grantOrderStore, type StoreAccess } from '../store-access';
+
+export interface ChannelApiFunctionProps {
+  readonly channelsTable: dynamodb.ITable;
+  readonly ordersTable: dynamodb.ITable;
+  readonly secrets: ChannelSecrets;
+  /** ChannelSettingsChanged goes to this bus (the default bus). */
+  readonly eventBus: events.IEventBus;
+  readonly logRemovalPolicy?: RemovalPolicy;
+}
+
+/** channel-api: the IAM-authorized admin routes (channel settings, OM orders, audit trail). */
+export class ChannelApiFunction extends HouseFunction {
+  static readonly TIMEOUT = Duration.seconds(10);
+  static readonly ACCESS: StoreAccess = {
+    // A channel delete is a tombstone written by `put`; hook-manager purges the item and its secret.
+    channels: ['get', 'put'],
+    orders: ['get', 'importStatus'],
+    secrets: ['get', 'put'],
+    orderEventQueue: [],
+  };
+
+  constructor(scope: Construct, id: string, props: ChannelApiFunctionProps) {
+    super(scope, id, {
+      name: 'channel-api',
+      description: 'Admin API: channel settings, OM order import and the per-order audit trail',
+      memorySize: 512,
+      timeout: ChannelApiFunction.TIMEOUT,
+      logRemovalPolicy: props.logRemovalPolicy,
+      environment: {
+        CHANNELS_TABLE: props.channelsTable.tableName,
+        ORDERS_TABLE: props.ordersTable.tableName,
+        SECRET_NAME_PREFIX: props.secrets.prefix,
+        EVENT_BUS_NAME: props.eventBus.eventBusName,
+      },
+    });
+    const access = ChannelApiFunction.ACCESS;
+    grantChannelStore(props.channelsTable, this.function, access.channels);
+    grantOrderStore(props.ordersTable, this.function, access.orders);
+    props.secrets.grant(this.function, access.secrets);
+    props.eventBus.grantPutEventsTo(this.function);
+  }
+}

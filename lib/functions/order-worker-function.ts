@@ -1,0 +1,69 @@
+import { Duration, type RemovalPolicy } from 'aws-cdk-lib';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
+import type { Construct } from 'constructs';
+import type { ChannelSecrets } from '../channel-secrets';
+import { HouseFunction } from '../house-function';
+import { grantChannelStore, grantOrderEventQueue, grantOrderStore, type StoreAccess } from '../store-access';
+
+export interface OrderWorkerFunctionProps {
+  readonly channelsTable: dynamodb.ITable;
+  readonly ordersTable: dynamodb.ITable;
+  readonly orderEventsQueue: sqs.IQueue;
+  readonly secrets: ChannelSecrets;
+  readonly bigCommerceApiUrl: string;
+  readonly deferDelays: readonly Duration[];
+  readonly deferMaxAge: Duration;
+  readonly logRemovalPolicy?: RemovalPolicy;
+}
+
+/**
+ * order-worker: consumes order events, re-reads the order from BigCommerce and applies the decision
+ * to the OM order; re-sends deferred events to the same queue with a delay.
+ */
+export class OrderWorkerFunction extends HouseFunction {
+  /** The queue's visibility timeout is derived from this (6×). */
+  static readonly TIMEOUT = Duration.seconds(30);
+  static readonly BATCH_SIZE = 10;
+  /** Caps parallel workers, and so the pressure on BigCommerce's per-store rate limit. */
+  static readonly MAX_CONCURRENCY = 5;
+  static readonly ACCESS: StoreAccess = {
+    channels: ['get'],
+    orders: ['get', 'write'],
+    secrets: ['get'],
+    // Deferral: the event goes back on the queue with a delay. (Receive/delete: the event source.)
+    orderEventQueue: ['send'],
+  };
+
+  constructor(scope: Construct, id: string, props: OrderWorkerFunctionProps) {
+    super(scope, id, {
+      name: 'order-worker',
+      description: 'Applies BigCommerce order changes to OM orders (status-gated cancel and fulfill)',
+      memorySize: 512,
+      timeout: OrderWorkerFunction.TIMEOUT,
+      logRemovalPolicy: props.logRemovalPolicy,
+      environment: {
+        CHANNELS_TABLE: props.channelsTable.tableName,
+        ORDERS_TABLE: props.ordersTable.tableName,
+        SECRET_NAME_PREFIX: props.secrets.prefix,
+        ORDER_EVENTS_QUEUE_URL: props.orderEventsQueue.queueUrl,
+        BIGCOMMERCE_API_URL: props.bigCommerceApiUrl,
+        DEFER_DELAYS_SECONDS: props.deferDelays.map((d) => d.toSeconds()).join(','),
+        DEFER_MAX_AGE_SECONDS: String(props.deferMaxAge.toSeconds()),
+      },
+    });
+    this.function.addEventSource(
+      new SqsEventSource(props.orderEventsQueue, {
+        batchSize: OrderWorkerFunction.BATCH_SIZE,
+        maxConcurrency: OrderWorkerFunction.MAX_CONCURRENCY,
+        reportBatchItemFailures: true,
+      }),
+    );
+    const access = OrderWorkerFunction.ACCESS;
+    grantChannelStore(props.channelsTable, this.function, access.channels);
+    grantOrderStore(props.ordersTable, this.function, access.orders);
+    props.secrets.grant(this.function, access.secrets);
+    grantOrderEventQueue(props.orderEventsQueue, this.function, access.orderEventQueue);
+  }
+}

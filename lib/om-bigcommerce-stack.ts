@@ -1,0 +1,147 @@
+import { Aws, CfnOutput, RemovalPolicy, Stack, type StackProps, Tags } from 'aws-cdk-lib';
+import * as events from 'aws-cdk-lib/aws-events';
+import type { Construct } from 'constructs';
+import { ChannelSecrets } from './channel-secrets';
+import { ChannelApiFunction } from './functions/channel-api-function';
+import { HookManagerFunction } from './functions/hook-manager-function';
+import { OrderWorkerFunction } from './functions/order-worker-function';
+import { WebhookIngestFunction } from './functions/webhook-ingest-function';
+import { OmHttpApi, WEBHOOK_ROUTE } from './http-api';
+import { SupportAlarms } from './monitoring/support-alarms';
+import { SupportDashboard } from './monitoring/support-dashboard';
+import { OrderEventsQueue } from './order-events-queue';
+import { isProductionStage, type StageSettings, validateSettings } from './settings';
+import { DataTables } from './tables';
+
+export interface OmBigCommerceStackProps extends StackProps {
+  readonly settings: StageSettings;
+}
+
+/**
+ * Everything of DESIGN.md section 2 in one stack: HTTP API → webhook-ingest → SQS → order-worker →
+ * DynamoDB; hook-manager on a schedule and on ChannelSettingsChanged; channel-api behind IAM; the
+ * support dashboard and alarms.
+ */
+export class OmBigCommerceStack extends Stack {
+  readonly tables: DataTables;
+  readonly queues: OrderEventsQueue;
+  readonly secrets: ChannelSecrets;
+  readonly ingest: WebhookIngestFunction;
+  readonly worker: OrderWorkerFunction;
+  readonly hookManager: HookManagerFunction;
+  readonly channelApi: ChannelApiFunction;
+  readonly httpApi: OmHttpApi;
+  readonly alarms: SupportAlarms;
+  readonly dashboard: SupportDashboard;
+
+  constructor(scope: Construct, id: string, props: OmBigCommerceStackProps) {
+    super(scope, id, props);
+    const settings = validateSettings(props.settings);
+    // Production keeps its data (and its logs) when the stack goes; other stages clean up after themselves.
+    const removalPolicy = isProductionStage(settings.stage) ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
+    const logRemovalPolicy = removalPolicy;
+
+    Tags.of(this).add('project', 'om-bigcommerce');
+    Tags.of(this).add('stage', settings.stage);
+
+    this.tables = new DataTables(this, 'Tables', { removalPolicy });
+    this.queues = new OrderEventsQueue(this, 'OrderEvents', {
+      consumerTimeout: OrderWorkerFunction.TIMEOUT,
+      removalPolicy,
+    });
+    this.secrets = new ChannelSecrets(this);
+    const defaultBus = events.EventBus.fromEventBusName(this, 'DefaultBus', 'default');
+
+    this.ingest = new WebhookIngestFunction(this, 'WebhookIngest', {
+      channelsTable: this.tables.channels,
+      orderEventsQueue: this.queues.queue,
+      secrets: this.secrets,
+      logRemovalPolicy,
+    });
+    this.channelApi = new ChannelApiFunction(this, 'ChannelApi', {
+      channelsTable: this.tables.channels,
+      ordersTable: this.tables.orders,
+      secrets: this.secrets,
+      eventBus: defaultBus,
+      logRemovalPolicy,
+    });
+    this.httpApi = new OmHttpApi(this, 'Http', {
+      targets: { 'webhook-ingest': this.ingest.function, 'channel-api': this.channelApi.function },
+      customDomain: settings.customDomain,
+      logRemovalPolicy,
+    });
+    this.worker = new OrderWorkerFunction(this, 'OrderWorker', {
+      channelsTable: this.tables.channels,
+      ordersTable: this.tables.orders,
+      orderEventsQueue: this.queues.queue,
+      secrets: this.secrets,
+      bigCommerceApiUrl: settings.bigCommerceApiUrl,
+      deferDelays: settings.deferDelays,
+      deferMaxAge: settings.deferMaxAge,
+      logRemovalPolicy,
+    });
+    // No cycle: the API integrates ingest and channel-api only; hook-manager just reads its URL.
+    this.hookManager = new HookManagerFunction(this, 'HookManager', {
+      channelsTable: this.tables.channels,
+      orderEventsQueue: this.queues.queue,
+      secrets: this.secrets,
+      bigCommerceApiUrl: settings.bigCommerceApiUrl,
+      webhookBaseUrl: this.httpApi.webhookBaseUrl,
+      verifyInterval: settings.hookVerifyInterval,
+      eventBus: defaultBus,
+      logRemovalPolicy,
+    });
+
+    this.alarms = new SupportAlarms(this, 'Alarms', {
+      ingest: this.ingest,
+      worker: this.worker,
+      hookManager: this.hookManager,
+      orderEventsQueue: this.queues.queue,
+      deadLetterQueue: this.queues.deadLetterQueue,
+      webhookRoute5xx: this.httpApi.routeMetric(WEBHOOK_ROUTE, '5xx'),
+      alarmEmail: settings.alarmEmail,
+      removalPolicy,
+    });
+    this.dashboard = new SupportDashboard(this, 'Support', {
+      stage: settings.stage,
+      ingest: this.ingest,
+      worker: this.worker,
+      hookManager: this.hookManager,
+      channelApi: this.channelApi,
+      orderEventsQueue: this.queues.queue,
+      deadLetterQueue: this.queues.deadLetterQueue,
+      webhookRouteMetric: (metricName, statistic) =>
+        this.httpApi.routeMetric(WEBHOOK_ROUTE, metricName, { statistic }),
+      alarms: this.alarms.alarms,
+    });
+
+    new CfnOutput(this, 'WebhookBaseUrl', {
+      description: 'Base of the webhook route; hook destinations are <base>/webhooks/bigcommerce/<channelId>',
+      value: this.httpApi.webhookBaseUrl,
+    });
+    new CfnOutput(this, 'ApiUrl', {
+      description: 'HTTP API endpoint (admin routes need SigV4, service execute-api)',
+      value: this.httpApi.api.apiEndpoint,
+    });
+    if (this.httpApi.domainName) {
+      new CfnOutput(this, 'CustomDomainTarget', {
+        description: 'Point a CNAME/alias for the custom domain at this regional name',
+        value: this.httpApi.domainName.regionalDomainName,
+      });
+    }
+    new CfnOutput(this, 'DashboardUrl', {
+      description: 'Support dashboard',
+      value: `https://${Aws.REGION}.console.aws.amazon.com/cloudwatch/home?region=${Aws.REGION}#dashboards:name=${this.dashboard.dashboard.dashboardName}`,
+    });
+    new CfnOutput(this, 'OrderEventsQueueUrl', { value: this.queues.queue.queueUrl });
+    new CfnOutput(this, 'DeadLetterQueueUrl', { value: this.queues.deadLetterQueue.queueUrl });
+    new CfnOutput(this, 'AlarmTopicArn', {
+      description: 'Subscribe support to this topic',
+      value: this.alarms.topic.topicArn,
+    });
+    new CfnOutput(this, 'SecretNamePrefix', {
+      description: 'Channel secrets are named <prefix><channelId>',
+      value: this.secrets.prefix,
+    });
+  }
+}

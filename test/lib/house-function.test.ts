@@ -1,0 +1,62 @@
+import * as fs from 'node:fs';
+import { App, Duration, Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { METRICS_NAMESPACE as RUNTIME_NAMESPACE } from '../../functions/shared/observability';
+import { FUNCTION_NAMES } from '../../functions/shared/routes';
+import { functionEntry, HOUSE_BUNDLING, HouseFunction, METRICS_NAMESPACE } from '../../lib/house-function';
+import { CDK_JSON_CONTEXT } from './helpers';
+
+describe('HouseFunction', () => {
+  it('uses the namespace the functions emit their metrics in', () => {
+    expect(METRICS_NAMESPACE).toBe(RUNTIME_NAMESPACE);
+  });
+
+  it.each(FUNCTION_NAMES)('%s has its Lambda entry exporting `handler`', (name) => {
+    const source = fs.readFileSync(functionEntry(name), 'utf8');
+    expect(source).toMatch(/export const handler\b/);
+  });
+
+  it('bundles minified with source maps, SDK v3 included, for Node.js 24', () => {
+    expect(HOUSE_BUNDLING).toMatchObject({
+      minify: true,
+      sourceMap: true,
+      target: 'node24',
+      format: 'cjs',
+      bundleAwsSDK: true,
+      externalModules: [],
+    });
+  });
+
+  it('takes its retention and sizing from props', () => {
+    const stack = new Stack(
+      new App({ context: { ...CDK_JSON_CONTEXT, 'aws:cdk:bundling-stacks': [] } }),
+      'HouseFunctionTest',
+    );
+    new HouseFunction(stack, 'Fn', {
+      name: 'channel-api',
+      description: 'test',
+      memorySize: 256,
+      timeout: Duration.seconds(3),
+      environment: { CHANNELS_TABLE: 'x' },
+      logRetention: logs.RetentionDays.ONE_WEEK,
+    });
+    const template = Template.fromStack(stack);
+    template.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 7 });
+    template.hasResource('AWS::Logs::LogGroup', { DeletionPolicy: 'Retain' });
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      MemorySize: 256,
+      Timeout: 3,
+      Environment: {
+        Variables: {
+          CHANNELS_TABLE: 'x',
+          POWERTOOLS_SERVICE_NAME: 'channel-api',
+          POWERTOOLS_METRICS_NAMESPACE: 'OmBigCommerce',
+          NODE_OPTIONS: '--enable-source-maps',
+        },
+      },
+    });
+    // Only its own log group until the owner grants more (tracing adds X-Ray).
+    template.resourceCountIs('AWS::IAM::Policy', 1);
+  });
+});

@@ -1,0 +1,98 @@
+import { App, Duration } from 'aws-cdk-lib';
+import {
+  DEFAULT_SETTINGS,
+  isProductionStage,
+  settingsFromContext,
+  validateSettings,
+} from '../../lib/settings';
+
+const fromContext = (context: Record<string, unknown>) => settingsFromContext(new App({ context }).node);
+const seconds = (ds: readonly Duration[]) => ds.map((d) => d.toSeconds());
+
+describe('settingsFromContext', () => {
+  it('defaults to the dev stage with the DESIGN.md defaults', () => {
+    const s = fromContext({});
+    expect(s.stage).toBe('dev');
+    expect(s.hookVerifyInterval.toSeconds()).toBe(900);
+    expect(seconds(s.deferDelays)).toEqual([60, 120, 240, 480, 900]);
+    expect(s.deferMaxAge.toSeconds()).toBe(86400);
+    expect(s.bigCommerceApiUrl).toBe('https://api.bigcommerce.com');
+    expect(s.customDomain).toBeUndefined();
+    expect(s.alarmEmail).toBeUndefined();
+  });
+
+  it('reads command-line strings (-c key=value)', () => {
+    const s = fromContext({
+      stage: 'prod',
+      hookVerifyIntervalSeconds: '1800',
+      deferDelaysSeconds: '30, 60,120',
+      deferMaxAgeSeconds: '3600',
+      domainName: 'hooks.example.com',
+      certificateArn: 'arn:aws:acm:us-east-1:123456789012:certificate/abc',
+      alarmEmail: 'ops@example.com',
+    });
+    expect(s.stage).toBe('prod');
+    expect(s.hookVerifyInterval.toSeconds()).toBe(1800);
+    expect(seconds(s.deferDelays)).toEqual([30, 60, 120]);
+    expect(s.deferMaxAge.toSeconds()).toBe(3600);
+    expect(s.customDomain).toEqual({
+      domainName: 'hooks.example.com',
+      certificateArn: 'arn:aws:acm:us-east-1:123456789012:certificate/abc',
+    });
+    expect(s.alarmEmail).toBe('ops@example.com');
+  });
+
+  it('reads cdk.json values (numbers and arrays)', () => {
+    const s = fromContext({
+      hookVerifyIntervalSeconds: 300,
+      deferDelaysSeconds: [10, 20],
+      deferMaxAgeSeconds: 600,
+    });
+    expect(s.hookVerifyInterval.toSeconds()).toBe(300);
+    expect(seconds(s.deferDelays)).toEqual([10, 20]);
+    expect(s.deferMaxAge.toSeconds()).toBe(600);
+  });
+
+  it.each([
+    [{ stage: 'Prod' }, /stage/],
+    [{ stage: 'a_b' }, /stage/],
+    [{ hookVerifyIntervalSeconds: '90' }, /whole number of minutes/],
+    [{ hookVerifyIntervalSeconds: 'often' }, /hookVerifyIntervalSeconds/],
+    [{ deferDelaysSeconds: '60,abc' }, /deferDelaysSeconds/],
+    [{ deferDelaysSeconds: '60,901' }, /901.*1\.\.900/],
+    [{ deferDelaysSeconds: '0' }, /deferDelaysSeconds/],
+    [{ deferMaxAgeSeconds: '-5' }, /deferMaxAgeSeconds/],
+    [{ domainName: 'hooks.example.com' }, /domainName and certificateArn go together/],
+    [{ certificateArn: 'arn:aws:acm:us-east-1:123456789012:certificate/abc' }, /go together/],
+    [
+      { domainName: 'not a domain', certificateArn: 'arn:aws:acm:us-east-1:123456789012:certificate/abc' },
+      /domainName/,
+    ],
+    [
+      { domainName: 'hooks.example.com', certificateArn: 'arn:aws:iam::123456789012:role/x' },
+      /certificateArn/,
+    ],
+    [{ alarmEmail: 'nobody' }, /alarmEmail/],
+    [{ bigCommerceApiUrl: 'http://api.bigcommerce.com' }, /https/],
+  ])('rejects %j naming the setting', (context, message) => {
+    expect(() => fromContext(context)).toThrow(message);
+  });
+
+  it('names every bad setting at once', () => {
+    expect(() => validateSettings({ ...DEFAULT_SETTINGS, stage: 'X', deferDelays: [] })).toThrow(
+      /stage.*deferDelaysSeconds/,
+    );
+  });
+});
+
+describe('isProductionStage', () => {
+  it.each([
+    ['prod', true],
+    ['prod-eu', true],
+    ['dev', false],
+    ['staging', false],
+    ['product', false],
+  ])('%s → %s', (stage, expected) => {
+    expect(isProductionStage(stage)).toBe(expected);
+  });
+});
