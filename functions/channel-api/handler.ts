@@ -223,7 +223,20 @@ const getOrder: Route = async (event, deps) => {
   return json(200, orderView(order));
 };
 
+const HEALTH_PROBE_CHANNEL_ID = '_health';
+/** Ready when the channels table answers (the same read every admin route starts with). */
+const health: Route = async (_event, deps) => {
+  try {
+    await deps.channels.get(HEALTH_PROBE_CHANNEL_ID);
+    return json(200, { status: 'ok' });
+  } catch (error) {
+    deps.obs.logger.error('health check failed', { error: errorText(error) });
+    return json(503, { status: 'unavailable' });
+  }
+};
+
 export const CHANNEL_API_ROUTES: Readonly<Record<string, Route>> = {
+  'GET /health': health,
   'PUT /channels/{channelId}': putChannel,
   'GET /channels/{channelId}': getChannel,
   'DELETE /channels/{channelId}': deleteChannel,

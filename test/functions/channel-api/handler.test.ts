@@ -91,6 +91,12 @@ test('every channel-api route of the shared table is handled', async () => {
   }
 });
 
+test('GET /health → 200 ok while the channels table answers, 503 when it does not', async () => {
+  expect(await t.call('GET /health', {})).toEqual({ status: 200, body: { status: 'ok' } });
+  jest.spyOn(t.channels, 'get').mockRejectedValue(new Error('dynamo down'));
+  expect(await t.call('GET /health', {})).toEqual({ status: 503, body: { status: 'unavailable' } });
+});
+
 test('unknown route → 404 JSON', async () => {
   const res = await t.call('POST /channels/{channelId}', { channelId: 'c1' });
   expect(res).toEqual({ status: 404, body: { errors: [{ message: 'route not found' }] } });
