@@ -1,0 +1,111 @@
+/** Lambda-shaped inputs for invoking wired handlers in-process, and a sink for their stdout. */
+import { createHash, randomUUID } from 'node:crypto';
+import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
+import { Webhook } from 'standardwebhooks';
+
+export function fakeContext(functionName: string, remainingMs = 30_000): Context {
+  const deadline = Date.now() + remainingMs;
+  return {
+    callbackWaitsForEmptyEventLoop: false,
+    functionName,
+    functionVersion: '$LATEST',
+    invokedFunctionArn: `arn:aws:lambda:us-east-1:123456789012:function:${functionName}`,
+    memoryLimitInMB: '1024',
+    awsRequestId: randomUUID(),
+    logGroupName: `/aws/lambda/${functionName}`,
+    logStreamName: 'bench',
+    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
+    done: () => undefined,
+    fail: () => undefined,
+    succeed: () => undefined,
+  };
+}
+
+export interface SignedCallback {
+  channelId: string;
+  storeHash: string;
+  webhookToken: string;
+  clientSecret: string;
+  orderId: number;
+  webhookId: string;
+  /** Defaults to now; BigCommerce signs at delivery time. */
+  at?: Date;
+}
+
+/**
+ * A `store/order/statusUpdated` delivery as API Gateway v2 hands it over: the X-Webhook-Token header and
+ * a Standard Webhooks signature keyed with base64(client secret), as BigCommerce's samples sign.
+ */
+export function webhookEvent(input: SignedCallback): APIGatewayProxyEventV2 {
+  const at = input.at ?? new Date();
+  const createdAt = Math.floor(at.getTime() / 1000);
+  const body = JSON.stringify({
+    scope: 'store/order/statusUpdated',
+    store_id: '1025646',
+    data: {
+      type: 'order',
+      id: input.orderId,
+      status: { previous_status_id: 11, new_status_id: 5 },
+    },
+    hash: createHash('sha1').update(`${input.orderId}:${input.webhookId}`).digest('hex'),
+    created_at: createdAt,
+    producer: `stores/${input.storeHash}`,
+  });
+  const signature = new Webhook(Buffer.from(input.clientSecret, 'utf8').toString('base64')).sign(
+    input.webhookId,
+    at,
+    body,
+  );
+  const rawPath = `/webhooks/bigcommerce/${input.channelId}`;
+  return {
+    version: '2.0',
+    routeKey: 'POST /webhooks/bigcommerce/{channelId}',
+    rawPath,
+    rawQueryString: '',
+    headers: {
+      'content-type': 'application/json',
+      'content-length': String(Buffer.byteLength(body)),
+      host: 'hooks.example.com',
+      'user-agent': 'bigcommerce-webhooks',
+      'x-webhook-token': input.webhookToken,
+      'webhook-id': input.webhookId,
+      'webhook-timestamp': String(createdAt),
+      'webhook-signature': signature,
+    },
+    pathParameters: { channelId: input.channelId },
+    requestContext: {
+      accountId: '123456789012',
+      apiId: 'bench',
+      domainName: 'hooks.example.com',
+      domainPrefix: 'hooks',
+      http: { method: 'POST', path: rawPath, protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: 'bc' },
+      requestId: input.webhookId,
+      routeKey: 'POST /webhooks/bigcommerce/{channelId}',
+      stage: '$default',
+      time: at.toISOString(),
+      timeEpoch: at.getTime(),
+    },
+    body,
+    isBase64Encoded: false,
+  };
+}
+
+/**
+ * Runs `fn` with process.stdout swallowed (counted), so Powertools logs and EMF metrics still cost what
+ * they cost in Lambda without mixing into the report's JSON lines. Progress goes to stderr meanwhile.
+ */
+export async function withStdoutSunk<T>(fn: () => Promise<T>): Promise<{ result: T; sunkBytes: number }> {
+  const original = process.stdout.write;
+  let sunkBytes = 0;
+  process.stdout.write = ((chunk: string | Uint8Array, ...rest: unknown[]) => {
+    sunkBytes += typeof chunk === 'string' ? Buffer.byteLength(chunk) : chunk.length;
+    const cb = rest.find((r) => typeof r === 'function') as (() => void) | undefined;
+    cb?.();
+    return true;
+  }) as typeof process.stdout.write;
+  try {
+    return { result: await fn(), sunkBytes };
+  } finally {
+    process.stdout.write = original;
+  }
+}

@@ -1,0 +1,236 @@
+/**
+ * worker_*: the real wired order-worker (`wire(env)`) fed SQS events in batches of 10, against dynalite +
+ * fauxqs (own process, DynamoDB requests counted there by operation) and the BigCommerce sandbox (own
+ * process, rate limits off, request log). Every measured event leads to an applied outcome: the OM order
+ * is 'Awaiting Shipment' (a valid cancellation status), BigCommerce says Cancelled (5), so the worker
+ * cancels it. Caches are warmed first, so the counts are the steady state.
+ */
+import { randomUUID } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
+import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { DynamoChannelStore } from '../functions/adapters/channel-store';
+import { DynamoOrderStore } from '../functions/adapters/order-store';
+import { DynamoSecretStore } from '../functions/adapters/secret-store';
+import type { OrderEvent } from '../functions/domain/order-event';
+import { missingFiles, withEnv, type GroupContext, type GroupResult } from './common';
+import { fakeContext, withStdoutSunk } from './lambda';
+import { pool, ratio, type Figure } from './report';
+import { startRemoteSandbox, type RemoteSandbox } from './sandbox';
+import { startStandIns, totalOf, type StandIns } from './stand-ins';
+
+type SqsHandler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>;
+
+export const WORKER_SIZES = {
+  quick: { channels: 4, events: 1000, batchSize: 10, concurrentBatches: 4 },
+  full: { channels: 8, events: 3000, batchSize: 10, concurrentBatches: 4 },
+} as const;
+
+const BC_CANCELLED = 5;
+
+const sqsRecord = (event: OrderEvent, queueArn: string): SQSRecord => {
+  const now = String(Date.now());
+  return {
+    messageId: randomUUID(),
+    receiptHandle: randomUUID(),
+    body: JSON.stringify(event),
+    attributes: {
+      ApproximateReceiveCount: '1',
+      SentTimestamp: now,
+      SenderId: 'AIDABENCH',
+      ApproximateFirstReceiveTimestamp: now,
+    },
+    messageAttributes: {},
+    md5OfBody: '',
+    eventSource: 'aws:sqs',
+    eventSourceARN: queueArn,
+    awsRegion: 'us-east-1',
+  };
+};
+
+interface Seeded {
+  channelIds: string[];
+  /** [channelId, orderId] of every order, warm-up orders first (one per channel). */
+  orders: [string, number][];
+}
+
+async function seed(
+  stand: StandIns,
+  sandbox: RemoteSandbox,
+  channels: number,
+  events: number,
+): Promise<Seeded> {
+  const channelStore = new DynamoChannelStore(stand.dynamo, stand.tables.channels);
+  const secretStore = new DynamoSecretStore(stand.dynamo, stand.tables.secrets);
+  const orderStore = new DynamoOrderStore(stand.dynamo, stand.tables.orders);
+  const at = new Date();
+  const channelIds = Array.from({ length: channels }, (_, i) => `bench-worker-${i}`);
+  const storeHash = (i: number) => `benchw${i}`;
+  await sandbox.createStores(
+    channelIds.map((_, i) => ({
+      storeHash: storeHash(i),
+      accessToken: `token-${i}`,
+      clientSecret: `secret-${i}`,
+    })),
+  );
+  for (const [i, channelId] of channelIds.entries()) {
+    await channelStore.put({
+      channelId,
+      storeHash: storeHash(i),
+      validCancellationStatuses: ['Awaiting Shipment'],
+      validFulfillmentStatuses: ['Awaiting Shipment'],
+      cancelOnBigCommerceStatusIds: [BC_CANCELLED],
+      fulfillOnBigCommerceStatusIds: [2, 10],
+      createdAt: at.toISOString(),
+      updatedAt: at.toISOString(),
+    });
+    await secretStore.put(channelId, {
+      accessToken: `token-${i}`,
+      clientSecret: `secret-${i}`,
+      webhookToken: `wt-${i}`,
+    });
+  }
+  // Warm-up: one order per channel; then the measured ones, spread over the channels.
+  const orders: [string, number][] = [];
+  const bcOrders: [string, number, number][] = [];
+  for (let n = 0; n < channels + events; n++) {
+    const c = n % channels;
+    const orderId = 1000 + n;
+    orders.push([channelIds[c]!, orderId]);
+    bcOrders.push([storeHash(c), orderId, BC_CANCELLED]);
+  }
+  await sandbox.setOrderStatuses(bcOrders);
+  await pool(orders.length, 16, async (i) => {
+    const [channelId, orderId] = orders[i]!;
+    await orderStore.importStatus(channelId, orderId, 'Awaiting Shipment', at);
+  });
+  return { channelIds, orders };
+}
+
+export async function runWorker(ctx: GroupContext): Promise<GroupResult> {
+  const missing = missingFiles('functions/order-worker/handler.ts', 'local/sandbox/server.ts');
+  if (missing.length)
+    return {
+      figures: [],
+      skipped: [{ group: 'worker', reason: `${missing.join(', ')} does not exist yet` }],
+    };
+  const size = ctx.quick ? WORKER_SIZES.quick : WORKER_SIZES.full;
+
+  const stand = await startStandIns();
+  let sandbox: RemoteSandbox | undefined;
+  try {
+    sandbox = await startRemoteSandbox();
+    const sb = sandbox;
+    ctx.log(`worker: seeding ${size.channels} channels, ${size.events + size.channels} orders`);
+    const seeded = await seed(stand, sb, size.channels, size.events);
+
+    return await withEnv(
+      {
+        ...stand.env,
+        BIGCOMMERCE_API_URL: sb.url,
+        POWERTOOLS_LOG_LEVEL: 'INFO',
+        POWERTOOLS_METRICS_DISABLED: 'false',
+        POWERTOOLS_TRACE_ENABLED: 'false',
+      },
+      async () => {
+        const { wire } = await import('../functions/order-worker/handler');
+        const handler = wire(process.env) as unknown as SqsHandler;
+        const queueArn = 'arn:aws:sqs:us-east-1:000000000000:bench-order-events';
+        const receivedAt = new Date().toISOString();
+        const events = seeded.orders.map(([channelId, orderId]): OrderEvent => ({
+          v: 1,
+          channelId,
+          orderId,
+          scope: 'store/order/statusUpdated',
+          eventId: `bench-${channelId}-${orderId}`,
+          statusHint: { previousStatusId: 11, newStatusId: BC_CANCELLED },
+          receivedAt,
+          attempt: 1,
+          source: 'webhook',
+        }));
+        const warm = events.slice(0, size.channels);
+        const measured = events.slice(size.channels);
+        const batches: SQSEvent[] = [];
+        for (let i = 0; i < measured.length; i += size.batchSize)
+          batches.push({ Records: measured.slice(i, i + size.batchSize).map((e) => sqsRecord(e, queueArn)) });
+
+        let failures = 0;
+        const invoke = async (batch: SQSEvent) => {
+          const answer = await handler(batch, fakeContext('order-worker', 30_000));
+          failures += answer.batchItemFailures.length;
+        };
+
+        const { result } = await withStdoutSunk(async () => {
+          ctx.log('worker: warm-up (fills the channel and credential caches)');
+          await invoke({ Records: warm.map((e) => sqsRecord(e, queueArn)) });
+          await stand.resetDynamoCounts();
+          const bcMark = await sb.mark();
+          ctx.log(
+            `worker: ${measured.length} events in ${batches.length} batches of ${size.batchSize}, ${size.concurrentBatches} batches at a time`,
+          );
+          const started = performance.now();
+          await pool(batches.length, size.concurrentBatches, (i) => invoke(batches[i]!));
+          const elapsedMs = performance.now() - started;
+          const dynamo = await stand.dynamoCounts();
+          const bc = await sb.requestsSince(bcMark);
+          return { elapsedMs, dynamo, bc };
+        });
+
+        // Count what was applied: the order is Cancelled with a `cancelled` entry for exactly this event.
+        const orderStore = new DynamoOrderStore(stand.dynamo, stand.tables.orders);
+        const outcomes: Record<string, number> = {};
+        await pool(measured.length, 16, async (i) => {
+          const e = measured[i]!;
+          const order = await orderStore.get(e.channelId, e.orderId);
+          const entries = order?.history.filter((h) => h.eventId === e.eventId) ?? [];
+          const key =
+            entries.length === 1 && entries[0]!.outcome === 'cancelled' && order?.status === 'Cancelled'
+              ? 'applied'
+              : `${entries.map((h) => h.outcome).join('+') || 'none'}`;
+          outcomes[key] = (outcomes[key] ?? 0) + 1;
+        });
+        const applied = outcomes.applied ?? 0;
+        if (applied !== measured.length || failures > 0)
+          throw new Error(
+            `worker applied ${applied} of ${measured.length} events (outcomes ${JSON.stringify(outcomes)}, ${failures} batch item failures)`,
+          );
+
+        const dynamoTotal = totalOf(result.dynamo);
+        const describe = (counts: Record<string, number>) =>
+          Object.entries(counts)
+            .sort((a, b) => b[1] - a[1])
+            .map(([k, n]) => `${k} ${(n / applied).toFixed(2)}`)
+            .join(', ');
+        const eventsPerSecond = applied / (result.elapsedMs / 1000);
+        const common = `${applied} applied events, batches of ${size.batchSize}, ${size.concurrentBatches} concurrent`;
+        const figures: Figure[] = [
+          {
+            name: 'worker_events_per_second',
+            value: eventsPerSecond,
+            unit: 'events/s',
+            note: `${common}; ${(result.elapsedMs / 1000).toFixed(1)} s`,
+          },
+          {
+            name: 'worker_dynamodb_requests_per_event',
+            value: ratio(dynamoTotal, applied),
+            unit: 'requests',
+            target: { on: 'value', op: '<=', limit: 2 },
+            note: `${dynamoTotal} requests: ${describe(result.dynamo)} per event`,
+          },
+          {
+            name: 'worker_bigcommerce_requests_per_event',
+            value: ratio(result.bc.total, applied),
+            unit: 'requests',
+            target: { on: 'value', op: '==', limit: 1 },
+            note:
+              `${result.bc.total} requests: ${describe(result.bc.byRoute)} per event` +
+              (Object.keys(result.bc.errors).length ? `; non-2xx ${JSON.stringify(result.bc.errors)}` : ''),
+          },
+        ];
+        return { figures, skipped: [] };
+      },
+    );
+  } finally {
+    await sandbox?.stop();
+    await stand.stop();
+  }
+}
