@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * BigCommerce REST client (shared by order-worker and hook-manager). Paths under

@@ -6,7 +6,7 @@ import {
   type AttributeValue,
   type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
-import { z } from 'zod';
+import * as z from 'zod';
 import { OUTCOMES, type OmOrder } from '../domain/order';
 import { OM_STATUSES, type OmStatus } from '../domain/statuses';
 

@@ -12,7 +12,7 @@ import {
   PutSecretValueCommand,
   type SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { ChannelSecrets } from '../domain/channel';
 import { ConfigError } from '../shared/config';
 import { secretsManagerClient, type EndpointConfig } from './aws-clients';

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod';
 import { dynamoDbClient, eventBridgeClient } from '../adapters/aws-clients';
 import { EventBridgeChannelEventPublisher, type ChannelEventPublisher } from '../adapters/channel-events';
 import { DynamoChannelStore, type ChannelStore } from '../adapters/channel-store';
@@ -288,16 +288,13 @@ export const CHANNEL_API_ENV_KEYS = [
 export function wire(env: Record<string, string | undefined>) {
   const config = loadConfig(env, CHANNEL_API_ENV_KEYS);
   const obs = createObservability('channel-api');
-  const dynamo = obs.tracer.captureAWSv3Client(dynamoDbClient(config));
+  const dynamo = dynamoDbClient(config);
   return withObservability(
     makeHandler({
       channels: new DynamoChannelStore(dynamo, config.CHANNELS_TABLE),
       secrets: createSecretStore(config, dynamo),
       orders: new DynamoOrderStore(dynamo, config.ORDERS_TABLE),
-      events: new EventBridgeChannelEventPublisher(
-        obs.tracer.captureAWSv3Client(eventBridgeClient(config)),
-        config.EVENT_BUS_NAME,
-      ),
+      events: new EventBridgeChannelEventPublisher(eventBridgeClient(config), config.EVENT_BUS_NAME),
       obs,
     }),
     obs,

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { STORE_HASH_PATTERN, type Channel, type ChannelSecrets } from './channel';
 import {
   BIGCOMMERCE_STATUS_IDS,

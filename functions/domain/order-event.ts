@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** The message on the order-events queue. Small and versioned: `v` bumps on incompatible change. */
 export const orderEventSchema = z.object({

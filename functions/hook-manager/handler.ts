@@ -1,6 +1,6 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod';
 import { dynamoDbClient, sqsClient } from '../adapters/aws-clients';
 import { HttpBigCommerceClient } from '../adapters/bigcommerce-client';
 import { CHANNEL_EVENTS_SOURCE, CHANNEL_SETTINGS_CHANGED } from '../adapters/channel-events';
@@ -257,15 +257,12 @@ export function buildHookManagerDeps(
   obs: Observability,
 ): HookManagerDeps {
   const config = loadConfig(env, HOOK_MANAGER_ENV_KEYS);
-  const dynamo = obs.tracer.captureAWSv3Client(dynamoDbClient(config));
+  const dynamo = dynamoDbClient(config);
   return {
     channels: new DynamoChannelStore(dynamo, config.CHANNELS_TABLE),
     secrets: createSecretStore(config, dynamo),
     bigcommerce: new HttpBigCommerceClient({ baseUrl: config.BIGCOMMERCE_API_URL }),
-    queue: new SqsOrderEventQueue(
-      obs.tracer.captureAWSv3Client(sqsClient(config)),
-      config.ORDER_EVENTS_QUEUE_URL,
-    ),
+    queue: new SqsOrderEventQueue(sqsClient(config), config.ORDER_EVENTS_QUEUE_URL),
     webhookBaseUrl: config.WEBHOOK_BASE_URL,
     verifyIntervalSeconds: config.HOOK_VERIFY_INTERVAL_SECONDS,
     obs,

@@ -304,8 +304,8 @@ export const WIRE_KEYS = [
 export function wire(env: Record<string, string | undefined>) {
   const config = loadConfig(env, WIRE_KEYS);
   const obs = createObservability('order-worker');
-  const dynamo = obs.tracer.captureAWSv3Client(dynamoDbClient(config));
-  const sqs = obs.tracer.captureAWSv3Client(sqsClient(config));
+  const dynamo = dynamoDbClient(config);
+  const sqs = sqsClient(config);
   const handler = makeHandler({
     channels: new DynamoChannelStore(dynamo, config.CHANNELS_TABLE),
     secrets: createSecretStore(config, dynamo),

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * Environment contract shared by every function (DESIGN.md section 7 plus the AWS wiring).

@@ -2,44 +2,22 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import type { Tracer } from '@aws-lambda-powertools/tracer';
 import middy from '@middy/core';
-
-/* eslint-disable @typescript-eslint/no-require-imports -- the tracer is loaded lazily, see tracingEnabled */
 import type { Context } from 'aws-lambda';
 
 export const METRICS_NAMESPACE = 'OmBigCommerce';
 
-/** The part of the Powertools Tracer the functions use; a no-op when tracing is off. */
-export interface TracerFacade {
-  captureAWSv3Client<T>(client: T): T;
-  /** The real tracer, only when tracing is on. */
-  readonly tracer?: Tracer;
-}
-
+/**
+ * Structured logs and EMF metrics per function. Tracing is Lambda's active X-Ray tracing (set in CDK);
+ * the Powertools Tracer is left out on purpose: its X-Ray SDK adds ~120 KB to every bundle and
+ * process-wide async hooks that cost the ingest hot path about a quarter of its CPU (docs/benchmarks.md).
+ */
 export interface Observability {
   logger: Logger;
   metrics: Metrics;
-  tracer: TracerFacade;
 }
 
-/**
- * Tracing is on in Lambda unless POWERTOOLS_TRACE_ENABLED=false. Off it, the tracer module is never
- * loaded: aws-xray-sdk-core installs process-wide async hooks that slow every await even when disabled.
- */
-const tracingEnabled = (env: Record<string, string | undefined>) =>
-  env.POWERTOOLS_TRACE_ENABLED !== 'false' && env.AWS_LAMBDA_FUNCTION_NAME !== undefined;
-
-function createTracer(serviceName: string): TracerFacade {
-  if (!tracingEnabled(process.env)) return { captureAWSv3Client: (client) => client };
-  // Loaded lazily on purpose (see above); esbuild still bundles it.
-  const { Tracer: TracerClass } =
-    require('@aws-lambda-powertools/tracer') as typeof import('@aws-lambda-powertools/tracer');
-  const tracer = new TracerClass({ serviceName });
-  return { captureAWSv3Client: (client) => tracer.captureAWSv3Client(client), tracer };
-}
-
-/** One logger/metrics/tracer set per function; POWERTOOLS_* variables still apply (level, disabling). */
+/** One logger/metrics pair per function; POWERTOOLS_* variables still apply (level, disabling). */
 export function createObservability(serviceName: string): Observability {
   const logger = new Logger({ serviceName });
   const forward =
@@ -62,22 +40,15 @@ export function createObservability(serviceName: string): Observability {
       namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? METRICS_NAMESPACE,
       logger: metricsLogger,
     }),
-    tracer: createTracer(serviceName),
   };
 }
 
-/** The house middy chain: tracing outermost (when on), then structured logging with the Lambda context, then metrics. */
+/** The house middy chain: structured logging with the Lambda context, then metrics flushed per invocation. */
 export function withObservability<E, R>(
   handler: (event: E, context: Context) => Promise<R>,
   obs: Observability,
 ): (event: E, context: Context) => Promise<R> {
-  const chain = middy(handler);
-  if (obs.tracer.tracer) {
-    const { captureLambdaHandler } =
-      require('@aws-lambda-powertools/tracer/middleware') as typeof import('@aws-lambda-powertools/tracer/middleware');
-    chain.use(captureLambdaHandler(obs.tracer.tracer));
-  }
-  return chain
+  return middy(handler)
     .use(injectLambdaContext(obs.logger))
     .use(logMetrics(obs.metrics, { throwOnEmptyMetrics: false })) as unknown as (
     event: E,

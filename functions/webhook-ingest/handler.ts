@@ -209,8 +209,8 @@ export function wire(env: Record<string, string | undefined>) {
   const config = loadConfig(env, WIRE_KEYS);
   const obs = createObservability('webhook-ingest');
   // X-Ray subsegments per SDK call when tracing is on; the clients are returned as-is when it is off.
-  const dynamo = obs.tracer.captureAWSv3Client(dynamoDbClient(config));
-  const sqs = obs.tracer.captureAWSv3Client(sqsClient(config));
+  const dynamo = dynamoDbClient(config);
+  const sqs = sqsClient(config);
   const handler = makeHandler({
     channels: new DynamoChannelStore(dynamo, config.CHANNELS_TABLE),
     secrets: createSecretStore(config, dynamo),
