@@ -1,0 +1,80 @@
+import { NEGATIVE_CONTROL, SCENARIOS, runScenario, type ScenarioResult } from './faults';
+import { formatTable } from './ledger';
+import { standInsFromEnv } from './stand-ins';
+
+/**
+ * The fault matrix at a small size inside `npm test` (the full run is `npm run test:faults`): every
+ * scenario at once, each on its own tables, queues, sandbox and proxies; the ledger must balance in each.
+ */
+const ORDERS = 24;
+const results = new Map<string, ScenarioResult>();
+
+beforeAll(async () => {
+  const standIns = standInsFromEnv();
+  if (!standIns) throw new Error('stand-ins not started: run through jest (globalSetup)');
+  const settled = await Promise.allSettled(
+    [...SCENARIOS, NEGATIVE_CONTROL].map(async (spec) => {
+      results.set(
+        spec.name,
+        await runScenario(spec, {
+          orders: ORDERS,
+          seed: 8,
+          standIns,
+          deferMaxAgeSeconds: 6,
+          quietTimeoutMs: 90_000,
+        }),
+      );
+    }),
+  );
+  const failures = settled.filter((s): s is PromiseRejectedResult => s.status === 'rejected');
+  if (failures.length > 0) throw failures[0]!.reason;
+  // The table, for whoever reads the test output.
+  console.log(formatTable(SCENARIOS.map((s) => results.get(s.name)!.row)));
+}, 240_000);
+
+describe.each(SCENARIOS.map((s) => [s.name, s] as const))('fault scenario %s', (name, spec) => {
+  test('every accepted webhook has exactly one terminal outcome and every order ends as the gate demands', () => {
+    const result = results.get(name)!;
+    expect(result.problems).toEqual([]);
+    expect(result.settled).toBe(true);
+    expect(result.row).toMatchObject({
+      lost: 0,
+      duplicated: 0,
+      wrongFinal: 0,
+      undelivered: 0,
+      orders: ORDERS,
+    });
+    expect(result.row.events).toBeGreaterThan(ORDERS);
+  });
+
+  test('the faults it names were actually injected', () => {
+    const { faults } = results.get(name)!.row;
+    if (spec.ingestSendFailureRate) expect(faults['ingest 503']).toBeGreaterThan(0);
+    if (spec.anySendFailureRate) expect(faults['sqs send 500']).toBeGreaterThan(0);
+    if (spec.workerThrowRate) expect(faults['worker crashes']).toBeGreaterThan(0);
+    if (spec.dynamoThrottleRate) expect(faults['ddb throttles']).toBeGreaterThan(0);
+    if (spec.bigcommerce) {
+      expect(faults['bc 429']).toBeGreaterThan(0);
+      expect(faults['bc 500']).toBeGreaterThan(0);
+      expect(faults['bc outages']).toBeGreaterThan(0);
+    }
+    if (spec.duplicates) expect(faults.copies).toBeGreaterThanOrEqual(2 * results.get(name)!.row.events);
+    if (spec.kills) expect(faults.kills).toBe(spec.kills);
+    if (spec.reorderMaxMs) expect(faults.reordered).toBeGreaterThan(0);
+    const injected = Object.values(faults).reduce((a, b) => a + b, 0);
+    if (name === 'baseline') expect(injected).toBe(0);
+    else expect(injected).toBeGreaterThan(0);
+  });
+});
+
+test('an outage of BigCommerce dead-letters events, and replaying them completes them', () => {
+  const row = results.get('bigcommerce-faults')!.row;
+  expect(row.deadLettered).toBeGreaterThan(0);
+  expect(row.lost).toBe(0);
+});
+
+test('the ledger is not blind: a worker that acknowledges batches without processing them shows lost events', () => {
+  const result = results.get(NEGATIVE_CONTROL.name)!;
+  expect(result.row.lost).toBeGreaterThan(0);
+  expect(result.problems.some((p) => p.includes('has no terminal outcome'))).toBe(true);
+});

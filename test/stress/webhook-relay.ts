@@ -1,0 +1,178 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Rng } from './rng';
+
+/**
+ * The public face of the webhook route during a fault run: WEBHOOK_BASE_URL points here, so the hooks
+ * hook-manager creates in the sandbox deliver through this relay to whichever local stack is running
+ * now (the worker-kill scenario restarts the stack on a new port). On the way it can hold each delivery
+ * for a random time (reordering), send extra copies (duplicates), and it logs every answer: the ledger's
+ * list of accepted webhooks is the set of `webhook-id`s that were answered 2xx here.
+ */
+export interface RelayLogEntry {
+  webhookId: string;
+  scope: string;
+  orderId: number | undefined;
+  /** 0: the sandbox's own attempt; 1, 2…: extra copies; 'replay': re-POSTed from the sandbox record. */
+  copy: number | 'replay';
+  /** When the relay began forwarding it (after any hold). */
+  forwardedAt: number;
+  status?: number;
+  error?: string;
+  at: number;
+}
+
+export interface RelaySettings {
+  /** Hold each delivery a random time in [0, holdMaxMs] before forwarding (reorders deliveries). */
+  holdMaxMs: number;
+  /** Extra copies of each delivery, sent concurrently after a random wait in [0, copyDelayMaxMs]. */
+  extraCopies: number;
+  copyDelayMaxMs: number;
+}
+
+export interface WebhookRelay {
+  url: string;
+  log: RelayLogEntry[];
+  settings: RelaySettings;
+  /** Where deliveries go now (the stack's base URL), or undefined while it is down (answers 502). */
+  setTarget(url: string | undefined): void;
+  /** POSTs a recorded delivery again through the relay (same headers and body, as signed). */
+  replay(path: string, headers: Record<string, string>, body: string): Promise<number | undefined>;
+  /** True while no delivery or copy is held or in flight. */
+  idle(): boolean;
+  stop(): Promise<void>;
+}
+
+const HOP_HEADERS = new Set(['host', 'connection', 'content-length', 'keep-alive', 'transfer-encoding']);
+
+function describe(headers: Record<string, string>, body: string) {
+  let scope = '';
+  let orderId: number | undefined;
+  try {
+    const parsed = JSON.parse(body) as { scope?: unknown; data?: { id?: unknown } };
+    if (typeof parsed.scope === 'string') scope = parsed.scope;
+    if (typeof parsed.data?.id === 'number') orderId = parsed.data.id;
+  } catch {
+    // not JSON: logged with an empty scope
+  }
+  const id = Object.entries(headers).find(([k]) => k.toLowerCase() === 'webhook-id')?.[1] ?? '';
+  return { webhookId: id, scope, orderId };
+}
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+export async function startWebhookRelay(options: {
+  rng: Rng;
+  settings?: Partial<RelaySettings>;
+}): Promise<WebhookRelay> {
+  const { rng } = options;
+  const settings: RelaySettings = { holdMaxMs: 0, extraCopies: 0, copyDelayMaxMs: 0, ...options.settings };
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
+  const log: RelayLogEntry[] = [];
+  let target: string | undefined;
+  let busy = 0;
+
+  const forward = (path: string, headers: Record<string, string>, body: string) =>
+    new Promise<{ status: number; body: string }>((resolve, reject) => {
+      if (!target) return reject(new Error('stack down'));
+      const url = new URL(path, target);
+      const req = http.request(
+        url,
+        { method: 'POST', agent, headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) } },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () =>
+            resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }),
+          );
+          res.on('error', reject);
+        },
+      );
+      req.setTimeout(15_000, () => req.destroy(new Error('timeout')));
+      req.on('error', reject);
+      req.end(body);
+    });
+
+  const send = async (
+    path: string,
+    headers: Record<string, string>,
+    body: string,
+    copy: RelayLogEntry['copy'],
+  ): Promise<{ status: number; body: string } | undefined> => {
+    busy++;
+    const entry: RelayLogEntry = {
+      ...describe(headers, body),
+      copy,
+      forwardedAt: Date.now(),
+      at: Date.now(),
+    };
+    try {
+      const answer = await forward(path, headers, body);
+      entry.status = answer.status;
+      return answer;
+    } catch (error) {
+      entry.error = error instanceof Error ? error.message : String(error);
+      return undefined;
+    } finally {
+      entry.at = Date.now();
+      log.push(entry);
+      busy--;
+    }
+  };
+
+  const server = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('error', () => res.destroy());
+    req.on('end', () => {
+      busy++;
+      void (async () => {
+        const body = Buffer.concat(chunks).toString('utf8');
+        const headers: Record<string, string> = {};
+        for (const [name, value] of Object.entries(req.headers))
+          if (!HOP_HEADERS.has(name) && typeof value === 'string') headers[name] = value;
+        const path = req.url ?? '/';
+        if (settings.holdMaxMs > 0) await sleep(rng.int(0, settings.holdMaxMs));
+        for (let copy = 1; copy <= settings.extraCopies; copy++) {
+          busy++;
+          void sleep(rng.int(0, settings.copyDelayMaxMs))
+            .then(() => send(path, headers, body, copy))
+            .finally(() => busy--);
+        }
+        const answer = await send(path, headers, body, 0);
+        if (answer) res.writeHead(answer.status, { 'content-type': 'application/json' }).end(answer.body);
+        else
+          res
+            .writeHead(502, { 'content-type': 'application/json' })
+            .end('{"errors":[{"message":"stack down"}]}');
+      })().finally(() => busy--);
+    });
+  });
+  server.on('clientError', (_error, socket) => socket.destroy());
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve());
+  });
+
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    log,
+    settings,
+    setTarget: (url) => {
+      target = url;
+    },
+    replay: async (path, headers, body) => {
+      const clean: Record<string, string> = {};
+      for (const [name, value] of Object.entries(headers))
+        if (!HOP_HEADERS.has(name.toLowerCase())) clean[name] = value;
+      return (await send(path, clean, body, 'replay'))?.status;
+    },
+    idle: () => busy === 0,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        agent.destroy();
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
