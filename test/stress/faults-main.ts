@@ -7,7 +7,6 @@
  * effects, wrong final statuses or undelivered callbacks, or did not settle.
  */
 import { formatTable } from './ledger';
-import { dropMetricsNoise } from './quiet-output';
 import { SCENARIOS, runScenario, type ScenarioResult, type ScenarioSpec } from './faults';
 import { startStandIns } from './stand-ins';
 
@@ -84,7 +83,6 @@ async function main(): Promise<number> {
     console.log(USAGE);
     return 0;
   }
-  dropMetricsNoise();
   process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
   process.env.POWERTOOLS_METRICS_DISABLED = 'true';
   const standIns = await startStandIns();

@@ -6,7 +6,6 @@
  * status, unclear rejection or secret in an answer.
  */
 import { formatSummary, runFuzz } from './fuzz';
-import { dropMetricsNoise } from './quiet-output';
 import { startStandIns } from './stand-ins';
 
 const USAGE = `usage: npm run test:fuzz [-- --requests N] [--seed N]
@@ -43,7 +42,6 @@ async function main(): Promise<number> {
     console.log(USAGE);
     return 0;
   }
-  dropMetricsNoise();
   process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
   process.env.POWERTOOLS_METRICS_DISABLED = 'true';
   const standIns = await startStandIns();
