@@ -16,6 +16,7 @@ import { DynamoChannelStore } from '../functions/adapters/channel-store';
 import { DynamoSecretStore } from '../functions/adapters/secret-store';
 import type { Channel } from '../functions/domain/channel';
 import { desiredHook } from '../functions/domain/hook-plan';
+import type { ChannelSummary, SweepSummary } from '../functions/hook-manager/handler';
 import { missingFiles, withEnv, type GroupContext, type GroupResult } from './common';
 import { fakeContext, withStdoutSunk } from './lambda';
 import { pool, ratio, type Figure } from './report';
@@ -33,23 +34,6 @@ const TARGET_CHANNELS = 10_000;
 /** lib/functions/hook-manager-function.ts: HookManagerFunction.TIMEOUT. */
 const HOOK_MANAGER_TIMEOUT_MS = 10 * 60_000;
 const WEBHOOK_BASE_URL = 'https://hooks.example.com';
-
-interface SweepSummary {
-  trigger: 'schedule';
-  seen: number;
-  skipped: number;
-  verified: number;
-  purged: number;
-  failed: number;
-  stoppedEarly: boolean;
-  concurrency: number;
-  counts: Record<string, number>;
-}
-
-interface ChannelSummary {
-  trigger: 'channel';
-  result: { outcome: string; finding?: string; counts?: Record<string, number>; error?: string };
-}
 
 const settings = (channelId: string, storeHash: string, at: string): Channel => ({
   channelId,
@@ -183,8 +167,11 @@ export async function runHooks(ctx: GroupContext): Promise<GroupResult> {
           return { second, bc, dynamo };
         });
         const { second, bc, dynamo } = healthy.result;
-        const changed = Object.values(second.result.counts ?? {}).reduce((s, n) => s + n, 0);
-        if (second.result.outcome !== 'verified' || changed !== 0)
+        const changed =
+          second.result.outcome === 'verified'
+            ? Object.values(second.result.counts).reduce((s, n) => s + n, 0)
+            : undefined;
+        if (changed !== 0)
           throw new Error(`a healthy channel's converge changed something: ${JSON.stringify(second)}`);
         figures.push({
           name: 'hooks_requests_per_healthy_channel',
@@ -194,7 +181,7 @@ export async function runHooks(ctx: GroupContext): Promise<GroupResult> {
           note:
             `${Object.entries(bc.byRoute)
               .map(([k, n]) => `${k} ×${n}`)
-              .join(', ')}; finding ${second.result.finding}; ` +
+              .join(', ')}; finding ${'finding' in second.result ? second.result.finding : '-'}; ` +
             `DynamoDB ${totalOf(dynamo)} (${Object.entries(dynamo)
               .map(([k, n]) => `${k} ${n}`)
               .join(', ')})`,
