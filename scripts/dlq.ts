@@ -6,6 +6,7 @@
  * stderr; the listing goes to stdout. Environment: DEAD_LETTER_QUEUE_URL, ORDER_EVENTS_QUEUE_URL (replay),
  * SQS_ENDPOINT (the local stack; unset for AWS). `npm start` prints all three.
  */
+import { bar, runScript, startScript, UsageError, type ProgressStream, type ScriptIo } from './cli';
 import {
   ChangeMessageVisibilityBatchCommand,
   DeleteMessageCommand,
@@ -54,19 +55,13 @@ export interface DlqResult {
   replayed: number;
 }
 
-export interface ProgressStream {
-  write(chunk: string): unknown;
-  isTTY?: boolean;
-}
-
 /** A one-line bar redrawn in place on a terminal; elsewhere only the final state is written. */
 export function createProgressBar(stream: ProgressStream, label: string, width = 24) {
   let last = '';
   const render = (done: number, total: number) => {
     const of = Math.max(total, done);
-    const filled = of === 0 ? width : Math.round((done / of) * width);
     const percent = of === 0 ? 100 : Math.floor((done / of) * 100);
-    return `${label} [${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${done}/${of} ${percent}%`;
+    return `${label} ${bar(done, of, width)} ${done}/${of} ${percent}%`;
   };
   return {
     update(done: number, total: number) {
@@ -193,10 +188,6 @@ export const USAGE = `usage: npm run dlq -- list|replay [--channel <channelId>]
 
 environment: DEAD_LETTER_QUEUE_URL, ORDER_EVENTS_QUEUE_URL (replay), SQS_ENDPOINT (local stack)`;
 
-export class UsageError extends Error {
-  override name = 'UsageError';
-}
-
 export function parseArgs(argv: readonly string[]): { command: DlqCommand; channel?: string } {
   let command: DlqCommand | undefined;
   let channel: string | undefined;
@@ -221,7 +212,7 @@ export function parseArgs(argv: readonly string[]): { command: DlqCommand; chann
 export async function main(
   argv: readonly string[],
   env: Record<string, string | undefined>,
-  io: { stdout: (line: string) => void; stderr: ProgressStream },
+  io: ScriptIo,
   makeSqs: (endpoint: string | undefined) => SQSClient = (endpoint) =>
     sqsClient(endpoint ? { SQS_ENDPOINT: endpoint } : {}),
   tuning: Pick<DlqOptions, 'waitTimeSeconds'> = {},
@@ -230,7 +221,7 @@ export async function main(
     io.stdout(USAGE);
     return 0;
   }
-  try {
+  return runScript('dlq', USAGE, io, async () => {
     const args = parseArgs(argv);
     const config = loadConfig(env, ['SQS_ENDPOINT']);
     const deadLetterQueueUrl = env.DEAD_LETTER_QUEUE_URL;
@@ -258,21 +249,7 @@ export async function main(
         : `replayed ${result.replayed} message(s)${scope} to the order-events queue\n`,
     );
     return 0;
-  } catch (error) {
-    if (error instanceof UsageError) {
-      io.stderr.write(`dlq: ${error.message}\n\n${USAGE}\n`);
-      return 2;
-    }
-    io.stderr.write(`dlq: ${error instanceof Error ? error.message : String(error)}\n`);
-    return 1;
-  }
-}
-
-if (require.main === module) {
-  void main(process.argv.slice(2), process.env, {
-    stdout: (line) => console.log(line),
-    stderr: process.stderr,
-  }).then((code) => {
-    process.exitCode = code;
   });
 }
+
+if (require.main === module) startScript(main);

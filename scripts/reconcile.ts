@@ -10,6 +10,7 @@
  * or SECRET_NAME_PREFIX (AWS), ORDER_EVENTS_QUEUE_URL, BIGCOMMERCE_API_URL, and DYNAMODB_ENDPOINT,
  * SQS_ENDPOINT, SECRETSMANAGER_ENDPOINT for local stand-ins.
  */
+import { bar, runScript, startScript, UsageError, type ProgressStream, type ScriptIo } from './cli';
 import { dynamoDbClient, sqsClient } from '../functions/adapters/aws-clients';
 import { HttpBigCommerceClient } from '../functions/adapters/bigcommerce-client';
 import { DynamoChannelStore } from '../functions/adapters/channel-store';
@@ -31,10 +32,6 @@ export const USAGE = `Usage: npm run reconcile -- --channel <channelId> [--since
 
 Environment: CHANNELS_TABLE, SECRETS_TABLE or SECRET_NAME_PREFIX, ORDER_EVENTS_QUEUE_URL, BIGCOMMERCE_API_URL,
 DYNAMODB_ENDPOINT, SQS_ENDPOINT, SECRETSMANAGER_ENDPOINT (npm start prints the local values).`;
-
-export class UsageError extends Error {
-  override name = 'UsageError';
-}
 
 export interface ReconcileArgs {
   channelId: string;
@@ -73,18 +70,12 @@ export function parseReconcileArgs(argv: readonly string[]): ReconcileArgs {
   return { channelId, ...(since && { since }) };
 }
 
-export interface ProgressStream {
-  write(chunk: string): unknown;
-  isTTY?: boolean;
-}
-
 /** One line redrawn in place on a terminal; elsewhere one line per finished status id. */
 export function createProgress(stream: ProgressStream, channelId: string, width = 20) {
   const line = (p: ReconcileProgress) => {
     const done = p.statusIndex + (p.statusDone ? 1 : 0);
-    const filled = p.statusCount === 0 ? width : Math.round((done / p.statusCount) * width);
     return (
-      `reconcile ${channelId} [${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ` +
+      `reconcile ${channelId} ${bar(done, p.statusCount, width)} ` +
       `${done}/${p.statusCount} status ids · status ${p.statusId} page ${p.page} · ${p.enqueued} enqueued`
     );
   };
@@ -144,10 +135,10 @@ export function reconcileDepsFromEnv(env: Record<string, string | undefined>): R
 export async function main(
   argv: readonly string[],
   env: Record<string, string | undefined>,
-  io: { stdout: (line: string) => void; stderr: ProgressStream },
+  io: ScriptIo,
   deps?: ReconcileDeps,
 ): Promise<number> {
-  try {
+  return runScript('reconcile', USAGE, io, async () => {
     const args = parseReconcileArgs(argv);
     if (args.help) {
       io.stdout(USAGE);
@@ -169,22 +160,7 @@ export async function main(
     );
     io.stdout(JSON.stringify(result));
     return 0;
-  } catch (error) {
-    if (error instanceof UsageError) {
-      io.stderr.write(`reconcile: ${error.message}\n\n${USAGE}\n`);
-      return 2;
-    }
-    // Messages name the channel, the call and the status, never a credential (see BigCommerceError).
-    io.stderr.write(`reconcile: ${error instanceof Error ? error.message : String(error)}\n`);
-    return 1;
-  }
-}
-
-if (require.main === module) {
-  void main(process.argv.slice(2), process.env, {
-    stdout: (line) => console.log(line),
-    stderr: process.stderr,
-  }).then((code) => {
-    process.exitCode = code;
   });
 }
+
+if (require.main === module) startScript(main);

@@ -4,7 +4,8 @@ import { createSecretStore } from '../../functions/adapters/secret-store';
 import type { OrderEvent } from '../../functions/domain/order-event';
 import { wire } from '../../functions/order-worker/handler';
 import { startSandbox } from '../../local/sandbox/server';
-import { createProgressBar, LIST_HEADER, main, parseArgs, runDlq, UsageError } from '../../scripts/dlq';
+import { UsageError } from '../../scripts/cli';
+import { createProgressBar, LIST_HEADER, main, parseArgs, runDlq } from '../../scripts/dlq';
 import { createLocalAws, type LocalAws } from '../support/local-aws';
 import { enqueue, orderEvent, pollOnce, type WorkerHandler } from '../functions/order-worker/harness';
 

@@ -4,7 +4,8 @@ import { DynamoSecretStore } from '../../functions/adapters/secret-store';
 import type { Channel } from '../../functions/domain/channel';
 import type { OrderEvent } from '../../functions/domain/order-event';
 import { startSandbox } from '../../local/sandbox/server';
-import { createProgress, main, parseReconcileArgs, UsageError } from '../../scripts/reconcile';
+import { UsageError } from '../../scripts/cli';
+import { createProgress, main, parseReconcileArgs } from '../../scripts/reconcile';
 import { createLocalAws } from '../support/local-aws';
 import {
   FakeBigCommerce,
