@@ -57,8 +57,6 @@ export type CallbackParse = { ok: true; callback: Callback } | { ok: false; erro
 
 /** Validates an already JSON-parsed body; every issue names its field as a dotted path. */
 export function parseCallback(body: unknown): CallbackParse {
-  // Nearly every delivery is a well-formed callback: recognise it without zod's per-parse work.
-  if (isPlainValidCallback(body)) return { ok: true, callback: body };
   const result = callbackSchema.safeParse(body);
   if (result.success) return { ok: true, callback: result.data };
   return {
@@ -68,37 +66,6 @@ export function parseCallback(body: unknown): CallbackParse {
       message: issue.message,
     })),
   };
-}
-
-const isPlainObject = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && Object.getPrototypeOf(value) === Object.prototype;
-/** Lengths in UTF-16 units: never fewer than the code points zod counts, so never more lenient. */
-const isBoundedString = (value: unknown, max: number): value is string =>
-  typeof value === 'string' && value.length >= 1 && value.length <= max;
-const isStatusId = (value: unknown) => typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
-
-/**
- * The hot path's shortcut past zod: true only for a body `callbackSchema` accepts too (each check here
- * is the schema's or stricter; plain JSON objects only). It decides nothing on its own: whatever it does
- * not recognise — every invalid body among them — goes to zod, which accepts or names the bad fields.
- * test/functions/domain/callback.test.ts fuzzes it against the schema.
- */
-export function isPlainValidCallback(body: unknown): body is Callback {
-  if (!isPlainObject(body)) return false;
-  const { scope, store_id: storeId, producer, hash, created_at: createdAt, data } = body;
-  if (!isBoundedString(scope, 200) || !isBoundedString(producer, 200) || !isBoundedString(hash, 200))
-    return false;
-  if (!isBoundedString(storeId, 64) && !isStatusId(storeId)) return false;
-  if (createdAt !== undefined && !isStatusId(createdAt)) return false;
-  if (!isPlainObject(data)) return false;
-  if (data.type !== undefined && typeof data.type !== 'string') return false;
-  const status = data.status;
-  if (status !== undefined) {
-    if (!isPlainObject(status)) return false;
-    if (status.previous_status_id !== undefined && !isStatusId(status.previous_status_id)) return false;
-    if (status.new_status_id !== undefined && !isStatusId(status.new_status_id)) return false;
-  }
-  return !isOrderScope(scope) || orderIdOf({ scope, data }) !== undefined;
 }
 
 /** What to do with a valid, authenticated callback. */
@@ -136,24 +103,22 @@ export function buildOrderEvent(input: {
   eventId: string;
   receivedAt: Date;
 }): OrderEvent {
-  const { callback, channelId, orderId, eventId } = input;
-  const receivedAt = input.receivedAt.toISOString();
-  const status = callback.data.status;
-  const previousStatusId = status?.previous_status_id;
-  const newStatusId = status?.new_status_id;
-  if (previousStatusId === undefined && newStatusId === undefined)
-    return { v: 1, channelId, orderId, scope: callback.scope, eventId, receivedAt, attempt: 1, source: 'webhook' };
-  const statusHint: NonNullable<OrderEvent['statusHint']> = {};
-  if (previousStatusId !== undefined) statusHint.previousStatusId = previousStatusId;
-  if (newStatusId !== undefined) statusHint.newStatusId = newStatusId;
+  const status = input.callback.data.status;
+  const statusHint =
+    status && (status.previous_status_id !== undefined || status.new_status_id !== undefined)
+      ? {
+          ...(status.previous_status_id !== undefined && { previousStatusId: status.previous_status_id }),
+          ...(status.new_status_id !== undefined && { newStatusId: status.new_status_id }),
+        }
+      : undefined;
   return {
     v: 1,
-    channelId,
-    orderId,
-    scope: callback.scope,
-    eventId,
-    statusHint,
-    receivedAt,
+    channelId: input.channelId,
+    orderId: input.orderId,
+    scope: input.callback.scope,
+    eventId: input.eventId,
+    ...(statusHint && { statusHint }),
+    receivedAt: input.receivedAt.toISOString(),
     attempt: 1,
     source: 'webhook',
   };

@@ -1,5 +1,5 @@
-import { hash } from 'node:crypto';
-import { LogLevelThreshold, type Logger } from '@aws-lambda-powertools/logger';
+import { createHash } from 'node:crypto';
+import type { Logger } from '@aws-lambda-powertools/logger';
 import { MetricUnit, type Metrics } from '@aws-lambda-powertools/metrics';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { dynamoDbClient, sqsClient } from '../adapters/aws-clients';
@@ -29,8 +29,6 @@ import {
 /** BigCommerce callbacks are a few hundred bytes; anything over this is not one. */
 export const MAX_BODY_BYTES = 64 * 1024;
 export const CHANNEL_CACHE_TTL_MS = 60_000;
-/** A UTF-16 unit is at most 3 UTF-8 bytes (and 4 base64 characters are 3 bytes): shorter bodies fit. */
-const MAX_BODY_CHARS_ALWAYS_FITTING = Math.floor(MAX_BODY_BYTES / 3);
 
 export type RejectReason = 'unauthorized' | 'invalid' | 'too_large' | 'unknown_channel';
 
@@ -38,8 +36,7 @@ export interface IngestDeps {
   channels: Pick<ChannelStore, 'get'>;
   secrets: Pick<SecretStore, 'get'>;
   queue: OrderEventQueue;
-  /** `level` (Powertools' numeric threshold), when given, skips building debug lines nobody prints. */
-  logger: Pick<Logger, 'debug' | 'info' | 'warn' | 'error'> & { readonly level?: number };
+  logger: Pick<Logger, 'debug' | 'info' | 'warn' | 'error'>;
   metrics: Pick<Metrics, 'addMetric' | 'singleMetric'>;
   /** Epoch ms; drives receivedAt and the channel cache. */
   now?: () => number;
@@ -59,20 +56,14 @@ const UNKNOWN_CHANNEL = () => errors(404, [{ field: 'channelId', message: 'unkno
 const TOO_LARGE = () => errors(413, [{ message: `body larger than ${MAX_BODY_BYTES} bytes` }]);
 const UNAVAILABLE = () => errors(503, [{ message: 'temporarily unavailable, retry later' }]);
 
-const sha256Hex = (text: string) => hash('sha256', text, 'hex');
+const sha256Hex = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');
 
-/**
- * One request header by its lower-case name. API Gateway v2 lower-cases header names already, so that is
- * one lookup; for any other caller, a case-insensitive scan (when a name comes in several casings, the
- * lower-case one wins, else the last).
- */
-function header(headers: APIGatewayProxyEventV2['headers'] | undefined, name: string): string | undefined {
-  if (!headers) return undefined;
-  const exact = headers[name];
-  if (exact !== undefined) return exact;
-  let found: string | undefined;
-  for (const key in headers) if (headers[key] !== undefined && key.toLowerCase() === name) found = headers[key];
-  return found;
+/** API Gateway v2 lower-cases header names already; this keeps the handler right for any caller. */
+function lowerCaseHeaders(headers: APIGatewayProxyEventV2['headers'] | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (headers)
+    for (const name in headers) if (headers[name] !== undefined) out[name.toLowerCase()] = headers[name];
+  return out;
 }
 
 /**
@@ -94,7 +85,6 @@ export function makeHandler(deps: IngestDeps): IngestHandler {
   };
 
   const count = (name: string) => metrics.addMetric(name, MetricUnit.Count, 1);
-  const debugOn = () => logger.level === undefined || logger.level <= LogLevelThreshold.DEBUG;
 
   const reject = (reason: RejectReason, answer: HttpResult, log: Record<string, unknown>): HttpResult => {
     const single = metrics.singleMetric();
@@ -110,10 +100,8 @@ export function makeHandler(deps: IngestDeps): IngestHandler {
     // 1. Size, before decoding or parsing anything.
     const body = event.body ?? '';
     const encoding = event.isBase64Encoded ? 'base64' : 'utf8';
-    if (body.length > MAX_BODY_CHARS_ALWAYS_FITTING) {
-      const size = Buffer.byteLength(body, encoding);
-      if (size > MAX_BODY_BYTES) return reject('too_large', TOO_LARGE(), { size });
-    }
+    const size = Buffer.byteLength(body, encoding);
+    if (size > MAX_BODY_BYTES) return reject('too_large', TOO_LARGE(), { size });
 
     // 2. Channel (cached with its prepared auth checks).
     const channelId = event.pathParameters?.channelId;
@@ -130,20 +118,11 @@ export function makeHandler(deps: IngestDeps): IngestHandler {
     if (!known) return reject('unknown_channel', UNKNOWN_CHANNEL(), { channelId });
 
     // 3. Token and signature, on the raw bytes, before the body is parsed.
-    if (!known.auth) return unauthorized(channelId, 'channel_has_no_secrets');
-    const headers = event.headers;
-    const webhookId = header(headers, 'webhook-id');
+    const headers = lowerCaseHeaders(event.headers);
     const raw = encoding === 'base64' ? rawBody(event).toString('utf8') : body;
-    const auth = authenticateRequest(
-      known.auth,
-      {
-        token: header(headers, 'x-webhook-token'),
-        id: webhookId,
-        timestamp: header(headers, 'webhook-timestamp'),
-        signature: header(headers, 'webhook-signature'),
-      },
-      raw,
-    );
+    const auth = known.auth
+      ? authenticateRequest(known.auth, headers, raw)
+      : ({ ok: false, reason: 'channel_has_no_secrets' } as const);
     if (!auth.ok) return unauthorized(channelId, auth.reason);
 
     // 4. JSON, then the callback schema (the caller is authenticated: naming the field is safe).
@@ -153,6 +132,7 @@ export function makeHandler(deps: IngestDeps): IngestHandler {
     } catch {
       return reject('invalid', errors(400, [{ field: 'body', message: 'body is not JSON' }]), { channelId });
     }
+    const webhookId = headers['webhook-id'];
     if (webhookId !== undefined && !WEBHOOK_ID_PATTERN.test(webhookId))
       return reject(
         'invalid',
@@ -175,7 +155,7 @@ export function makeHandler(deps: IngestDeps): IngestHandler {
     const decision = decideCallback(callback);
     if (decision.kind === 'ignore') {
       count('WebhookIgnored');
-      if (debugOn()) logger.debug('webhook ignored', { channelId, scope: callback.scope });
+      logger.debug('webhook ignored', { channelId, scope: callback.scope });
       return empty(200);
     }
 
@@ -199,8 +179,13 @@ export function makeHandler(deps: IngestDeps): IngestHandler {
     count('WebhookAccepted');
     // Debug only: a log line costs more than the rest of the hot path, and the worker logs every
     // event's outcome by eventId anyway; WebhookAccepted counts them.
-    if (debugOn())
-      logger.debug('webhook accepted', { channelId, orderId, eventId, scope: callback.scope, signed: auth.signed });
+    logger.debug('webhook accepted', {
+      channelId,
+      orderId,
+      eventId,
+      scope: callback.scope,
+      signed: auth.signed,
+    });
     return empty(200);
   };
 
