@@ -471,6 +471,8 @@ export async function runScenario(spec: ScenarioSpec, options: RunOptions): Prom
     // --- Drive: each order's BigCommerce status changes back to back (a merchant clicking twice), orders in
     // random order, paced so deliveries overlap without flooding the machine.
     const shuffled = rng.shuffle(plans);
+    if (spec.reorderMaxMs)
+      relay.settings.forceReorderOrderId = shuffled.find((p) => p.bcChanges.length >= 2)?.orderId;
     for (let i = 0; i < shuffled.length; i++) {
       const plan = shuffled[i]!;
       for (const status of plan.bcChanges) sandbox.setOrderStatus(storeHash, plan.orderId, status);

@@ -25,6 +25,11 @@ export interface RelayLogEntry {
 export interface RelaySettings {
   /** Hold each delivery a random time in [0, holdMaxMs] before forwarding (reorders deliveries). */
   holdMaxMs: number;
+  /**
+   * The first delivery for this order id is held twice `holdMaxMs` (plus 200 ms), so the order's later
+   * status changes overtake it: one reordering that does not depend on chance.
+   */
+  forceReorderOrderId?: number;
   /** Extra copies of each delivery, sent concurrently after a random wait in [0, copyDelayMaxMs]. */
   extraCopies: number;
   copyDelayMaxMs: number;
@@ -132,7 +137,13 @@ export async function startWebhookRelay(options: {
         for (const [name, value] of Object.entries(req.headers))
           if (!HOP_HEADERS.has(name) && typeof value === 'string') headers[name] = value;
         const path = req.url ?? '/';
-        if (settings.holdMaxMs > 0) await sleep(rng.int(0, settings.holdMaxMs));
+        if (settings.holdMaxMs > 0) {
+          const forced =
+            settings.forceReorderOrderId !== undefined &&
+            describe(headers, body).orderId === settings.forceReorderOrderId;
+          if (forced) settings.forceReorderOrderId = undefined;
+          await sleep(forced ? 2 * settings.holdMaxMs + 200 : rng.int(0, settings.holdMaxMs));
+        }
         for (let copy = 1; copy <= settings.extraCopies; copy++) {
           busy++;
           void sleep(rng.int(0, settings.copyDelayMaxMs))
