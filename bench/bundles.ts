@@ -96,7 +96,6 @@ export const LAMBDA_ENV: Record<string, string> = {
   EVENT_BUS_NAME: 'default',
   BIGCOMMERCE_API_URL: 'https://api.bigcommerce.com',
   WEBHOOK_BASE_URL: 'https://hooks.example.com',
-  POWERTOOLS_TRACE_ENABLED: 'false',
   POWERTOOLS_METRICS_NAMESPACE: 'OmBigCommerce',
   POWERTOOLS_LOG_LEVEL: 'INFO',
   // lib/house-function.ts sets this on every function; it makes Node read the bundle's source map at load.

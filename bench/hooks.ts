@@ -125,7 +125,6 @@ export async function runHooks(ctx: GroupContext): Promise<GroupResult> {
         WEBHOOK_BASE_URL,
         POWERTOOLS_LOG_LEVEL: 'INFO',
         POWERTOOLS_METRICS_DISABLED: 'false',
-        POWERTOOLS_TRACE_ENABLED: 'false',
       },
       async () => {
         const { wire } = await import('../functions/hook-manager/handler');

@@ -104,7 +104,6 @@ export async function runIngest(ctx: GroupContext): Promise<GroupResult> {
       ...stand.env,
       POWERTOOLS_LOG_LEVEL: 'INFO',
       POWERTOOLS_METRICS_DISABLED: 'false',
-      POWERTOOLS_TRACE_ENABLED: 'false',
     };
     const real = startDriver('real');
     drivers.push(real);

@@ -8,7 +8,14 @@ import { fork } from 'node:child_process';
 import path from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { ensureQueues, ensureTables, tableNames, type QueueUrls, type TableNames } from '../local/provision';
+import {
+  ensureQueues,
+  ensureTables,
+  resourceEnv,
+  tableNames,
+  type QueueUrls,
+  type TableNames,
+} from '../local/provision';
 import { withTimeout } from './common';
 
 export type OperationCounts = Record<string, number>;
@@ -106,15 +113,8 @@ export async function startStandIns(options: { visibilityTimeoutSeconds?: number
     tables,
     queues,
     env: {
-      DYNAMODB_ENDPOINT: dynamoEndpoint,
-      SQS_ENDPOINT: sqsEndpoint,
-      CHANNELS_TABLE: tables.channels,
-      ORDERS_TABLE: tables.orders,
-      SECRETS_TABLE: tables.secrets,
-      ORDER_EVENTS_QUEUE_URL: queues.queueUrl,
-      DEAD_LETTER_QUEUE_URL: queues.deadLetterQueueUrl,
+      ...resourceEnv({ dynamoEndpoint, sqsEndpoint, tables, queues }),
       WEBHOOK_BASE_URL: 'http://127.0.0.1:3000',
-      POWERTOOLS_TRACE_ENABLED: 'false',
       POWERTOOLS_METRICS_DISABLED: 'true',
       POWERTOOLS_LOG_LEVEL: 'SILENT',
     },

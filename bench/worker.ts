@@ -129,7 +129,6 @@ export async function runWorker(ctx: GroupContext): Promise<GroupResult> {
         BIGCOMMERCE_API_URL: sb.url,
         POWERTOOLS_LOG_LEVEL: 'INFO',
         POWERTOOLS_METRICS_DISABLED: 'false',
-        POWERTOOLS_TRACE_ENABLED: 'false',
       },
       async () => {
         const { wire } = await import('../functions/order-worker/handler');

@@ -77,3 +77,22 @@ export async function ensureQueues(
   );
   return { queueUrl: queue.QueueUrl!, deadLetterQueueUrl: dlqUrl };
 }
+
+/**
+ * The part of a handler's environment that points at provisioned local resources (the same names
+ * functions/shared/config.ts parses); callers add what is theirs (BigCommerce URL, delays, log level…).
+ */
+export const resourceEnv = (r: {
+  dynamoEndpoint: string;
+  sqsEndpoint: string;
+  tables: TableNames;
+  queues: QueueUrls;
+}): Record<string, string> => ({
+  DYNAMODB_ENDPOINT: r.dynamoEndpoint,
+  SQS_ENDPOINT: r.sqsEndpoint,
+  CHANNELS_TABLE: r.tables.channels,
+  ORDERS_TABLE: r.tables.orders,
+  SECRETS_TABLE: r.tables.secrets,
+  ORDER_EVENTS_QUEUE_URL: r.queues.queueUrl,
+  DEAD_LETTER_QUEUE_URL: r.queues.deadLetterQueueUrl,
+});

@@ -25,7 +25,14 @@ import {
   validateLocalEnv,
   type LocalEnv,
 } from './options';
-import { ensureQueues, ensureTables, tableNames, type QueueUrls, type TableNames } from './provision';
+import {
+  ensureQueues,
+  ensureTables,
+  resourceEnv,
+  tableNames,
+  type QueueUrls,
+  type TableNames,
+} from './provision';
 import { startScheduler, type Scheduler } from './scheduler';
 import type { Sandbox } from './sandbox/server';
 import { startSqsPoller, type SqsPoller } from './sqs-poller';
@@ -341,21 +348,14 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
 
     const handlerEnv: Record<string, string> = {
       AWS_REGION: region,
-      CHANNELS_TABLE: tables.channels,
-      ORDERS_TABLE: tables.orders,
-      SECRETS_TABLE: tables.secrets,
-      ORDER_EVENTS_QUEUE_URL: queues.queueUrl,
-      DEAD_LETTER_QUEUE_URL: queues.deadLetterQueueUrl,
+      ...resourceEnv({ dynamoEndpoint: dynamo.endpoint, sqsEndpoint: sqs.endpoint, tables, queues }),
       EVENT_BUS_NAME: 'default',
       BIGCOMMERCE_API_URL: (env.BIGCOMMERCE_API_URL ?? sandbox!.url).replace(/\/+$/, ''),
       WEBHOOK_BASE_URL: (env.WEBHOOK_BASE_URL ?? url).replace(/\/+$/, ''),
       HOOK_VERIFY_INTERVAL_SECONDS: env.HOOK_VERIFY_INTERVAL_SECONDS ?? '900',
       ...(env.DEFER_DELAYS_SECONDS ? { DEFER_DELAYS_SECONDS: env.DEFER_DELAYS_SECONDS } : {}),
       ...(env.DEFER_MAX_AGE_SECONDS ? { DEFER_MAX_AGE_SECONDS: env.DEFER_MAX_AGE_SECONDS } : {}),
-      DYNAMODB_ENDPOINT: dynamo.endpoint,
-      SQS_ENDPOINT: sqs.endpoint,
       EVENTBRIDGE_ENDPOINT: eventBus.url,
-      POWERTOOLS_TRACE_ENABLED: 'false',
       POWERTOOLS_METRICS_DISABLED: process.env.POWERTOOLS_METRICS_DISABLED ?? 'true',
       POWERTOOLS_LOG_LEVEL: (
         env.POWERTOOLS_LOG_LEVEL ??
@@ -364,7 +364,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       ).toUpperCase(),
     };
     // Powertools reads its settings from process.env (not from wire's env); fill in what the user left unset.
-    for (const key of ['POWERTOOLS_TRACE_ENABLED', 'POWERTOOLS_METRICS_DISABLED', 'POWERTOOLS_LOG_LEVEL'])
+    for (const key of ['POWERTOOLS_METRICS_DISABLED', 'POWERTOOLS_LOG_LEVEL'])
       process.env[key] ??= handlerEnv[key];
 
     handlers = await wireHandlers(handlerEnv as Env, options.handlers, options.loadHandlerModule);

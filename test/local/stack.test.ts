@@ -140,7 +140,6 @@ describe('the local stack with stand-in functions', () => {
       BIGCOMMERCE_API_URL: 'http://127.0.0.1:9',
       EVENTBRIDGE_ENDPOINT: stack.eventBus.url,
       HOOK_VERIFY_INTERVAL_SECONDS: '1',
-      POWERTOOLS_TRACE_ENABLED: 'false',
     });
     expect(stack.env).toBe(env);
     expect(stack.sandboxUrl).toBeUndefined();

@@ -12,7 +12,6 @@ import { enqueue, orderEvent, pollOnce, type WorkerHandler } from '../functions/
 Object.assign(process.env, {
   POWERTOOLS_LOG_LEVEL: 'SILENT',
   POWERTOOLS_METRICS_DISABLED: 'true',
-  POWERTOOLS_TRACE_ENABLED: 'false',
 });
 
 const depth = async (aws: LocalAws, queueUrl: string) => {

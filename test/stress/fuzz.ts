@@ -14,6 +14,7 @@ import { invokeHandler, type LambdaHandler } from '../../local/lambda-context';
 import {
   ensureQueues,
   ensureTables,
+  resourceEnv,
   tableNames,
   type QueueUrls,
   type TableNames,
@@ -1534,16 +1535,9 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzSummary> {
     cleanups.push(() => bus.stop());
 
     const env: Record<string, string> = {
-      CHANNELS_TABLE: tables.channels,
-      ORDERS_TABLE: tables.orders,
-      SECRETS_TABLE: tables.secrets,
-      ORDER_EVENTS_QUEUE_URL: queues.queueUrl,
-      DEAD_LETTER_QUEUE_URL: queues.deadLetterQueueUrl,
+      ...resourceEnv({ dynamoEndpoint: dynamoProxy.url, sqsEndpoint: sqsProxy.url, tables, queues }),
       EVENT_BUS_NAME: 'default',
-      DYNAMODB_ENDPOINT: dynamoProxy.url,
-      SQS_ENDPOINT: sqsProxy.url,
       EVENTBRIDGE_ENDPOINT: bus.url,
-      POWERTOOLS_TRACE_ENABLED: 'false',
       POWERTOOLS_METRICS_DISABLED: 'true',
       POWERTOOLS_LOG_LEVEL: 'SILENT',
     };

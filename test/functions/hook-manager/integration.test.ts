@@ -47,7 +47,6 @@ beforeAll(async () => {
   Object.assign(process.env, {
     POWERTOOLS_LOG_LEVEL: 'DEBUG',
     POWERTOOLS_METRICS_DISABLED: 'true',
-    POWERTOOLS_TRACE_ENABLED: 'false',
   });
   for (const stream of [process.stdout, process.stderr])
     jest.spyOn(stream, 'write').mockImplementation((chunk: unknown) => (output.push(String(chunk)), true));

@@ -21,7 +21,6 @@ import { drain, enqueue, orderEvent, pollOnce, type WorkerHandler } from './harn
 Object.assign(process.env, {
   POWERTOOLS_LOG_LEVEL: 'SILENT',
   POWERTOOLS_METRICS_DISABLED: 'true',
-  POWERTOOLS_TRACE_ENABLED: 'false',
 });
 
 const STORE = 'intstore1';

@@ -10,7 +10,6 @@ import { callbackBody, channel, CLIENT_SECRET, request, signHeaders, TOKEN } fro
 
 // Powertools reads process.env, not the env given to wire().
 process.env.POWERTOOLS_METRICS_DISABLED = 'true';
-process.env.POWERTOOLS_TRACE_ENABLED = 'false';
 process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
 
 const context = {

@@ -15,7 +15,6 @@ import { channel, request } from './harness';
  * HTTP front that builds API Gateway v2 events for the wired handler, which enqueues on fauxqs.
  */
 process.env.POWERTOOLS_METRICS_DISABLED = 'true';
-process.env.POWERTOOLS_TRACE_ENABLED = 'false';
 process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
 
 const STORE = 'sbx123';
