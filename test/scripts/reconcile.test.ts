@@ -1,3 +1,4 @@
+import { channelAt } from '../support/channels';
 import { ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import { DynamoChannelStore } from '../../functions/adapters/channel-store';
 import { DynamoSecretStore } from '../../functions/adapters/secret-store';
@@ -17,18 +18,7 @@ import {
 const NOW = new Date('2026-05-02T12:00:00.000Z');
 const hoursAgo = (h: number) => new Date(NOW.getTime() - h * 3_600_000).toISOString();
 
-const channel = (over: Partial<Channel> = {}): Channel => ({
-  channelId: 'c1',
-  storeHash: 'abc123',
-  validCancellationStatuses: ['On Hold'],
-  validFulfillmentStatuses: ['Awaiting Shipment'],
-  cancelOnBigCommerceStatusIds: [5],
-  fulfillOnBigCommerceStatusIds: [2, 10],
-  createdAt: hoursAgo(100),
-  updatedAt: hoursAgo(100),
-  reconcile: { watermark: hoursAgo(2), lastRunAt: hoursAgo(2) },
-  ...over,
-});
+const channel = (over: Partial<Channel> = {}): Channel => channelAt(NOW, over);
 
 describe('parseReconcileArgs', () => {
   test.each([

@@ -1,3 +1,4 @@
+import { channelAt } from '../../support/channels';
 import type { Channel } from '../../../functions/domain/channel';
 import { orderEventSchema } from '../../../functions/domain/order-event';
 import {
@@ -12,19 +13,8 @@ import {
 const now = new Date('2026-05-02T12:00:00.000Z');
 const hoursAgo = (h: number) => new Date(now.getTime() - h * 3_600_000).toISOString();
 
-const channel = (over: Partial<Channel> = {}): Channel => ({
-  channelId: 'c1',
-  storeHash: 'abc123',
-  validCancellationStatuses: ['On Hold'],
-  validFulfillmentStatuses: ['Awaiting Shipment'],
-  cancelOnBigCommerceStatusIds: [5],
-  fulfillOnBigCommerceStatusIds: [2, 10],
-  createdAt: hoursAgo(100),
-  updatedAt: hoursAgo(100),
-  hook: { hookId: 1, isActive: true, lastVerifiedAt: hoursAgo(1) },
-  reconcile: { watermark: hoursAgo(2), lastRunAt: hoursAgo(2) },
-  ...over,
-});
+const channel = (over: Partial<Channel> = {}): Channel =>
+  channelAt(now, { hook: { hookId: 1, isActive: true, lastVerifiedAt: hoursAgo(1) }, ...over });
 
 describe('reconcileReason', () => {
   test.each([

@@ -1,3 +1,4 @@
+import { channelAt } from '../../support/channels';
 import type { Context } from 'aws-lambda';
 import {
   makeHandler,
@@ -42,19 +43,8 @@ function setup(over: Partial<HookManagerDeps> = {}) {
   const handler = makeHandler(deps);
 
   const addChannel = (id: string, over: Partial<Channel> = {}, store = `s${id}`) => {
-    const channel: Channel = {
-      channelId: id,
-      storeHash: store,
-      validCancellationStatuses: ['On Hold'],
-      validFulfillmentStatuses: ['Awaiting Shipment'],
-      cancelOnBigCommerceStatusIds: [5],
-      fulfillOnBigCommerceStatusIds: [2, 10],
-      createdAt: hoursAgo(100),
-      updatedAt: hoursAgo(100),
-      // Reconciled recently: only hook problems trigger a reconcile in these tests.
-      reconcile: { watermark: hoursAgo(2), lastRunAt: hoursAgo(2) },
-      ...over,
-    };
+    // Reconciled recently: only hook problems trigger a reconcile in these tests.
+    const channel = channelAt(NOW, { channelId: id, storeHash: store, ...over });
     channels.items.set(id, channel);
     secrets.items.set(id, { accessToken: accessOf(id), webhookToken: tokenOf(id) });
     bigcommerce.tokens.set(store, accessOf(id));
