@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
-import * as z from 'zod';
 import { dynamoDbClient, eventBridgeClient } from '../adapters/aws-clients';
 import { EventBridgeChannelEventPublisher, type ChannelEventPublisher } from '../adapters/channel-events';
 import { DynamoChannelStore, type ChannelStore } from '../adapters/channel-store';
@@ -17,7 +16,7 @@ import {
   sameSecrets,
 } from '../domain/channel-settings';
 import type { OmOrder } from '../domain/order';
-import { OM_STATUSES } from '../domain/statuses';
+import { parseOrderImport } from '../domain/order-import';
 import { loadConfig } from '../shared/config';
 import { empty, errors, json, rawBody, type FieldError, type HttpResult } from '../shared/http';
 import { createObservability, withObservability, type Observability } from '../shared/observability';
@@ -165,16 +164,6 @@ const deleteChannel: Route = async (event, deps) => {
   return empty(204);
 };
 
-const READ_ONLY_ORDER_FIELDS = new Set(['channelId', 'orderId', 'updatedAt', 'history']);
-const orderBodySchema = z.object({
-  status: z.enum(OM_STATUSES, {
-    error: (issue) =>
-      issue.input === undefined
-        ? 'status is required'
-        : `status ${JSON.stringify(issue.input)?.slice(0, 60)} is not an OM status (${OM_STATUSES.join(', ')})`,
-  }),
-});
-
 const orderView = (order: OmOrder) => ({
   channelId: order.channelId,
   orderId: order.orderId,
@@ -192,20 +181,10 @@ const putOrder: Route = async (event, deps) => {
   if (isFieldError(orderId)) fieldErrors.push(orderId);
   const body = jsonBody(event);
   if (!body.ok) return fieldErrors.length > 0 ? errors(400, fieldErrors) : body.result;
-  if (typeof body.value !== 'object' || body.value === null || Array.isArray(body.value)) {
-    fieldErrors.push({ message: 'body must be a JSON object' });
-  } else {
-    for (const key of Object.keys(body.value))
-      if (key !== 'status' && !READ_ONLY_ORDER_FIELDS.has(key))
-        fieldErrors.push({ field: key, message: `${key} is not an order field` });
-    const parsed = orderBodySchema.safeParse(body.value);
-    if (!parsed.success)
-      for (const issue of parsed.error.issues) fieldErrors.push({ field: 'status', message: issue.message });
-  }
-  if (fieldErrors.length > 0 || isFieldError(channelId) || isFieldError(orderId))
-    return errors(400, fieldErrors);
-
-  const { status } = orderBodySchema.parse(body.value);
+  const parsed = parseOrderImport(body.value);
+  if (!parsed.ok) fieldErrors.push(...parsed.errors);
+  if (!parsed.ok || isFieldError(channelId) || isFieldError(orderId)) return errors(400, fieldErrors);
+  const { status } = parsed;
   if (!isLive(await deps.channels.get(channelId))) return notFound('channel');
   const order = await deps.orders.importStatus(channelId, orderId, status, deps.now());
   deps.obs.logger.info('order status imported', { channelId, orderId, status });

@@ -1,4 +1,7 @@
 import * as z from 'zod';
+import type { FieldError } from './field-error';
+
+export type { FieldError };
 import { STORE_HASH_PATTERN, type Channel, type ChannelSecrets } from './channel';
 import {
   BIGCOMMERCE_STATUS_IDS,
@@ -12,10 +15,6 @@ import {
  * The body of `PUT /channels/{channelId}` (DESIGN.md section 5): validation that names every bad field
  * at once, and the pure steps that turn a valid body into the stored Channel and its secrets.
  */
-export interface FieldError {
-  field?: string;
-  message: string;
-}
 
 export interface ChannelSettingsInput {
   storeHash: string;

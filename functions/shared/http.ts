@@ -1,4 +1,5 @@
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import type { FieldError } from '../domain/field-error';
 
 export type HttpResult = APIGatewayProxyStructuredResultV2 & { statusCode: number };
 
@@ -15,10 +16,7 @@ export const json = (
 export const empty = (statusCode: number): HttpResult => ({ statusCode });
 
 /** Error answers are always `{"errors":[{field?, message}]}` so clients can point at the bad field. */
-export interface FieldError {
-  field?: string;
-  message: string;
-}
+export type { FieldError };
 export const errors = (statusCode: number, list: FieldError[]): HttpResult =>
   json(statusCode, { errors: list });
 
