@@ -5,13 +5,13 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { type BundlingOptions, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import type { FunctionName } from '../functions/shared/routes';
+import type { FunctionName } from '../functions/common/routes';
 
 /** Repository root: lib/ sits right under it. */
 export const PROJECT_ROOT = path.resolve(__dirname, '..');
 
 /**
- * Powertools metrics namespace; equals METRICS_NAMESPACE in functions/shared/observability.ts (a test
+ * Powertools metrics namespace; equals METRICS_NAMESPACE in functions/common/observability.ts (a test
  * checks it). Not imported from there so that the CDK app does not load the runtime libraries.
  */
 export const METRICS_NAMESPACE = 'OmBigCommerce';
@@ -44,7 +44,7 @@ export interface HouseFunctionProps {
   readonly description: string;
   readonly memorySize: number;
   readonly timeout: Duration;
-  /** Function-specific variables (names as functions/shared/config.ts); house variables are added. */
+  /** Function-specific variables (names as functions/common/config.ts); house variables are added. */
   readonly environment: Record<string, string>;
   /** @default one month */
   readonly logRetention?: logs.RetentionDays;

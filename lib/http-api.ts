@@ -8,11 +8,11 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { ROUTES, routeKey, type RouteDefinition } from '../functions/shared/routes';
+import { ROUTES, routeKey, type RouteDefinition } from '../functions/common/routes';
 import type { CustomDomainSettings } from './settings';
 
 export interface OmHttpApiProps {
-  /** The function behind each route target of functions/shared/routes.ts. */
+  /** The function behind each route target of functions/common/routes.ts. */
   readonly targets: Record<RouteDefinition['target'], lambda.IFunction>;
   readonly customDomain?: CustomDomainSettings;
   /**

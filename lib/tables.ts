@@ -1,7 +1,7 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import { Construct } from 'constructs';
-import { TABLES, type TableDefinition } from '../functions/shared/tables';
+import { TABLES, type TableDefinition } from '../functions/common/tables';
 
 export interface DataTablesProps {
   /** RETAIN in production stages: the tables hold channel settings and every order's audit trail. */
@@ -11,7 +11,7 @@ export interface DataTablesProps {
 const attributeType = { S: dynamodb.AttributeType.STRING, N: dynamodb.AttributeType.NUMBER } as const;
 
 /**
- * The channels and orders tables, with the key schemas of functions/shared/tables.ts (the local stack
+ * The channels and orders tables, with the key schemas of functions/common/tables.ts (the local stack
  * builds the same). On demand, point-in-time recovery, encrypted with the AWS managed key.
  */
 export class DataTables extends Construct {

@@ -1,4 +1,4 @@
-import { FUNCTION_NAMES, type FunctionName } from '../functions/shared/routes';
+import { FUNCTION_NAMES, type FunctionName } from '../functions/common/routes';
 import { allowRequireOfEsmOnlyPackages } from './esm-interop';
 import type { LambdaHandler } from './lambda-context';
 

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { routeKey, type RouteDefinition } from '../functions/shared/routes';
+import { routeKey, type RouteDefinition } from '../functions/common/routes';
 import { LOCAL_ACCOUNT_ID } from './lambda-context';
 
 /**

@@ -1,4 +1,4 @@
-import { ConfigError, loadConfig } from '../functions/shared/config';
+import { ConfigError, loadConfig } from '../functions/common/config';
 
 /**
  * The local runtime's settings: `npm start` flags plus the DESIGN.md section 7 variables, validated up

@@ -1,6 +1,6 @@
 import { CreateTableCommand, DynamoDBClient, ResourceInUseException } from '@aws-sdk/client-dynamodb';
 import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { TABLES, type TableDefinition } from '../functions/shared/tables';
+import { TABLES, type TableDefinition } from '../functions/common/tables';
 
 export interface TableNames {
   channels: string;
@@ -80,7 +80,7 @@ export async function ensureQueues(
 
 /**
  * The part of a handler's environment that points at provisioned local resources (the same names
- * functions/shared/config.ts parses); callers add what is theirs (BigCommerce URL, delays, log level…).
+ * functions/common/config.ts parses); callers add what is theirs (BigCommerce URL, delays, log level…).
  */
 export const resourceEnv = (r: {
   dynamoEndpoint: string;

@@ -6,7 +6,7 @@ import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { ScheduledEvent, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { CHANNEL_EVENTS_SOURCE, CHANNEL_SETTINGS_CHANGED } from '../functions/adapters/channel-events';
-import { ROUTES, type FunctionName } from '../functions/shared/routes';
+import { ROUTES, type FunctionName } from '../functions/common/routes';
 import {
   FUNCTION_TIMEOUTS_MS,
   wireHandlers,

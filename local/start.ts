@@ -3,7 +3,7 @@
  * with one line on stderr and exit code 1; Ctrl-C / SIGTERM stop everything and exit 0.
  */
 import { isAbsolute, relative } from 'node:path';
-import { ConfigError } from '../functions/shared/config';
+import { ConfigError } from '../functions/common/config';
 import { DataDirInUseError } from './data-lock';
 import { HandlerLoadError } from './handlers';
 import { parseStartOptions, USAGE } from './options';

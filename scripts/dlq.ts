@@ -18,7 +18,7 @@ import {
 } from '@aws-sdk/client-sqs';
 import { sqsClient } from '../functions/adapters/aws-clients';
 import { orderEventSchema, type OrderEvent } from '../functions/domain/order-event';
-import { ConfigError, loadConfig } from '../functions/shared/config';
+import { ConfigError, loadConfig } from '../functions/common/config';
 
 export type DlqCommand = 'list' | 'replay';
 

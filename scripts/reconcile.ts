@@ -22,7 +22,7 @@ import {
   type ReconcileProgress,
   type ReconcileResult,
 } from '../functions/hook-manager/converge';
-import { loadConfig } from '../functions/shared/config';
+import { loadConfig } from '../functions/common/config';
 
 export const USAGE = `Usage: npm run reconcile -- --channel <channelId> [--since <ISO time>]
 

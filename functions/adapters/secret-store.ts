@@ -14,7 +14,7 @@ import {
 } from '@aws-sdk/client-secrets-manager';
 import * as z from 'zod';
 import type { ChannelSecrets } from '../domain/channel';
-import { ConfigError } from '../shared/config';
+import { ConfigError } from '../common/config';
 import { secretsManagerClient, type EndpointConfig } from './aws-clients';
 
 /**

@@ -17,9 +17,9 @@ import {
 } from '../domain/channel-settings';
 import type { OmOrder } from '../domain/order';
 import { parseOrderImport } from '../domain/order-import';
-import { loadConfig } from '../shared/config';
-import { empty, errors, json, rawBody, type FieldError, type HttpResult } from '../shared/http';
-import { createObservability, withObservability, type Observability } from '../shared/observability';
+import { loadConfig } from '../common/config';
+import { empty, errors, json, rawBody, type FieldError, type HttpResult } from '../common/http';
+import { createObservability, withObservability, type Observability } from '../common/observability';
 
 /**
  * Admin routes (DESIGN.md section 5): channel settings and OM orders. One handler, dispatching on the

@@ -8,8 +8,8 @@ import { DynamoChannelStore } from '../adapters/channel-store';
 import { SqsOrderEventQueue } from '../adapters/order-event-queue';
 import { createSecretStore } from '../adapters/secret-store';
 import type { Channel } from '../domain/channel';
-import { loadConfig } from '../shared/config';
-import { createObservability, withObservability, type Observability } from '../shared/observability';
+import { loadConfig } from '../common/config';
+import { createObservability, withObservability, type Observability } from '../common/observability';
 import { convergeChannel, type ConvergeDeps, type ConvergeResult, type HookCounts } from './converge';
 
 export { convergeChannel, reconcileChannel } from './converge';

@@ -25,9 +25,9 @@ import {
   unimportedOrderTtlSeconds,
   type RetryPolicy,
 } from '../domain/retry-policy';
-import { loadConfig } from '../shared/config';
-import { createObservability, withObservability } from '../shared/observability';
-import { createTtlCache } from '../shared/ttl-cache';
+import { loadConfig } from '../common/config';
+import { createObservability, withObservability } from '../common/observability';
+import { createTtlCache } from '../common/ttl-cache';
 
 /** One metric per outcome (issue 5), plus the worker's own counters below. */
 export const OUTCOME_METRICS: Record<Outcome, string> = {

@@ -14,10 +14,10 @@ import {
   WEBHOOK_ID_PATTERN,
 } from '../domain/callback';
 import { CHANNEL_ID_PATTERN, type Channel } from '../domain/channel';
-import { loadConfig } from '../shared/config';
-import { empty, errors, rawBody, type HttpResult } from '../shared/http';
-import { createObservability, withObservability } from '../shared/observability';
-import { createTtlCache } from '../shared/ttl-cache';
+import { loadConfig } from '../common/config';
+import { empty, errors, rawBody, type HttpResult } from '../common/http';
+import { createObservability, withObservability } from '../common/observability';
+import { createTtlCache } from '../common/ttl-cache';
 import {
   authenticateRequest,
   prepareChannelAuth,

@@ -2,8 +2,8 @@ import * as fs from 'node:fs';
 import { App, Duration, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import { METRICS_NAMESPACE as RUNTIME_NAMESPACE } from '../../functions/shared/observability';
-import { FUNCTION_NAMES } from '../../functions/shared/routes';
+import { METRICS_NAMESPACE as RUNTIME_NAMESPACE } from '../../functions/common/observability';
+import { FUNCTION_NAMES } from '../../functions/common/routes';
 import { functionEntry, HOUSE_BUNDLING, HouseFunction, METRICS_NAMESPACE } from '../../lib/house-function';
 import { CDK_JSON_CONTEXT } from './helpers';
 

@@ -1,7 +1,7 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { CHANNEL_EVENTS_SOURCE, CHANNEL_SETTINGS_CHANGED } from '../../functions/adapters/channel-events';
-import { ROUTES, routeKey } from '../../functions/shared/routes';
-import { TABLES } from '../../functions/shared/tables';
+import { ROUTES, routeKey } from '../../functions/common/routes';
+import { TABLES } from '../../functions/common/tables';
 import { ChannelApiFunction } from '../../lib/functions/channel-api-function';
 import { HookManagerFunction } from '../../lib/functions/hook-manager-function';
 import { OrderWorkerFunction } from '../../lib/functions/order-worker-function';
@@ -102,7 +102,7 @@ describe('functions', () => {
     expect(propsOf(synth.stack.channelApi.function)).toMatchObject({ MemorySize: 512, Timeout: 10 });
   });
 
-  describe('environment (names as functions/shared/config.ts)', () => {
+  describe('environment (names as functions/common/config.ts)', () => {
     const env = (fn: HouseFunction) => {
       const { POWERTOOLS_SERVICE_NAME, POWERTOOLS_METRICS_NAMESPACE, NODE_OPTIONS, ...rest } = propsOf(
         fn.function,
@@ -266,7 +266,7 @@ describe('data', () => {
   it.each([
     ['channels', () => synth.stack.tables.channels, TABLES.channels],
     ['orders', () => synth.stack.tables.orders, TABLES.orders],
-  ] as const)('%s table: key schema of functions/shared/tables.ts, on demand, PITR, SSE', (_, table, def) => {
+  ] as const)('%s table: key schema of functions/common/tables.ts, on demand, PITR, SSE', (_, table, def) => {
     const props = propsOf(table());
     const keys = [def.partitionKey, ...('sortKey' in def ? [def.sortKey] : [])];
     expect(props.KeySchema).toEqual(

@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { FunctionName } from '../../functions/shared/routes';
+import type { FunctionName } from '../../functions/common/routes';
 import { ChannelApiFunction } from '../../lib/functions/channel-api-function';
 import { HookManagerFunction } from '../../lib/functions/hook-manager-function';
 import { OrderWorkerFunction } from '../../lib/functions/order-worker-function';

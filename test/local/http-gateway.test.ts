@@ -1,6 +1,6 @@
 import { request } from 'node:http';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { ROUTES } from '../../functions/shared/routes';
+import { ROUTES } from '../../functions/common/routes';
 import {
   createHttpGateway,
   fromHandlerResult,

@@ -1,4 +1,4 @@
-import { ConfigError } from '../../functions/shared/config';
+import { ConfigError } from '../../functions/common/config';
 import { parseStartOptions } from '../../local/options';
 
 describe('parseStartOptions', () => {

@@ -3,8 +3,8 @@ import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { APIGatewayProxyEventV2, EventBridgeEvent, ScheduledEvent, SQSEvent } from 'aws-lambda';
 import { CHANNEL_EVENTS_SOURCE, CHANNEL_SETTINGS_CHANGED } from '../../functions/adapters/channel-events';
-import { ConfigError } from '../../functions/shared/config';
-import type { FunctionName } from '../../functions/shared/routes';
+import { ConfigError } from '../../functions/common/config';
+import type { FunctionName } from '../../functions/common/routes';
 import type { Env } from '../../local/handlers';
 import type { LambdaHandler } from '../../local/lambda-context';
 import { PortInUseError, startLocalStack, type LocalLog, type LocalStack } from '../../local/stack';

@@ -6,7 +6,7 @@ import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import fc from 'fast-check';
 import { Webhook } from 'standardwebhooks';
 import { createSecretStore } from '../../functions/adapters/secret-store';
-import { ROUTES } from '../../functions/shared/routes';
+import { ROUTES } from '../../functions/common/routes';
 import { startEventBus, type EventBusShim } from '../../local/event-bus';
 import { loadHandlerModule } from '../../local/handlers';
 import { createHttpGateway } from '../../local/http-gateway';

@@ -15,7 +15,7 @@ import {
   SecretsManagerSecretStore,
 } from '../../../functions/adapters/secret-store';
 import type { ChannelSecrets } from '../../../functions/domain/channel';
-import { ConfigError } from '../../../functions/shared/config';
+import { ConfigError } from '../../../functions/common/config';
 import { createLocalAws, type LocalAws } from '../../support/local-aws';
 
 const secrets: ChannelSecrets = { accessToken: 'at-1', clientSecret: 'cs-1', webhookToken: 'wt-1' };

@@ -3,8 +3,8 @@ import {
   generateWebhookToken,
   type ChannelApiEvent,
 } from '../../../functions/channel-api/handler';
-import type { HttpResult } from '../../../functions/shared/http';
-import { ROUTES, routeKey } from '../../../functions/shared/routes';
+import type { HttpResult } from '../../../functions/common/http';
+import { ROUTES, routeKey } from '../../../functions/common/routes';
 import {
   MemoryChannelStore,
   MemoryOrderStore,

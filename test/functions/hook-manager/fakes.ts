@@ -17,7 +17,7 @@ import type { Channel, ChannelSecrets, HookState, ReconcileState } from '../../.
 import type { OmOrder } from '../../../functions/domain/order';
 import type { OrderEvent } from '../../../functions/domain/order-event';
 import type { OmStatus } from '../../../functions/domain/statuses';
-import { createObservability, type Observability } from '../../../functions/shared/observability';
+import { createObservability, type Observability } from '../../../functions/common/observability';
 
 /** In-memory ports with the same contract as the DynamoDB/SQS/HTTP adapters. */
 const clone = <T>(v: T): T => structuredClone(v);

@@ -4,7 +4,7 @@ import { DynamoChannelStore } from '../../../functions/adapters/channel-store';
 import { DynamoSecretStore } from '../../../functions/adapters/secret-store';
 import { orderEventSchema, type OrderEvent } from '../../../functions/domain/order-event';
 import { wire } from '../../../functions/webhook-ingest/handler';
-import { ConfigError } from '../../../functions/shared/config';
+import { ConfigError } from '../../../functions/common/config';
 import { createLocalAws, type LocalAws } from '../../support/local-aws';
 import { callbackBody, channel, CLIENT_SECRET, request, signHeaders, TOKEN } from './harness';
 

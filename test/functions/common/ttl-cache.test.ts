@@ -1,4 +1,4 @@
-import { createTtlCache } from '../../../functions/shared/ttl-cache';
+import { createTtlCache } from '../../../functions/common/ttl-cache';
 
 describe('createTtlCache', () => {
   test('reuses a value within the TTL and reloads after it', async () => {
