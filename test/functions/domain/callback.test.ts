@@ -1,5 +1,3 @@
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import {
   buildOrderEvent,
   decideCallback,
@@ -10,13 +8,9 @@ import {
   type Callback,
 } from '../../../functions/domain/callback';
 import { orderEventSchema } from '../../../functions/domain/order-event';
+import { callbackExample, callbackExampleFiles } from '../../support/bigcommerce-fixtures';
 
-const CALLBACKS_DIR = join(__dirname, '../../../../shared/bigcommerce/callbacks');
-const examples = readdirSync(CALLBACKS_DIR)
-  .filter((f) => f.endsWith('.json'))
-  .map(
-    (f) => [f, JSON.parse(readFileSync(join(CALLBACKS_DIR, f), 'utf8')) as Record<string, unknown>] as const,
-  );
+const examples = callbackExampleFiles().map((f) => [f, callbackExample(f.replace(/\.json$/, ''))] as const);
 
 const statusUpdated = (): Record<string, unknown> => ({
   scope: 'store/order/statusUpdated',

@@ -1,7 +1,6 @@
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { orderEventSchema } from '../../../functions/domain/order-event';
 import { MAX_BODY_BYTES } from '../../../functions/webhook-ingest/handler';
+import { callbackExampleFiles, callbackExampleText } from '../../support/bigcommerce-fixtures';
 import { callbackBody, CLIENT_SECRET, harness, request, signHeaders, STORE_HASH, TOKEN } from './harness';
 
 const token = { 'x-webhook-token': TOKEN };
@@ -331,19 +330,23 @@ describe('accepted callbacks', () => {
     expect(h.sent).toHaveLength(1);
   });
 
-  const CALLBACKS_DIR = join(__dirname, '../../../../shared/bigcommerce/callbacks');
-  const examples = readdirSync(CALLBACKS_DIR).filter((f) => f.endsWith('.json'));
-  test.each(examples)('documented example %s is accepted (signed, producer of this store)', async (file) => {
-    const h = harness();
-    const body = readFileSync(join(CALLBACKS_DIR, file), 'utf8').replace('{store_hash}', STORE_HASH);
-    const res = await h.handler(request({ body, headers: { ...token, ...signHeaders(body) } }));
-    expect(res.statusCode).toBe(200);
-    const acted = file === 'store_order_statusUpdated.json';
-    expect(h.sent).toHaveLength(acted ? 1 : 0);
-    expect(h.obs.names()).toContain(acted ? 'WebhookAccepted' : 'WebhookIgnored');
-    if (acted)
-      expect(h.sent[0]).toMatchObject({ orderId: 250, statusHint: { previousStatusId: 0, newStatusId: 11 } });
-  });
+  test.each(callbackExampleFiles())(
+    'documented example %s is accepted (signed, producer of this store)',
+    async (file) => {
+      const h = harness();
+      const body = callbackExampleText(file).replace('{store_hash}', STORE_HASH);
+      const res = await h.handler(request({ body, headers: { ...token, ...signHeaders(body) } }));
+      expect(res.statusCode).toBe(200);
+      const acted = file === 'store_order_statusUpdated.json';
+      expect(h.sent).toHaveLength(acted ? 1 : 0);
+      expect(h.obs.names()).toContain(acted ? 'WebhookAccepted' : 'WebhookIgnored');
+      if (acted)
+        expect(h.sent[0]).toMatchObject({
+          orderId: 250,
+          statusHint: { previousStatusId: 0, newStatusId: 11 },
+        });
+    },
+  );
 
   test('a statusUpdated without data.status or created_at is enqueued without a hint', async () => {
     const h = harness();

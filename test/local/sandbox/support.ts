@@ -1,86 +1,9 @@
 /**
- * Test helpers for the sandbox: validators built from BigCommerce's own OpenAPI files (ajv over the
- * spec's components, `$ref`s resolved inside the document, OpenAPI 3.0 `nullable` understood by ajv),
- * the callback examples, a local webhook receiver, and a small HTTP client.
+ * Test helpers for the sandbox: the shape of a JSON value, a local webhook receiver, and a small HTTP
+ * client. BigCommerce's published shapes are in test/support/bigcommerce-fixtures.ts.
  */
-import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import path from 'node:path';
-import Ajv from 'ajv';
-import addFormats from 'ajv-formats';
-import { parse } from 'yaml';
-
-export const SPEC_DIR = path.resolve(__dirname, '../../../../shared/bigcommerce');
-export type SpecFile = 'webhooks.v3.yml' | 'orders.v2.yml';
-
-const specs: Record<SpecFile, Record<string, unknown>> = {
-  'webhooks.v3.yml': parse(readFileSync(path.join(SPEC_DIR, 'webhooks.v3.yml'), 'utf8')) as Record<
-    string,
-    unknown
-  >,
-  'orders.v2.yml': parse(readFileSync(path.join(SPEC_DIR, 'orders.v2.yml'), 'utf8')) as Record<
-    string,
-    unknown
-  >,
-};
-
-const ajv = new Ajv({ strict: false, allErrors: true, validateSchema: false });
-addFormats(ajv);
-ajv.addFormat('url', true);
-for (const [file, doc] of Object.entries(specs)) ajv.addSchema({ ...doc, $id: file });
-
-const escape = (segment: string) => segment.replace(/~/g, '~0').replace(/\//g, '~1');
-
-/** JSON pointer of a path operation's response schema, e.g. `('webhooks.v3.yml', '/hooks', 'post', '200')`. */
-export const responsePointer = (file: SpecFile, apiPath: string, method: string, status: string) => {
-  let pointer = `/paths/${escape(apiPath)}/${method}/responses/${status}`;
-  const response = specAt(file, pointer) as { $ref?: string } | undefined;
-  if (response?.$ref) pointer = response.$ref.slice(1); // responses are often `$ref`s into components
-  return `${pointer}/content/application~1json/schema`;
-};
-
-/** JSON pointer of a component, e.g. `('schemas', 'webhook_Full')`. */
-export const componentPointer = (kind: 'schemas' | 'responses', name: string) =>
-  kind === 'responses'
-    ? `/components/responses/${name}/content/application~1json/schema`
-    : `/components/schemas/${name}`;
-
-/** Validation errors of `data` against the schema at `pointer` in `file` ([] when valid). */
-export const schemaErrors = (file: SpecFile, pointer: string, data: unknown): string[] => {
-  const validate = ajv.getSchema(`${file}#${pointer}`);
-  if (!validate) throw new Error(`no schema at ${file}#${pointer}`);
-  if (validate(data)) return [];
-  return (validate.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message ?? ''}`);
-};
-
-/** Reads a value inside a spec by JSON pointer (for examples and property lists). */
-export const specAt = (file: SpecFile, pointer: string): unknown =>
-  pointer
-    .split('/')
-    .slice(1)
-    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'))
-    .reduce<unknown>((node, key) => (node as Record<string, unknown> | undefined)?.[key], specs[file]);
-
-/** Every property name a schema documents, following `$ref` and `allOf`. */
-export const documentedProperties = (file: SpecFile, pointer: string): Set<string> => {
-  const names = new Set<string>();
-  const walk = (node: unknown): void => {
-    if (typeof node !== 'object' || node === null) return;
-    const schema = node as Record<string, unknown>;
-    if (typeof schema.$ref === 'string') return walk(specAt(file, schema.$ref.slice(1)));
-    for (const name of Object.keys((schema.properties as object | undefined) ?? {})) names.add(name);
-    for (const part of (schema.allOf as unknown[] | undefined) ?? []) walk(part);
-  };
-  walk(specAt(file, pointer));
-  return names;
-};
-
-export const callbackExample = (name: string): Record<string, unknown> =>
-  JSON.parse(readFileSync(path.join(SPEC_DIR, 'callbacks', `${name}.json`), 'utf8')) as Record<
-    string,
-    unknown
-  >;
 
 /** The "shape" of a JSON value: the same keys (recursively) and the same JSON types, values ignored. */
 export const shapeOf = (value: unknown): unknown => {
