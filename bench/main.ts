@@ -1,6 +1,6 @@
 /**
  * `npm run bench [-- --quick] [-- --only <group>[,<group>]] [-- --markdown]`
- * One JSON line per figure on stdout (DESIGN.md section 9), then a readable table. Progress goes to stderr.
+ * One JSON line per figure on stdout (docs/contract.md section 9), then a readable table. Progress goes to stderr.
  * Exits 0 whether or not targets are met; non-zero only when a group crashed.
  */
 import './esm-interop';

@@ -1,6 +1,6 @@
 /**
  * Pure helpers of the benchmark report: statistics, targets, the JSON lines and the table.
- * No I/O here, so test/bench/report.test.ts can pin the format (DESIGN.md section 9).
+ * No I/O here, so test/bench/report.test.ts can pin the format (docs/contract.md section 9).
  */
 
 /** A figure's target; `on` says whether the value or the ratio against the baseline is judged. */

@@ -55,7 +55,7 @@ const ACCESS_LOG_FIELDS = {
 };
 
 /**
- * The HTTP API of DESIGN.md section 5: the public webhook route and the IAM-authorized admin routes,
+ * The HTTP API of docs/contract.md section 5: the public webhook route and the IAM-authorized admin routes,
  * straight from ROUTES (the local gateway serves the same table).
  */
 export class OmHttpApi extends Construct {
@@ -128,7 +128,7 @@ export class OmHttpApi extends Construct {
           reason:
             'BigCommerce cannot sign requests. webhook-ingest authenticates every callback itself ' +
             '(per-channel X-Webhook-Token compared in constant time, and the Standard Webhooks ' +
-            'signature when present); DESIGN.md section 5 makes this the only public route.',
+            'signature when present); docs/contract.md section 5 makes this the only public route.',
         });
       }
     }

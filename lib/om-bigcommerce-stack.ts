@@ -18,7 +18,7 @@ export interface OmBigCommerceStackProps extends StackProps {
 }
 
 /**
- * Everything of DESIGN.md section 2 in one stack: HTTP API → webhook-ingest → SQS → order-worker →
+ * Everything of docs/contract.md section 2 in one stack: HTTP API → webhook-ingest → SQS → order-worker →
  * DynamoDB; hook-manager on a schedule and on ChannelSettingsChanged; channel-api behind IAM; the
  * support dashboard and alarms.
  */

@@ -1,7 +1,7 @@
 import { ConfigError, loadConfig } from '../functions/common/config';
 
 /**
- * The local runtime's settings: `npm start` flags plus the DESIGN.md section 7 variables, validated up
+ * The local runtime's settings: `npm start` flags plus the docs/contract.md section 7 variables, validated up
  * front so a bad value is one clear line naming the variable, before anything starts.
  */
 

@@ -38,7 +38,7 @@ import type { Sandbox } from './sandbox/server';
 import { startSqsPoller, type SqsPoller } from './sqs-poller';
 
 /**
- * The whole system on one machine (DESIGN.md section 7): DynamoDB on dynalite, SQS on fauxqs, the
+ * The whole system on one machine (docs/contract.md section 7): DynamoDB on dynalite, SQS on fauxqs, the
  * BigCommerce sandbox, an EventBridge PutEvents shim, and the four functions wired with `wire(env)` behind
  * an API Gateway-like HTTP server, an SQS poller and a schedule. Each stand-in is only started when no
  * endpoint for it is given, so tests can point the stack at shared stand-ins.
@@ -69,7 +69,7 @@ export interface LocalStackOptions {
   memory?: boolean;
   /** Where dynalite and fauxqs keep data. Default `.local`. */
   dataDir?: string;
-  /** DESIGN.md section 7 variables (DEFER_*, HOOK_VERIFY_INTERVAL_SECONDS, *_ENDPOINT, …). */
+  /** docs/contract.md section 7 variables (DEFER_*, HOOK_VERIFY_INTERVAL_SECONDS, *_ENDPOINT, …). */
   env?: LocalEnv;
   /** Prefix for table and queue names (tests share stand-ins). Default none. */
   prefix?: string;

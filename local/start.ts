@@ -1,5 +1,5 @@
 /**
- * `npm start`: the whole system on this machine (DESIGN.md section 7). Bad settings and busy ports end
+ * `npm start`: the whole system on this machine (docs/contract.md section 7). Bad settings and busy ports end
  * with one line on stderr and exit code 1; Ctrl-C / SIGTERM stop everything and exit 0.
  */
 import { isAbsolute, relative } from 'node:path';

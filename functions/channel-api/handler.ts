@@ -22,7 +22,7 @@ import { empty, errors, json, rawBody, type FieldError, type HttpResult } from '
 import { createObservability, withObservability, type Observability } from '../common/observability';
 
 /**
- * Admin routes (DESIGN.md section 5): channel settings and OM orders. One handler, dispatching on the
+ * Admin routes (docs/contract.md section 5): channel settings and OM orders. One handler, dispatching on the
  * API Gateway route key. Secrets go to the SecretStore and never come back in an answer or a log line.
  */
 export interface ChannelApiDeps {

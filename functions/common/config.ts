@@ -1,7 +1,7 @@
 import * as z from 'zod';
 
 /**
- * Environment contract shared by every function (DESIGN.md section 7 plus the AWS wiring).
+ * Environment contract shared by every function (docs/contract.md section 7 plus the AWS wiring).
  * Each function parses only what it needs, once at init, and fails fast naming the bad variable.
  */
 const seconds = (name: string) =>

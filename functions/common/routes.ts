@@ -1,5 +1,5 @@
 /**
- * The HTTP contract (DESIGN.md section 5), shared by API Gateway (lib/) and the local gateway (local/),
+ * The HTTP contract (docs/contract.md section 5), shared by API Gateway (lib/) and the local gateway (local/),
  * so both serve the same paths with the same route keys and path parameters.
  */
 export type FunctionName = 'webhook-ingest' | 'order-worker' | 'hook-manager' | 'channel-api';

@@ -12,7 +12,7 @@ import {
 } from './statuses';
 
 /**
- * The body of `PUT /channels/{channelId}` (DESIGN.md section 5): validation that names every bad field
+ * The body of `PUT /channels/{channelId}` (docs/contract.md section 5): validation that names every bad field
  * at once, and the pure steps that turn a valid body into the stored Channel and its secrets.
  */
 

@@ -12,7 +12,7 @@ import {
 } from './statuses';
 
 /**
- * The order-worker's decision (DESIGN.md section 4): pure, no I/O. Given the channel's settings, the order
+ * The order-worker's decision (docs/contract.md section 4): pure, no I/O. Given the channel's settings, the order
  * as BigCommerce has it now, the OM order and the event, it says what to record and whether to change
  * the OM status. Every variant carries the history fields (`bigcommerceStatusId`, `statusBefore`,
  * `statusAfter`) so the caller can append the entry without re-deriving anything.
@@ -98,7 +98,7 @@ export const isApplied = (
   decision.outcome === 'cancelled' || decision.outcome === 'fulfilled';
 
 /**
- * Which action a BigCommerce status asks for, from the channel's lists (defaults of DESIGN.md section 3
+ * Which action a BigCommerce status asks for, from the channel's lists (defaults of docs/contract.md section 3
  * when a list is absent). A status in both lists cancels: cancelling is the safer of the two.
  */
 export function actionFor(channel: DecisionChannel, bigcommerceStatusId: number): OrderAction | undefined {

@@ -9,7 +9,7 @@ export interface EventRef {
 }
 
 /**
- * At-most-once (DESIGN.md section 4): an event already recorded is dropped when its record is final, or
+ * At-most-once (docs/contract.md section 4): an event already recorded is dropped when its record is final, or
  * when this message is not a later attempt than the one recorded (a redelivered or re-sent copy).
  * A deferral is the only non-final record: its next attempt must still be able to act.
  */

@@ -15,7 +15,7 @@ export type Outcome = (typeof OUTCOMES)[number];
 
 export type EventSource = 'webhook' | 'reconcile';
 
-/** One line of an order's timeline (DESIGN.md section 6). */
+/** One line of an order's timeline (docs/contract.md section 6). */
 export interface HistoryEntry {
   at: string;
   eventId: string;

@@ -1,5 +1,5 @@
 /**
- * How long to wait before looking again at an order OM has not processed yet (DESIGN.md sections 1, 7):
+ * How long to wait before looking again at an order OM has not processed yet (docs/contract.md sections 1, 7):
  * `delaysSeconds[attempt - 1]`, the last delay repeating, until the event is older than `maxAgeSeconds`.
  */
 export interface RetryPolicy {

@@ -1,4 +1,4 @@
-/** Order Manager statuses, exact strings (DESIGN.md section 3). */
+/** Order Manager statuses, exact strings (docs/contract.md section 3). */
 export const OM_STATUSES = [
   'Unprocessed',
   'Awaiting Payment',

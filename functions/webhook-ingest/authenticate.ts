@@ -2,7 +2,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import { Webhook, WebhookVerificationError } from 'standardwebhooks';
 
 /**
- * Webhook authentication (DESIGN.md section 5). Reasons are for the log only; the caller always gets
+ * Webhook authentication (docs/contract.md section 5). Reasons are for the log only; the caller always gets
  * the same generic 401. Nothing here ever returns or logs a token, signature or secret.
  */
 export type AuthFailure =

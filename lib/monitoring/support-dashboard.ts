@@ -46,7 +46,7 @@ export const REJECTIONS_QUERY = [
   '| limit 200',
 ].join('\n');
 
-/** The one support dashboard (issue 7 item 3). */
+/** The one support dashboard. */
 export class SupportDashboard extends Construct {
   readonly dashboard: cloudwatch.Dashboard;
 

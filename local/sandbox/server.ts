@@ -1,5 +1,5 @@
 /**
- * The BigCommerce sandbox: a local stand-in for the documented API subset (DESIGN.md section 8), on
+ * The BigCommerce sandbox: a local stand-in for the documented API subset (docs/contract.md section 8), on
  * node:http. `/stores/{store_hash}/…` behaves like BigCommerce (auth, rate limit, faults, then the API);
  * `/_sandbox/…` holds the control routes. See docs/sandbox.md.
  */

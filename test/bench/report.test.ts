@@ -79,7 +79,7 @@ describe('ratio and round', () => {
 });
 
 describe('jsonLine', () => {
-  it('prints the five keys of DESIGN.md section 9 in order', () => {
+  it('prints the five keys of docs/contract.md section 9 in order', () => {
     const line = jsonLine({
       name: 'ingest_ratio_vs_bare',
       value: 1.07123,

@@ -10,7 +10,7 @@ const fromContext = (context: Record<string, unknown>) => settingsFromContext(ne
 const seconds = (ds: readonly Duration[]) => ds.map((d) => d.toSeconds());
 
 describe('settingsFromContext', () => {
-  it('defaults to the dev stage with the DESIGN.md defaults', () => {
+  it('defaults to the dev stage with the documented defaults', () => {
     const s = fromContext({});
     expect(s.stage).toBe('dev');
     expect(s.hookVerifyInterval.toSeconds()).toBe(900);

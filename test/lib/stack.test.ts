@@ -120,7 +120,7 @@ describe('functions', () => {
       });
     });
 
-    it('order-worker (deferral defaults of DESIGN.md section 7)', () => {
+    it('order-worker (deferral defaults of docs/contract.md section 7)', () => {
       expect(env(synth.stack.worker)).toEqual({
         CHANNELS_TABLE: refOf(synth, synth.stack.tables.channels),
         ORDERS_TABLE: refOf(synth, synth.stack.tables.orders),

@@ -13,7 +13,7 @@ describe('parseStartOptions', () => {
     });
   });
 
-  test('flags and the DESIGN.md section 7 variables', () => {
+  test('flags and the docs/contract.md section 7 variables', () => {
     const options = parseStartOptions(['--memory', '--data-dir', '/tmp/x'], {
       PORT: '4000',
       SANDBOX_PORT: '4100',

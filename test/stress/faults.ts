@@ -18,7 +18,7 @@ import { childProcessHost, inProcessHost, type StackHost, type StackSettings } f
 import { startWebhookRelay, type WebhookRelay } from './webhook-relay';
 
 /**
- * The fault matrix (issue 8, item 1): N orders through the local stack with the sandbox delivering real
+ * The fault matrix: N orders through the local stack with the sandbox delivering real
  * signed webhooks, one kind of fault per scenario and then all together, each checked by the ledger.
  * Used by faults-main.ts (`npm run test:faults`) and faults.test.ts (a small N inside `npm test`).
  */

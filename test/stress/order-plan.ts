@@ -4,7 +4,7 @@ import type { Rng } from './rng';
  * The orders a fault run drives, and the status each must end in. The expected final status is worked
  * out here from the OM status, the channel's valid sets and the final BigCommerce status, written
  * independently of functions/domain/decision.ts so the run checks the system against the product rules
- * (DESIGN.md sections 1, 3, 4) rather than against itself.
+ * (docs/contract.md sections 1, 3, 4) rather than against itself.
  */
 export const OM = {
   unprocessed: 'Unprocessed',
@@ -24,7 +24,7 @@ export const CHANNEL_SETTINGS = {
   validFulfillmentStatuses: ['Awaiting Shipment', 'Pending Fulfillment'],
 } as const;
 
-/** DESIGN.md section 3, default mapping. */
+/** docs/contract.md section 3, default mapping. */
 const CANCEL_IDS = [5];
 const FULFILL_IDS = [2, 10];
 /** Statuses in neither list: an order passes through these before its final status. */

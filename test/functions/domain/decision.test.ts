@@ -36,7 +36,7 @@ const CONFIGS: Record<string, DecisionChannel> = {
   }),
 };
 
-// The oracle, written as DESIGN.md section 3/4 states it (independently of the implementation's code path).
+// The oracle, written as docs/contract.md section 3/4 states it (independently of the implementation's code path).
 const DEFAULT_ACTIONS: Record<number, 'cancel' | 'fulfill'> = { 5: 'cancel', 2: 'fulfill', 10: 'fulfill' };
 function expectedAction(cfg: DecisionChannel, id: number): 'cancel' | 'fulfill' | undefined {
   if (cfg.cancelOnBigCommerceStatusIds || cfg.fulfillOnBigCommerceStatusIds) {

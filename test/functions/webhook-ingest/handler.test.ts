@@ -19,7 +19,7 @@ type Case = {
   field?: string;
 };
 
-/** The status table (DESIGN.md section 5), including the precedence between overlapping faults. */
+/** The status table (docs/contract.md section 5), including the precedence between overlapping faults. */
 const cases: Case[] = [
   {
     name: 'valid, token only',
