@@ -46,5 +46,3 @@ export const ROUTES: readonly RouteDefinition[] = [
 ];
 
 export const routeKey = (route: Pick<RouteDefinition, 'method' | 'path'>) => `${route.method} ${route.path}`;
-
-export const webhookPath = (channelId: string) => `/webhooks/bigcommerce/${encodeURIComponent(channelId)}`;

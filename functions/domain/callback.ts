@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import type { FieldError } from './field-error';
 import type { OrderEvent } from './order-event';
 
 /**
@@ -48,12 +49,7 @@ export function orderIdOf(callback: { scope: string; data: { id?: unknown } }): 
 /** The only scope we act on: a status change is what may cancel or fulfil the OM order. */
 export const ACTED_ON_SCOPES: readonly string[] = ['store/order/statusUpdated'];
 
-export interface FieldIssue {
-  field: string;
-  message: string;
-}
-
-export type CallbackParse = { ok: true; callback: Callback } | { ok: false; errors: FieldIssue[] };
+export type CallbackParse = { ok: true; callback: Callback } | { ok: false; errors: FieldError[] };
 
 /** Validates an already JSON-parsed body; every issue names its field as a dotted path. */
 export function parseCallback(body: unknown): CallbackParse {

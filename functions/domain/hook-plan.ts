@@ -6,7 +6,7 @@ import { wantsHooks, type Channel } from './channel';
  * again yields an empty plan (idempotent).
  */
 export const HOOK_SCOPE = 'store/order/statusUpdated';
-export const WEBHOOK_TOKEN_HEADER = 'X-Webhook-Token';
+const WEBHOOK_TOKEN_HEADER = 'X-Webhook-Token';
 
 /** The one hook a channel wants (always `is_active: true`). */
 export interface DesiredHook {

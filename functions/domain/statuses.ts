@@ -21,11 +21,6 @@ export const CONFIGURABLE_OM_STATUSES = [
 ] as const satisfies readonly OmStatus[];
 export type ConfigurableOmStatus = (typeof CONFIGURABLE_OM_STATUSES)[number];
 
-export const TERMINAL_OM_STATUSES = ['Shipped', 'Cancelled'] as const satisfies readonly OmStatus[];
-
-export const isOmStatus = (value: unknown): value is OmStatus =>
-  typeof value === 'string' && (OM_STATUSES as readonly string[]).includes(value);
-
 /** BigCommerce order status ids and their default labels. Merchants rename labels, so key on the id. */
 export const BIGCOMMERCE_STATUS_LABELS: Readonly<Record<number, string>> = {
   0: 'Incomplete',

@@ -12,9 +12,6 @@ import { loadConfig } from '../common/config';
 import { createObservability, withObservability, type Observability } from '../common/observability';
 import { convergeChannel, type ConvergeDeps, type ConvergeResult, type HookCounts } from './converge';
 
-export { convergeChannel, reconcileChannel } from './converge';
-export type { ConvergeDeps, ConvergeResult, ReconcileProgress, ReconcileResult } from './converge';
-
 /**
  * hook-manager: one handler for two triggers. `ChannelSettingsChanged` (EventBridge, from channel-api)
  * converges that channel at once; the schedule (`aws.events`, `Scheduled Event`) sweeps every channel.
@@ -251,7 +248,7 @@ export const HOOK_MANAGER_ENV_KEYS = [
   'SECRETSMANAGER_ENDPOINT',
 ] as const;
 
-/** The real adapters from the environment (also used by `npm run reconcile` and the benchmark). */
+/** The real adapters from the environment. */
 export function buildHookManagerDeps(
   env: Record<string, string | undefined>,
   obs: Observability,

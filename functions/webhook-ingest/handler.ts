@@ -208,7 +208,6 @@ export const WIRE_KEYS = [
 export function wire(env: Record<string, string | undefined>) {
   const config = loadConfig(env, WIRE_KEYS);
   const obs = createObservability('webhook-ingest');
-  // X-Ray subsegments per SDK call when tracing is on; the clients are returned as-is when it is off.
   const dynamo = dynamoDbClient(config);
   const sqs = sqsClient(config);
   const handler = makeHandler({

@@ -53,6 +53,3 @@ export const getAttOf = (synth: Synthesized, construct: IConstruct, attr: string
 /** The Properties of a construct's resource in the synthesized template. */
 export const propsOf = (synth: Synthesized, construct: IConstruct): Json =>
   synth.template.toJSON().Resources[idOf(synth, construct)].Properties;
-
-/** `stack.resolve` of a construct attribute, to compare with template JSON. */
-export const resolve = (synth: Synthesized, value: unknown): unknown => synth.stack.resolve(value);
