@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { build, type BuildOptions, type Metafile } from 'esbuild';
+import { METRICS_NAMESPACE } from '../functions/common/metric-names';
 import { HOUSE_BUNDLING } from '../lib/house-function';
 import {
   FUNCTIONS,
@@ -96,7 +97,7 @@ export const LAMBDA_ENV: Record<string, string> = {
   EVENT_BUS_NAME: 'default',
   BIGCOMMERCE_API_URL: 'https://api.bigcommerce.com',
   WEBHOOK_BASE_URL: 'https://hooks.example.com',
-  POWERTOOLS_METRICS_NAMESPACE: 'OmBigCommerce',
+  POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
   POWERTOOLS_LOG_LEVEL: 'INFO',
   // lib/house-function.ts sets this on every function; it makes Node read the bundle's source map at load.
   NODE_OPTIONS: '--enable-source-maps',

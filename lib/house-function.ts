@@ -5,16 +5,11 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { type BundlingOptions, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { METRICS_NAMESPACE } from '../functions/common/metric-names';
 import type { FunctionName } from '../functions/common/routes';
 
 /** Repository root: lib/ sits right under it. */
 export const PROJECT_ROOT = path.resolve(__dirname, '..');
-
-/**
- * Powertools metrics namespace; equals METRICS_NAMESPACE in functions/common/observability.ts (a test
- * checks it). Not imported from there so that the CDK app does not load the runtime libraries.
- */
-export const METRICS_NAMESPACE = 'OmBigCommerce';
 
 /** The Lambda entry of a function: `functions/<name>/index.ts`, which exports `handler`. */
 export const functionEntry = (name: FunctionName) => path.join(PROJECT_ROOT, 'functions', name, 'index.ts');

@@ -18,6 +18,7 @@ import {
 import type { OmOrder } from '../domain/order';
 import { parseOrderImport } from '../domain/order-import';
 import { loadConfig } from '../common/config';
+import { CHANNEL_API_METRICS } from '../common/metric-names';
 import { empty, errors, json, rawBody, type FieldError, type HttpResult } from '../common/http';
 import { createObservability, withObservability, type Observability } from '../common/observability';
 
@@ -91,7 +92,7 @@ async function publish(
       change,
       error: errorText(error),
     });
-    deps.obs.metrics.addMetric('ChannelEventPublishFailed', MetricUnit.Count, 1);
+    deps.obs.metrics.addMetric(CHANNEL_API_METRICS.eventPublishFailed, MetricUnit.Count, 1);
   }
 }
 
@@ -130,7 +131,7 @@ const putChannel: Route = async (event, deps) => {
     ...(channel.hook === undefined && existing?.hook && { hook: existing.hook }),
     ...(channel.reconcile === undefined && existing?.reconcile && { reconcile: existing.reconcile }),
   };
-  deps.obs.metrics.addMetric('ChannelSaved', MetricUnit.Count, 1);
+  deps.obs.metrics.addMetric(CHANNEL_API_METRICS.saved, MetricUnit.Count, 1);
   deps.obs.logger.info('channel saved', { channelId, created: !live });
   return json(200, channelView(shown, secrets.clientSecret !== undefined));
 };
@@ -159,7 +160,7 @@ const deleteChannel: Route = async (event, deps) => {
     deletedAt: now.toISOString(),
   });
   await publish(deps, channelId, 'deleted', now);
-  deps.obs.metrics.addMetric('ChannelDeleted', MetricUnit.Count, 1);
+  deps.obs.metrics.addMetric(CHANNEL_API_METRICS.deleted, MetricUnit.Count, 1);
   deps.obs.logger.info('channel deleted', { channelId });
   return empty(204);
 };
@@ -231,7 +232,7 @@ export function makeHandler(deps: ChannelApiDeps) {
   };
   return async (event: ChannelApiEvent, _context?: Context): Promise<HttpResult> => {
     // One count per request (also keeps the metrics middleware from warning about an empty set).
-    full.obs.metrics.addMetric('ChannelApiRequests', MetricUnit.Count, 1);
+    full.obs.metrics.addMetric(CHANNEL_API_METRICS.requests, MetricUnit.Count, 1);
     const route = Object.hasOwn(CHANNEL_API_ROUTES, event.routeKey)
       ? CHANNEL_API_ROUTES[event.routeKey]
       : undefined;
@@ -241,7 +242,7 @@ export function makeHandler(deps: ChannelApiDeps) {
       full.obs.logger.debug('answered', { routeKey: event.routeKey, statusCode: result.statusCode });
       return result;
     } catch (error) {
-      full.obs.metrics.addMetric('ChannelApiErrors', MetricUnit.Count, 1);
+      full.obs.metrics.addMetric(CHANNEL_API_METRICS.errors, MetricUnit.Count, 1);
       // Only the error's name and message: never the request body, which may carry credentials.
       full.obs.logger.error('request failed', {
         routeKey: event.routeKey,

@@ -4,8 +4,7 @@ import { Metrics } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
-
-export const METRICS_NAMESPACE = 'OmBigCommerce';
+import { METRICS_NAMESPACE } from './metric-names';
 
 /**
  * Structured logs and EMF metrics per function. Tracing is Lambda's active X-Ray tracing (set in CDK);

@@ -9,6 +9,7 @@ import { SqsOrderEventQueue } from '../adapters/order-event-queue';
 import { createSecretStore } from '../adapters/secret-store';
 import type { Channel } from '../domain/channel';
 import { loadConfig } from '../common/config';
+import { HOOK_METRICS, type HookMetric } from '../common/metric-names';
 import { createObservability, withObservability, type Observability } from '../common/observability';
 import { convergeChannel, type ConvergeDeps, type ConvergeResult, type HookCounts } from './converge';
 
@@ -88,16 +89,16 @@ class Tally {
   }
 
   publish(obs: Observability) {
-    const m = (name: string, value: number) => obs.metrics.addMetric(name, MetricUnit.Count, value);
-    m('HookCreated', this.counts.created);
-    m('HookReactivated', this.counts.reactivated);
-    m('HookRepaired', this.counts.repaired);
-    m('HookDeleted', this.counts.deleted);
-    m('HookVerifyFailed', this.failed);
+    const m = (name: HookMetric, value: number) => obs.metrics.addMetric(name, MetricUnit.Count, value);
+    m(HOOK_METRICS.created, this.counts.created);
+    m(HOOK_METRICS.reactivated, this.counts.reactivated);
+    m(HOOK_METRICS.repaired, this.counts.repaired);
+    m(HOOK_METRICS.deleted, this.counts.deleted);
+    m(HOOK_METRICS.verifyFailed, this.failed);
     // Purged tombstones were verified too: their hooks are gone.
-    m('ChannelsVerified', this.verified + this.purged);
-    m('ReconcileEventsEnqueued', this.reconcileEnqueued);
-    if (this.reconcileFailed > 0) m('ReconcileFailed', this.reconcileFailed);
+    m(HOOK_METRICS.channelsVerified, this.verified + this.purged);
+    m(HOOK_METRICS.reconcileEnqueued, this.reconcileEnqueued);
+    if (this.reconcileFailed > 0) m(HOOK_METRICS.reconcileFailed, this.reconcileFailed);
   }
 }
 

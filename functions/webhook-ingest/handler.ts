@@ -16,6 +16,7 @@ import {
 import { CHANNEL_ID_PATTERN, type Channel } from '../domain/channel';
 import { loadConfig } from '../common/config';
 import { empty, errors, rawBody, type HttpResult } from '../common/http';
+import { INGEST_METRICS, REJECTION_REASONS, type IngestMetric } from '../common/metric-names';
 import { createObservability, withObservability } from '../common/observability';
 import { createTtlCache } from '../common/ttl-cache';
 import {
@@ -30,7 +31,7 @@ import {
 export const MAX_BODY_BYTES = 64 * 1024;
 export const CHANNEL_CACHE_TTL_MS = 60_000;
 
-export type RejectReason = 'unauthorized' | 'invalid' | 'too_large' | 'unknown_channel';
+export type RejectReason = (typeof REJECTION_REASONS)[number];
 
 export interface IngestDeps {
   channels: Pick<ChannelStore, 'get'>;
@@ -84,18 +85,18 @@ export function makeHandler(deps: IngestDeps): IngestHandler {
     return stored ? { channel, auth: prepareChannelAuth(stored) } : { channel };
   };
 
-  const count = (name: string) => metrics.addMetric(name, MetricUnit.Count, 1);
+  const count = (name: IngestMetric) => metrics.addMetric(name, MetricUnit.Count, 1);
 
   const reject = (reason: RejectReason, answer: HttpResult, log: Record<string, unknown>): HttpResult => {
     const single = metrics.singleMetric();
     single.addDimension('reason', reason);
-    single.addMetric('WebhookRejected', MetricUnit.Count, 1);
+    single.addMetric(INGEST_METRICS.rejected, MetricUnit.Count, 1);
     logger.warn('webhook rejected', { reason, status: answer.statusCode, ...log });
     return answer;
   };
 
   return async (event) => {
-    count('WebhookReceived');
+    count(INGEST_METRICS.received);
 
     // 1. Size, before decoding or parsing anything.
     const body = event.body ?? '';
@@ -154,7 +155,7 @@ export function makeHandler(deps: IngestDeps): IngestHandler {
     // 6. Scopes we do not act on are acknowledged so BigCommerce does not retry them.
     const decision = decideCallback(callback);
     if (decision.kind === 'ignore') {
-      count('WebhookIgnored');
+      count(INGEST_METRICS.ignored);
       logger.debug('webhook ignored', { channelId, scope: callback.scope });
       return empty(200);
     }
@@ -172,11 +173,11 @@ export function makeHandler(deps: IngestDeps): IngestHandler {
     try {
       await queue.send(orderEvent);
     } catch (error) {
-      count('EnqueueFailed');
+      count(INGEST_METRICS.enqueueFailed);
       logger.error('enqueue failed', { channelId, orderId, eventId, error });
       return UNAVAILABLE();
     }
-    count('WebhookAccepted');
+    count(INGEST_METRICS.accepted);
     // Debug only: a log line costs more than the rest of the hot path, and the worker logs every
     // event's outcome by eventId anyway; WebhookAccepted counts them.
     logger.debug('webhook accepted', {

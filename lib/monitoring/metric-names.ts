@@ -1,59 +1,14 @@
 import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import { METRICS_NAMESPACE } from '../house-function';
+import { METRICS_NAMESPACE } from '../../functions/common/metric-names';
 
-/**
- * The Powertools metrics each function emits (namespace OmBigCommerce, default dimension `service` =
- * POWERTOOLS_SERVICE_NAME). The dashboard and alarms read them by these names.
- */
-export const INGEST_METRICS = {
-  received: 'WebhookReceived',
-  accepted: 'WebhookAccepted',
-  /** Extra dimension `reason` (REJECTION_REASONS). */
-  rejected: 'WebhookRejected',
-  ignored: 'WebhookIgnored',
-  enqueueFailed: 'EnqueueFailed',
-} as const;
-
-export const REJECTION_REASONS = ['unauthorized', 'invalid', 'too_large', 'unknown_channel'] as const;
-
-export const WORKER_METRICS = {
-  cancelled: 'OrderCancelled',
-  fulfilled: 'OrderFulfilled',
-  statusNotConfigured: 'StatusNotConfigured',
-  deferred: 'Deferred',
-  expired: 'Expired',
-  alreadyInTargetStatus: 'AlreadyInTargetStatus',
-  noAction: 'NoAction',
-  duplicateDropped: 'DuplicateDropped',
-  bigCommerceOrderNotFound: 'BigCommerceOrderNotFound',
-  bigCommerceThrottled: 'BigCommerceThrottled',
-  processingFailed: 'ProcessingFailed',
-  writeConflict: 'WriteConflict',
-  deferralChained: 'DeferralChained',
-  malformedDropped: 'MalformedMessageDropped',
-  unknownChannelDropped: 'UnknownChannelDropped',
-} as const;
-
-export const HOOK_METRICS = {
-  created: 'HookCreated',
-  reactivated: 'HookReactivated',
-  repaired: 'HookRepaired',
-  deleted: 'HookDeleted',
-  verifyFailed: 'HookVerifyFailed',
-  channelsVerified: 'ChannelsVerified',
-  reconcileEnqueued: 'ReconcileEventsEnqueued',
-  reconcileFailed: 'ReconcileFailed',
-} as const;
-
-export const CHANNEL_API_METRICS = {
-  requests: 'ChannelApiRequests',
-  errors: 'ChannelApiErrors',
-  saved: 'ChannelSaved',
-  deleted: 'ChannelDeleted',
-  /** The settings are stored but hook-manager only converges them on its next scheduled run. */
-  eventPublishFailed: 'ChannelEventPublishFailed',
-} as const;
+export {
+  CHANNEL_API_METRICS,
+  HOOK_METRICS,
+  INGEST_METRICS,
+  REJECTION_REASONS,
+  WORKER_METRICS,
+} from '../../functions/common/metric-names';
 
 export interface ServiceMetricOptions {
   readonly label?: string;

@@ -2,16 +2,11 @@ import * as fs from 'node:fs';
 import { App, Duration, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import { METRICS_NAMESPACE as RUNTIME_NAMESPACE } from '../../functions/common/observability';
 import { FUNCTION_NAMES } from '../../functions/common/routes';
-import { functionEntry, HOUSE_BUNDLING, HouseFunction, METRICS_NAMESPACE } from '../../lib/house-function';
+import { functionEntry, HOUSE_BUNDLING, HouseFunction } from '../../lib/house-function';
 import { CDK_JSON_CONTEXT } from './helpers';
 
 describe('HouseFunction', () => {
-  it('uses the namespace the functions emit their metrics in', () => {
-    expect(METRICS_NAMESPACE).toBe(RUNTIME_NAMESPACE);
-  });
-
   it.each(FUNCTION_NAMES)('%s has its Lambda entry exporting `handler`', (name) => {
     const source = fs.readFileSync(functionEntry(name), 'utf8');
     expect(source).toMatch(/export const handler\b/);

@@ -1,5 +1,3 @@
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import type { Construct } from 'constructs';
 import {
   OUTCOME_METRICS,
@@ -13,33 +11,19 @@ import {
   REJECTION_REASONS,
   WORKER_METRICS,
 } from '../../lib/monitoring/metric-names';
-import {
-  getAttOf,
-  idOf,
-  PROJECT_ROOT,
-  propsOf as propsOfResource,
-  refOf,
-  synthApp,
-  type Synthesized,
-} from './helpers';
+import { getAttOf, idOf, propsOf as propsOfResource, refOf, synthApp, type Synthesized } from './helpers';
 import { dashboardMetrics, dashboardWidgets, type DashboardWidget, type Json } from './template-helpers';
 
-/** Metric names a function's code passes to Powertools (literals and the worker's name tables). */
-function metricsEmittedBy(
-  service: 'webhook-ingest' | 'order-worker' | 'hook-manager' | 'channel-api',
-): string[] {
-  const dir = path.join(PROJECT_ROOT, 'functions', service);
-  const source = fs
-    .readdirSync(dir)
-    .filter((f) => f.endsWith('.ts'))
-    .map((f) => fs.readFileSync(path.join(dir, f), 'utf8'))
-    .join('\n');
-  const literal = /(?:addMetric|count|\bm)\(\s*'([A-Za-z]+)'/g;
-  const names = [...source.matchAll(literal)].map((m) => m[1]!);
-  if (service === 'order-worker')
-    names.push(...Object.values(OUTCOME_METRICS), ...Object.values(RUNTIME_WORKER_METRICS));
-  return [...new Set(names)];
-}
+/**
+ * The metric names each function emits. Ingest, hook-manager and channel-api emit only names of their
+ * table (the type checker holds them to it); the worker still keeps its own tables, compared here.
+ */
+const EMITTED: Record<'webhook-ingest' | 'order-worker' | 'hook-manager' | 'channel-api', string[]> = {
+  'webhook-ingest': Object.values(INGEST_METRICS),
+  'order-worker': [...Object.values(OUTCOME_METRICS), ...Object.values(RUNTIME_WORKER_METRICS)],
+  'hook-manager': Object.values(HOOK_METRICS),
+  'channel-api': Object.values(CHANNEL_API_METRICS),
+};
 
 let synth: Synthesized;
 let widgets: DashboardWidget[];
@@ -129,8 +113,8 @@ describe('support dashboard', () => {
     ['order-worker', WORKER_METRICS],
     ['hook-manager', HOOK_METRICS],
     ['channel-api', CHANNEL_API_METRICS],
-  ] as const)('shows every metric %s emits (read from its code)', (service, names) => {
-    const emitted = metricsEmittedBy(service);
+  ] as const)('shows every metric %s emits', (service, names) => {
+    const emitted = EMITTED[service];
     expect(emitted.length).toBeGreaterThan(3);
     expect([...emitted].sort()).toEqual([...new Set(Object.values(names))].sort());
     for (const name of emitted) {

@@ -1,0 +1,63 @@
+/**
+ * The metrics' one source: namespace and names, imported by the functions that emit them (Powertools
+ * EMF), by the CDK dashboard and alarms that read them, and by the local runtime and benchmarks.
+ * No dependencies, so the CDK app can import it without loading the runtime libraries.
+ */
+export const METRICS_NAMESPACE = 'OmBigCommerce';
+
+/**
+ * The Powertools metrics each function emits (namespace OmBigCommerce, default dimension `service` =
+ * POWERTOOLS_SERVICE_NAME). The dashboard and alarms read them by these names.
+ */
+export const INGEST_METRICS = {
+  received: 'WebhookReceived',
+  accepted: 'WebhookAccepted',
+  /** Extra dimension `reason` (REJECTION_REASONS). */
+  rejected: 'WebhookRejected',
+  ignored: 'WebhookIgnored',
+  enqueueFailed: 'EnqueueFailed',
+} as const;
+
+export const REJECTION_REASONS = ['unauthorized', 'invalid', 'too_large', 'unknown_channel'] as const;
+
+export const WORKER_METRICS = {
+  cancelled: 'OrderCancelled',
+  fulfilled: 'OrderFulfilled',
+  statusNotConfigured: 'StatusNotConfigured',
+  deferred: 'Deferred',
+  expired: 'Expired',
+  alreadyInTargetStatus: 'AlreadyInTargetStatus',
+  noAction: 'NoAction',
+  duplicateDropped: 'DuplicateDropped',
+  bigCommerceOrderNotFound: 'BigCommerceOrderNotFound',
+  bigCommerceThrottled: 'BigCommerceThrottled',
+  processingFailed: 'ProcessingFailed',
+  writeConflict: 'WriteConflict',
+  deferralChained: 'DeferralChained',
+  malformedDropped: 'MalformedMessageDropped',
+  unknownChannelDropped: 'UnknownChannelDropped',
+} as const;
+
+export const HOOK_METRICS = {
+  created: 'HookCreated',
+  reactivated: 'HookReactivated',
+  repaired: 'HookRepaired',
+  deleted: 'HookDeleted',
+  verifyFailed: 'HookVerifyFailed',
+  channelsVerified: 'ChannelsVerified',
+  reconcileEnqueued: 'ReconcileEventsEnqueued',
+  reconcileFailed: 'ReconcileFailed',
+} as const;
+
+export const CHANNEL_API_METRICS = {
+  requests: 'ChannelApiRequests',
+  errors: 'ChannelApiErrors',
+  saved: 'ChannelSaved',
+  deleted: 'ChannelDeleted',
+  /** The settings are stored but hook-manager only converges them on its next scheduled run. */
+  eventPublishFailed: 'ChannelEventPublishFailed',
+} as const;
+
+type ValueOf<T> = T[keyof T];
+export type IngestMetric = ValueOf<typeof INGEST_METRICS>;
+export type HookMetric = ValueOf<typeof HOOK_METRICS>;
