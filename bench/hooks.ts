@@ -12,6 +12,7 @@ import { performance } from 'node:perf_hooks';
 import type { Context } from 'aws-lambda';
 import { HttpBigCommerceClient } from '../functions/adapters/bigcommerce-client';
 import { CHANNEL_EVENTS_SOURCE, CHANNEL_SETTINGS_CHANGED } from '../functions/adapters/channel-events';
+import { FUNCTION_TIMEOUT_SECONDS } from '../functions/common/limits';
 import { DynamoChannelStore } from '../functions/adapters/channel-store';
 import { DynamoSecretStore } from '../functions/adapters/secret-store';
 import type { Channel } from '../functions/domain/channel';
@@ -31,8 +32,7 @@ export const HOOKS_SIZES = {
 } as const;
 
 const TARGET_CHANNELS = 10_000;
-/** lib/functions/hook-manager-function.ts: HookManagerFunction.TIMEOUT. */
-const HOOK_MANAGER_TIMEOUT_MS = 10 * 60_000;
+const HOOK_MANAGER_TIMEOUT_MS = FUNCTION_TIMEOUT_SECONDS['hook-manager'] * 1000;
 const WEBHOOK_BASE_URL = 'https://hooks.example.com';
 
 const settings = (channelId: string, storeHash: string, at: string): Channel => ({

@@ -1,15 +1,13 @@
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { MAX_RECEIVE_COUNT } from '../functions/common/limits';
 
 export interface OrderEventsQueueProps {
   /** The consumer's Lambda timeout; the queue's visibility timeout is six times it (AWS guidance). */
   readonly consumerTimeout: Duration;
   readonly removalPolicy: RemovalPolicy;
 }
-
-/** Receives before a message moves to the dead-letter queue. */
-export const MAX_RECEIVE_COUNT = 5;
 
 /**
  * The order-events queue (webhook-ingest → order-worker; the worker also re-sends deferred events

@@ -1,5 +1,7 @@
 import { Duration } from 'aws-cdk-lib';
 import type { Node } from 'constructs';
+import { ENV_DEFAULTS } from '../functions/common/config';
+import { SQS_MAX_DELAY_SECONDS } from '../functions/domain/retry-policy';
 
 /**
  * Deployment settings of one stage. Everything has a default so `npx cdk deploy` works without
@@ -29,14 +31,11 @@ export interface CustomDomainSettings {
 }
 
 export const DEFAULT_SETTINGS: Omit<StageSettings, 'stage'> = {
-  hookVerifyInterval: Duration.seconds(900),
-  deferDelays: [60, 120, 240, 480, 900].map((s) => Duration.seconds(s)),
-  deferMaxAge: Duration.seconds(86400),
-  bigCommerceApiUrl: 'https://api.bigcommerce.com',
+  hookVerifyInterval: Duration.seconds(ENV_DEFAULTS.HOOK_VERIFY_INTERVAL_SECONDS),
+  deferDelays: ENV_DEFAULTS.DEFER_DELAYS_SECONDS.map((s) => Duration.seconds(s)),
+  deferMaxAge: Duration.seconds(ENV_DEFAULTS.DEFER_MAX_AGE_SECONDS),
+  bigCommerceApiUrl: ENV_DEFAULTS.BIGCOMMERCE_API_URL,
 };
-
-/** SQS caps DelaySeconds at 15 minutes; deferral waits are SendMessage delays. */
-const MAX_DEFER_DELAY_SECONDS = 900;
 
 export class SettingsError extends Error {
   override name = 'SettingsError';
@@ -55,8 +54,10 @@ export function validateSettings(settings: StageSettings): StageSettings {
   if (settings.deferDelays.length === 0) problems.push('deferDelaysSeconds must name at least one delay');
   for (const delay of settings.deferDelays) {
     const s = delay.toSeconds();
-    if (!Number.isInteger(s) || s <= 0 || s > MAX_DEFER_DELAY_SECONDS) {
-      problems.push(`deferDelaysSeconds: ${s} is not a whole number of seconds in 1..900 (SQS delay)`);
+    if (!Number.isInteger(s) || s <= 0 || s > SQS_MAX_DELAY_SECONDS) {
+      problems.push(
+        `deferDelaysSeconds: ${s} is not a whole number of seconds in 1..${SQS_MAX_DELAY_SECONDS} (SQS delay)`,
+      );
     }
   }
   const maxAge = settings.deferMaxAge.toSeconds();

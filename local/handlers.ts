@@ -1,3 +1,4 @@
+import { FUNCTION_TIMEOUT_SECONDS } from '../functions/common/limits';
 import { FUNCTION_NAMES, type FunctionName } from '../functions/common/routes';
 import { allowRequireOfEsmOnlyPackages } from './esm-interop';
 import type { LambdaHandler } from './lambda-context';
@@ -24,15 +25,12 @@ export const loadHandlerModule: HandlerModuleLoader = async (name) => {
 };
 
 /**
- * The functions' timeouts, as lib/functions/* sets them in AWS. The local queue keeps the provisioned
+ * The functions' timeouts, as in AWS. The local queue keeps the provisioned
  * 30 s visibility timeout (AWS: 6 × the worker's timeout), so a failed record returns sooner locally.
  */
-export const FUNCTION_TIMEOUTS_MS: Record<FunctionName, number> = {
-  'webhook-ingest': 10_000,
-  'channel-api': 10_000,
-  'order-worker': 30_000,
-  'hook-manager': 600_000,
-};
+export const FUNCTION_TIMEOUTS_MS = Object.fromEntries(
+  Object.entries(FUNCTION_TIMEOUT_SECONDS).map(([name, seconds]) => [name, seconds * 1000]),
+) as Record<FunctionName, number>;
 
 export class HandlerLoadError extends Error {
   override name = 'HandlerLoadError';

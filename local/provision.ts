@@ -1,5 +1,6 @@
 import { CreateTableCommand, DynamoDBClient, ResourceInUseException } from '@aws-sdk/client-dynamodb';
 import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { MAX_RECEIVE_COUNT } from '../functions/common/limits';
 import { TABLES, type TableDefinition } from '../functions/common/tables';
 
 export interface TableNames {
@@ -44,8 +45,6 @@ export interface QueueUrls {
   queueUrl: string;
   deadLetterQueueUrl: string;
 }
-
-export const MAX_RECEIVE_COUNT = 5;
 
 /** The order-events queue and its dead-letter queue, with the redrive policy; idempotent. */
 export async function ensureQueues(

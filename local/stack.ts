@@ -6,6 +6,7 @@ import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { ScheduledEvent, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { CHANNEL_EVENTS_SOURCE, CHANNEL_SETTINGS_CHANGED } from '../functions/adapters/channel-events';
+import { ENV_DEFAULTS } from '../functions/common/config';
 import { ROUTES, type FunctionName } from '../functions/common/routes';
 import {
   FUNCTION_TIMEOUTS_MS,
@@ -352,7 +353,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       EVENT_BUS_NAME: 'default',
       BIGCOMMERCE_API_URL: (env.BIGCOMMERCE_API_URL ?? sandbox!.url).replace(/\/+$/, ''),
       WEBHOOK_BASE_URL: (env.WEBHOOK_BASE_URL ?? url).replace(/\/+$/, ''),
-      HOOK_VERIFY_INTERVAL_SECONDS: env.HOOK_VERIFY_INTERVAL_SECONDS ?? '900',
+      HOOK_VERIFY_INTERVAL_SECONDS:
+        env.HOOK_VERIFY_INTERVAL_SECONDS ?? String(ENV_DEFAULTS.HOOK_VERIFY_INTERVAL_SECONDS),
       ...(env.DEFER_DELAYS_SECONDS ? { DEFER_DELAYS_SECONDS: env.DEFER_DELAYS_SECONDS } : {}),
       ...(env.DEFER_MAX_AGE_SECONDS ? { DEFER_MAX_AGE_SECONDS: env.DEFER_MAX_AGE_SECONDS } : {}),
       EVENTBRIDGE_ENDPOINT: eventBus.url,

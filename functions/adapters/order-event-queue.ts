@@ -1,4 +1,5 @@
 import type { OrderEvent } from '../domain/order-event';
+import { SQS_MAX_DELAY_SECONDS } from '../domain/retry-policy';
 import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 
 /** The order-events SQS queue. */
@@ -8,8 +9,6 @@ export interface OrderEventQueue {
 }
 
 // --- SQS implementation --------------------------------------------------------------------------------
-
-const SQS_MAX_DELAY_SECONDS = 900;
 
 export class SqsOrderEventQueue implements OrderEventQueue {
   constructor(

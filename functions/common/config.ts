@@ -26,6 +26,14 @@ const delayList = z.string().transform((s, ctx) => {
 const url = (name: string) =>
   z.url(`${name} must be an absolute URL`).transform((u) => u.replace(/\/+$/, ''));
 
+/** Defaults of the tunable variables (docs/contract.md section 7); lib/settings.ts deploys the same. */
+export const ENV_DEFAULTS = {
+  BIGCOMMERCE_API_URL: 'https://api.bigcommerce.com',
+  DEFER_DELAYS_SECONDS: [60, 120, 240, 480, 900],
+  DEFER_MAX_AGE_SECONDS: 86400,
+  HOOK_VERIFY_INTERVAL_SECONDS: 900,
+} as const;
+
 export const envSchemas = {
   CHANNELS_TABLE: z.string().min(1),
   ORDERS_TABLE: z.string().min(1),
@@ -36,11 +44,13 @@ export const envSchemas = {
   ORDER_EVENTS_QUEUE_URL: z.string().min(1),
   DEAD_LETTER_QUEUE_URL: z.string().min(1).optional(),
   EVENT_BUS_NAME: z.string().min(1).default('default'),
-  BIGCOMMERCE_API_URL: url('BIGCOMMERCE_API_URL').default('https://api.bigcommerce.com'),
+  BIGCOMMERCE_API_URL: url('BIGCOMMERCE_API_URL').default(ENV_DEFAULTS.BIGCOMMERCE_API_URL),
   WEBHOOK_BASE_URL: url('WEBHOOK_BASE_URL'),
-  DEFER_DELAYS_SECONDS: delayList.default([60, 120, 240, 480, 900]),
-  DEFER_MAX_AGE_SECONDS: seconds('DEFER_MAX_AGE_SECONDS').default(86400),
-  HOOK_VERIFY_INTERVAL_SECONDS: seconds('HOOK_VERIFY_INTERVAL_SECONDS').default(900),
+  DEFER_DELAYS_SECONDS: delayList.default([...ENV_DEFAULTS.DEFER_DELAYS_SECONDS]),
+  DEFER_MAX_AGE_SECONDS: seconds('DEFER_MAX_AGE_SECONDS').default(ENV_DEFAULTS.DEFER_MAX_AGE_SECONDS),
+  HOOK_VERIFY_INTERVAL_SECONDS: seconds('HOOK_VERIFY_INTERVAL_SECONDS').default(
+    ENV_DEFAULTS.HOOK_VERIFY_INTERVAL_SECONDS,
+  ),
   /** Local stand-ins; unset in AWS. */
   DYNAMODB_ENDPOINT: url('DYNAMODB_ENDPOINT').optional(),
   SQS_ENDPOINT: url('SQS_ENDPOINT').optional(),

@@ -2,6 +2,7 @@ import { Duration, type RemovalPolicy } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as events from 'aws-cdk-lib/aws-events';
 import type { Construct } from 'constructs';
+import { FUNCTION_TIMEOUT_SECONDS } from '../../functions/common/limits';
 import type { ChannelSecrets } from '../channel-secrets';
 import { HouseFunction } from '../house-function';
 import { grantChannelStore, grantOrderStore, type StoreAccess } from '../store-access';
@@ -17,7 +18,7 @@ export interface ChannelApiFunctionProps {
 
 /** channel-api: the IAM-authorized admin routes (channel settings, OM orders, audit trail). */
 export class ChannelApiFunction extends HouseFunction {
-  static readonly TIMEOUT = Duration.seconds(10);
+  static readonly TIMEOUT = Duration.seconds(FUNCTION_TIMEOUT_SECONDS['channel-api']);
   static readonly ACCESS: StoreAccess = {
     // A channel delete is a tombstone written by `put`; hook-manager purges the item and its secret.
     channels: ['get', 'put'],

@@ -5,6 +5,7 @@ import * as targets from 'aws-cdk-lib/aws-events-targets';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { CHANNEL_EVENTS_SOURCE, CHANNEL_SETTINGS_CHANGED } from '../../functions/adapters/channel-events';
+import { FUNCTION_TIMEOUT_SECONDS } from '../../functions/common/limits';
 import type { ChannelSecrets } from '../channel-secrets';
 import { HouseFunction } from '../house-function';
 import { grantChannelStore, grantOrderEventQueue, type StoreAccess } from '../store-access';
@@ -28,7 +29,7 @@ export interface HookManagerFunctionProps {
  */
 export class HookManagerFunction extends HouseFunction {
   /** A sweep over every channel may take a while; the next scheduled run converges whatever is left. */
-  static readonly TIMEOUT = Duration.minutes(10);
+  static readonly TIMEOUT = Duration.seconds(FUNCTION_TIMEOUT_SECONDS['hook-manager']);
   static readonly ACCESS: StoreAccess = {
     channels: ['get', 'list', 'recordHookState', 'recordReconcile', 'purge'],
     orders: [],

@@ -3,6 +3,7 @@ import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
+import { FUNCTION_TIMEOUT_SECONDS } from '../../functions/common/limits';
 import type { ChannelSecrets } from '../channel-secrets';
 import { HouseFunction } from '../house-function';
 import { grantChannelStore, grantOrderEventQueue, grantOrderStore, type StoreAccess } from '../store-access';
@@ -24,7 +25,7 @@ export interface OrderWorkerFunctionProps {
  */
 export class OrderWorkerFunction extends HouseFunction {
   /** The queue's visibility timeout is derived from this (6×). */
-  static readonly TIMEOUT = Duration.seconds(30);
+  static readonly TIMEOUT = Duration.seconds(FUNCTION_TIMEOUT_SECONDS['order-worker']);
   static readonly BATCH_SIZE = 10;
   /** Caps parallel workers, and so the pressure on BigCommerce's per-store rate limit. */
   static readonly MAX_CONCURRENCY = 5;

@@ -2,6 +2,7 @@ import { Duration, type RemovalPolicy } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
+import { FUNCTION_TIMEOUT_SECONDS } from '../../functions/common/limits';
 import type { ChannelSecrets } from '../channel-secrets';
 import { HouseFunction } from '../house-function';
 import { grantChannelStore, grantOrderEventQueue, type StoreAccess } from '../store-access';
@@ -18,7 +19,7 @@ export interface WebhookIngestFunctionProps {
  * answer fast, so it may only read a channel (and its secret) and send one message to the queue.
  */
 export class WebhookIngestFunction extends HouseFunction {
-  static readonly TIMEOUT = Duration.seconds(10);
+  static readonly TIMEOUT = Duration.seconds(FUNCTION_TIMEOUT_SECONDS['webhook-ingest']);
   static readonly ACCESS: StoreAccess = {
     channels: ['get'],
     orders: [],
