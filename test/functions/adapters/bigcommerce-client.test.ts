@@ -6,6 +6,7 @@ import {
   throttleWaitMs,
   type HttpBigCommerceClientOptions,
 } from '../../../functions/adapters/bigcommerce-client';
+import { exampleOrder, schemaErrors } from '../../support/bigcommerce-fixtures';
 
 /** A scripted BigCommerce: each request takes the next answer; every request is recorded. */
 interface Scripted {
@@ -355,6 +356,51 @@ describe('HttpBigCommerceClient: listOrders and hooks', () => {
     script = [{ status: 404, body: { status: 404 } }];
     const { c } = client();
     await expect(c.updateHook(creds, 1, { isActive: true })).rejects.toMatchObject({ status: 404 });
+  });
+});
+
+describe('HttpBigCommerceClient against the published shapes (test/fixtures/bigcommerce)', () => {
+  const hook = {
+    id: 9,
+    client_id: 'client',
+    store_hash: 'abc123',
+    scope: 'store/order/statusUpdated',
+    destination: 'https://om.example.com/webhooks/bigcommerce/ch1',
+    is_active: true,
+    headers: { 'X-Webhook-Token': 't' },
+    created_at: 1561488106,
+    updated_at: 1561488106,
+  };
+
+  test('reads the published example order', async () => {
+    const order = exampleOrder();
+    script = [{ status: 200, body: order }];
+    await expect(client().c.getOrder(creds, Number(order.id))).resolves.toMatchObject({
+      id: order.id,
+      statusId: order.status_id,
+      status: order.status,
+    });
+  });
+
+  test('sends hook bodies BigCommerce accepts and reads the hook it answers', async () => {
+    const answer = { data: hook, meta: {} };
+    expect(schemaErrors('hook-response', answer)).toEqual([]);
+    script = [
+      { status: 200, body: answer },
+      { status: 200, body: answer },
+    ];
+    const { c } = client();
+    await expect(
+      c.createHook(creds, {
+        scope: hook.scope,
+        destination: hook.destination,
+        isActive: true,
+        headers: hook.headers,
+      }),
+    ).resolves.toMatchObject({ id: 9, isActive: true });
+    await c.updateHook(creds, 9, { isActive: true, headers: hook.headers });
+    expect(schemaErrors('hook-create-body', JSON.parse(seen[0]!.body))).toEqual([]);
+    expect(schemaErrors('hook-update-body', JSON.parse(seen[1]!.body))).toEqual([]);
   });
 });
 
