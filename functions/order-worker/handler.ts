@@ -11,11 +11,11 @@ import { loadConfig } from '../common/config';
 import { createObservability, withObservability } from '../common/observability';
 import {
   DEADLINE_MARGIN_MS,
-  makePipeline,
-  WORKER_METRICS,
-  type LogAttributes,
-  type OrderWorkerDeps,
-} from './pipeline';
+  LOW_QUOTA_REQUESTS_LEFT,
+  MAX_THROTTLE_WAIT_MS,
+  PER_STORE_CONCURRENCY,
+} from './deps';
+import { makePipeline, WORKER_METRICS, type LogAttributes, type OrderWorkerDeps } from './pipeline';
 
 export {
   CACHE_TTL_MS,
@@ -116,7 +116,13 @@ export function wire(env: Record<string, string | undefined>) {
     secrets: createSecretStore(config, dynamo),
     orders: new DynamoOrderStore(dynamo, config.ORDERS_TABLE),
     queue: new SqsOrderEventQueue(sqs, config.ORDER_EVENTS_QUEUE_URL),
-    bigcommerce: new HttpBigCommerceClient({ baseUrl: config.BIGCOMMERCE_API_URL }),
+    // A container holds a few requests per store at most and never waits long for one: see deps.ts.
+    bigcommerce: new HttpBigCommerceClient({
+      baseUrl: config.BIGCOMMERCE_API_URL,
+      maxThrottleWaitMs: MAX_THROTTLE_WAIT_MS,
+      perStoreConcurrency: PER_STORE_CONCURRENCY,
+      lowQuotaRequestsLeft: LOW_QUOTA_REQUESTS_LEFT,
+    }),
     policy: { delaysSeconds: config.DEFER_DELAYS_SECONDS, maxAgeSeconds: config.DEFER_MAX_AGE_SECONDS },
     logger: obs.logger,
     metrics: obs.metrics,

@@ -1,80 +1,40 @@
-import type { Logger } from '@aws-lambda-powertools/logger';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { BigCommerceError, type BigCommerceApi, type BigCommerceOrder } from '../adapters/bigcommerce-client';
-import type { ChannelStore } from '../adapters/channel-store';
-import type { OrderEventQueue } from '../adapters/order-event-queue';
-import type { OrderStore } from '../adapters/order-store';
-import type { SecretStore } from '../adapters/secret-store';
-import type { Channel, ChannelSecrets } from '../domain/channel';
+import { BigCommerceThrottledError } from '../adapters/bigcommerce-client';
+import type { Channel } from '../domain/channel';
 import { decide, type Decision } from '../domain/decision';
-import { expiresAtFor, isDuplicate, nextOrder } from '../domain/history';
-import type { OmOrder, Outcome } from '../domain/order';
+import { expiresAtFor, isDuplicate, isWaitingForOm, keptRead, nextOrder } from '../domain/history';
+import type { BigCommerceRead, OmOrder } from '../domain/order';
 import type { OrderEvent } from '../domain/order-event';
 import {
   planDelay,
   processedRetentionSeconds,
-  SQS_MAX_DELAY_SECONDS,
+  STALE_READ_RETRY_SECONDS,
+  throttleDelaySeconds,
   unimportedOrderTtlSeconds,
-  type RetryPolicy,
 } from '../domain/retry-policy';
-import { createTtlCache } from '../common/ttl-cache';
+import {
+  MAX_WRITE_TRIES,
+  OUTCOME_METRICS,
+  StaleReadError,
+  WORKER_METRICS,
+  WriteConflictError,
+  type LogAttributes,
+  type OrderWorkerDeps,
+} from './deps';
+import { makeRecheck } from './recheck';
+import { makeSources } from './sources';
 
-/** One metric per outcome (issue 5), plus the worker's own counters below. */
-export const OUTCOME_METRICS: Record<Outcome, string> = {
-  cancelled: 'OrderCancelled',
-  fulfilled: 'OrderFulfilled',
-  status_not_configured: 'StatusNotConfigured',
-  deferred: 'Deferred',
-  expired: 'Expired',
-  already_in_target_status: 'AlreadyInTargetStatus',
-  no_action_for_bigcommerce_status: 'NoAction',
-  bigcommerce_order_not_found: 'BigCommerceOrderNotFound',
-};
-
-export const WORKER_METRICS = {
-  duplicate: 'DuplicateDropped',
-  throttled: 'BigCommerceThrottled',
-  failed: 'ProcessingFailed',
-  malformed: 'MalformedMessageDropped',
-  unknownChannel: 'UnknownChannelDropped',
-  /** A wait longer than SQS's 900 s: the message was sent on again for the rest of it. */
-  waitChained: 'DeferralChained',
-  writeConflict: 'WriteConflict',
-} as const;
-
-export const CACHE_TTL_MS = 60_000;
-/** Time kept back from the Lambda timeout so a record fails cleanly (and is retried) instead of timing out. */
-export const DEADLINE_MARGIN_MS = 2_000;
-export const MAX_WRITE_TRIES = 3;
-
-/** What the per-event pipeline needs; the handler adds nothing but batching and parsing. */
-export interface OrderWorkerDeps {
-  channels: Pick<ChannelStore, 'get'>;
-  secrets: Pick<SecretStore, 'get'>;
-  orders: Pick<OrderStore, 'get' | 'write'>;
-  queue: OrderEventQueue;
-  bigcommerce: Pick<BigCommerceApi, 'getOrder'>;
-  policy: RetryPolicy;
-  logger: Pick<Logger, 'debug' | 'info' | 'warn' | 'error'>;
-  metrics: { addMetric(name: string, unit: typeof MetricUnit.Count, value: number): unknown };
-  now?: () => Date;
-  cacheTtlMs?: number;
-  deadlineMarginMs?: number;
-  maxWriteTries?: number;
-}
-
-/** Thrown when the optimistic lock kept failing: the record fails and SQS delivers it again. */
-export class WriteConflictError extends Error {
-  override name = 'WriteConflictError';
-}
-
-export class MissingCredentialsError extends Error {
-  override name = 'MissingCredentialsError';
-}
-
-class ChannelNotFound extends Error {}
-
-export type LogAttributes = Record<string, unknown>;
+export {
+  CACHE_TTL_MS,
+  DEADLINE_MARGIN_MS,
+  MAX_WRITE_TRIES,
+  MissingCredentialsError,
+  OUTCOME_METRICS,
+  WORKER_METRICS,
+  WriteConflictError,
+  type LogAttributes,
+  type OrderWorkerDeps,
+} from './deps';
 
 export interface Pipeline {
   /** Processes one parsed event; throws when the record must fail (SQS delivers it again). */
@@ -83,139 +43,98 @@ export interface Pipeline {
   count(name: string): void;
 }
 
+/** What the decision is made on: BigCommerce's answer, and whether it was kept from an earlier attempt. */
+interface Current {
+  read: BigCommerceRead | undefined;
+  kept: boolean;
+}
+
 /**
- * The worker's per-event pipeline: not-yet-due chaining, channel and credentials (cached per container),
- * the OM read, the BigCommerce read, the decision and the conditional write.
+ * The worker's per-event pipeline (DESIGN.md sections 4 and 10): not-yet-due chaining, the channel,
+ * the OM order first, BigCommerce only when OM has processed the order or the event has no read kept
+ * yet, the decision and one conditional write. A rate-limited store sends the event back to the queue;
+ * OM's import messages go to the re-check.
  */
 export function makePipeline(deps: OrderWorkerDeps): Pipeline {
   const { logger, metrics, policy } = deps;
   const clock = deps.now ?? (() => new Date());
-  const ttlMs = deps.cacheTtlMs ?? CACHE_TTL_MS;
+  const random = deps.random ?? Math.random;
   const maxWriteTries = deps.maxWriteTries ?? MAX_WRITE_TRIES;
   const retentionSeconds = processedRetentionSeconds(policy);
   const unimportedTtlSeconds = unimportedOrderTtlSeconds(policy);
   const count = (name: string) => {
     metrics.addMetric(name, MetricUnit.Count, 1);
   };
+  const sources = makeSources(deps, count);
+  const recheck = makeRecheck(deps, sources, count);
 
-  // Hot containers reuse settings and credentials: steady state costs no channel or secret reads.
-  // Misses are not cached (the loaders throw), so a channel created a moment ago is seen at once.
-  const channelCache = createTtlCache<Channel>({ ttlMs });
-  const secretCache = createTtlCache<ChannelSecrets>({ ttlMs });
-
-  async function loadChannel(channelId: string): Promise<Channel | undefined> {
-    try {
-      const channel = await channelCache.get(channelId, async () => {
-        const found = await deps.channels.get(channelId);
-        if (!found) throw new ChannelNotFound();
-        return found;
-      });
-      return channel.deletedAt ? undefined : channel;
-    } catch (error) {
-      if (error instanceof ChannelNotFound) return undefined;
-      throw error;
-    }
+  /** Sends `message` with a wait of `seconds`, chained past SQS's 900 s with `notBefore`. */
+  async function sendAfter(message: OrderEvent, seconds: number, now: Date) {
+    const plan = planDelay(seconds, now);
+    const { notBefore: _previous, ...rest } = message;
+    await deps.queue.send(plan.notBefore ? { ...rest, notBefore: plan.notBefore } : rest, plan.delaySeconds);
   }
 
-  const loadSecrets = (channelId: string) =>
-    secretCache.get(channelId, async () => {
-      const secrets = await deps.secrets.get(channelId);
-      // A live channel without credentials is a broken setup: fail (and dead-letter) so it can be replayed.
-      if (!secrets) throw new MissingCredentialsError(`channel ${channelId} has no BigCommerce credentials`);
-      return secrets;
-    });
+  const dropDuplicate = (attrs: LogAttributes) => {
+    count(WORKER_METRICS.duplicate);
+    logger.info('Dropped a duplicate event', { ...attrs, outcome: 'duplicate' });
+  };
 
-  async function fetchBigCommerceOrder(
+  /** OM still waiting and a read kept from this event's first attempt: no BigCommerce call. */
+  async function currentFor(
     channel: Channel,
-    orderId: number,
-    deadline: number | undefined,
-  ): Promise<BigCommerceOrder | undefined> {
-    const secrets = await loadSecrets(channel.channelId);
-    try {
-      return await deps.bigcommerce.getOrder(
-        { storeHash: channel.storeHash, accessToken: secrets.accessToken },
-        orderId,
-        { deadline, onThrottle: () => count(WORKER_METRICS.throttled) },
-      );
-    } catch (error) {
-      // Credentials may have been rotated: read them again next time.
-      if (error instanceof BigCommerceError && (error.status === 401 || error.status === 403)) {
-        secretCache.delete(channel.channelId);
-      }
-      throw error;
-    }
-  }
-
-  /** The chain message for a deferral: the next attempt, first receipt kept. */
-  function deferralMessage(
     event: OrderEvent,
-    decision: Extract<Decision, { outcome: 'deferred' }>,
-    now: Date,
-  ) {
-    const plan = planDelay(decision.delaySeconds, now);
-    const { notBefore: _previous, ...rest } = event;
-    const message: OrderEvent = { ...rest, attempt: event.attempt + 1 };
-    if (plan.notBefore) message.notBefore = plan.notBefore;
-    return { message, delaySeconds: plan.delaySeconds };
+    order: OmOrder | undefined,
+    deadline: number | undefined,
+  ): Promise<Current> {
+    const kept = keptRead(order, event.eventId);
+    if (kept && isWaitingForOm(order)) return { read: kept, kept: true };
+    return { read: await sources.readBigCommerce(channel, event.orderId, deadline, order), kept: false };
   }
 
-  async function handleEvent(event: OrderEvent, attrs: LogAttributes, deadline: number | undefined) {
+  async function processEvent(event: OrderEvent, attrs: LogAttributes, deadline: number | undefined) {
     const { channelId, orderId, eventId } = event;
     const startedAt = clock();
 
     // A wait longer than SQS allows arrives early: send it on for the rest and do nothing else.
     if (event.notBefore && Date.parse(event.notBefore) > startedAt.getTime()) {
-      const remaining = Math.ceil((Date.parse(event.notBefore) - startedAt.getTime()) / 1000);
-      await deps.queue.send(event, Math.min(remaining, SQS_MAX_DELAY_SECONDS));
+      await sendAfter(event, (Date.parse(event.notBefore) - startedAt.getTime()) / 1000, startedAt);
       count(WORKER_METRICS.waitChained);
       logger.debug('Deferred event not due yet; sent on', { ...attrs, notBefore: event.notBefore });
       return;
     }
 
-    const channel = await loadChannel(channelId);
+    const channel = await sources.loadChannel(channelId);
     if (!channel) {
       count(WORKER_METRICS.unknownChannel);
       logger.warn('Dropped an event for an unknown or deleted channel', attrs);
       return;
     }
 
-    // OM first: a duplicate costs one read and no BigCommerce call (the store's API quota is shared).
+    // OM first: a duplicate, or a retry while OM still waits, costs no call against the store's quota.
     let order: OmOrder | undefined = await deps.orders.get(channelId, orderId);
-    if (isDuplicate(order, eventId, event.attempt)) {
-      count(WORKER_METRICS.duplicate);
-      logger.info('Dropped a duplicate event', { ...attrs, outcome: 'duplicate' });
-      return;
-    }
-
-    // The webhook is only a notification: act on the order as BigCommerce has it now (one request).
-    const current = await fetchBigCommerceOrder(channel, orderId, deadline);
+    if (isDuplicate(order, eventId, event.attempt)) return dropDuplicate(attrs);
+    let current = await currentFor(channel, event, order, deadline);
 
     let deferralSent = false;
     for (let tries = 1; ; tries++) {
       const now = clock();
-      const decision = decide(channel, current && { statusId: current.statusId }, order, event, now, policy);
+      const decision = decide(channel, current.read, order, event, now, policy);
 
       // Send before recording: if we crash in between, the redelivered original sends another chain
       // message, and whichever copy comes second is dropped as a duplicate.
       if (decision.outcome === 'deferred' && !deferralSent) {
-        const { message, delaySeconds } = deferralMessage(event, decision, now);
-        await deps.queue.send(message, delaySeconds);
+        await sendAfter({ ...event, attempt: event.attempt + 1 }, decision.delaySeconds, now);
         deferralSent = true;
       }
 
-      const next = nextOrder({ channelId, orderId }, order, decision, event, now, { retentionSeconds });
+      const next = nextOrder({ channelId, orderId }, order, decision, event, now, {
+        retentionSeconds,
+        ...(current.read ? { bigcommerceRead: current.read } : {}),
+      });
       const expiresAt = expiresAtFor(next, now, unimportedTtlSeconds);
       if (await deps.orders.write(next, order?.version ?? 0, expiresAt === undefined ? {} : { expiresAt })) {
-        count(OUTCOME_METRICS[decision.outcome]);
-        logger.info('Order event processed', {
-          ...attrs,
-          outcome: decision.outcome,
-          bigcommerceStatusId: decision.bigcommerceStatusId,
-          statusBefore: decision.statusBefore,
-          statusAfter: decision.statusAfter,
-          ...(decision.outcome === 'deferred' ? { delaySeconds: decision.delaySeconds } : {}),
-        });
-        return;
+        return recorded(attrs, decision, current);
       }
 
       // Someone wrote the order since we read it (another event, or OM's import): read and decide again.
@@ -224,11 +143,53 @@ export function makePipeline(deps: OrderWorkerDeps): Pipeline {
         throw new WriteConflictError(`order ${orderId} kept changing; gave up after ${tries} tries`);
       }
       order = await deps.orders.get(channelId, orderId);
-      if (isDuplicate(order, eventId, event.attempt)) {
-        count(WORKER_METRICS.duplicate);
-        logger.info('Dropped a duplicate event', { ...attrs, outcome: 'duplicate' });
-        return;
-      }
+      if (isDuplicate(order, eventId, event.attempt)) return dropDuplicate(attrs);
+      // OM processed the order meanwhile: a kept read is too old to act on.
+      if (current.kept && !isWaitingForOm(order)) current = await currentFor(channel, event, order, deadline);
+    }
+  }
+
+  function recorded(attrs: LogAttributes, decision: Decision, current: Current) {
+    count(OUTCOME_METRICS[decision.outcome]);
+    logger.info('Order event processed', {
+      ...attrs,
+      outcome: decision.outcome,
+      bigcommerceStatusId: decision.bigcommerceStatusId,
+      statusBefore: decision.statusBefore,
+      statusAfter: decision.statusAfter,
+      bigcommerceReadKept: current.kept,
+      ...(decision.outcome === 'deferred' ? { delaySeconds: decision.delaySeconds } : {}),
+    });
+  }
+
+  /** Rate limited past the in-process wait, or a stale read: the same message back, later; record succeeds. */
+  async function sendBack(event: OrderEvent, attrs: LogAttributes, error: unknown): Promise<boolean> {
+    let seconds: number;
+    if (error instanceof BigCommerceThrottledError) {
+      seconds = throttleDelaySeconds(error.retryAfterMs, random());
+      count(WORKER_METRICS.throttleRequeued);
+    } else if (error instanceof StaleReadError) {
+      seconds = STALE_READ_RETRY_SECONDS;
+      count(WORKER_METRICS.staleRead);
+    } else {
+      return false;
+    }
+    await sendAfter(event, seconds, clock());
+    logger.info('Order event sent back to the queue', {
+      ...attrs,
+      outcome: 'sent_back',
+      delaySeconds: seconds,
+      reason: error.message,
+    });
+    return true;
+  }
+
+  async function handleEvent(event: OrderEvent, attrs: LogAttributes, deadline: number | undefined) {
+    try {
+      if (event.source === 'om_import') await recheck(event, attrs, deadline);
+      else await processEvent(event, attrs, deadline);
+    } catch (error) {
+      if (!(await sendBack(event, attrs, error))) throw error;
     }
   }
 
