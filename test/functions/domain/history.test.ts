@@ -6,7 +6,12 @@ const key = { channelId: 'ch1', orderId: 101 };
 const now = new Date('2026-05-01T12:00:00.000Z');
 const nowSeconds = now.getTime() / 1000;
 const retention = { retentionSeconds: 7 * 86_400 };
-const event = { eventId: "evt-1", source: "webhook" as const, attempt: 2, receivedAt: "2026-05-01T11:00:00.000Z" };
+const event = {
+  eventId: 'evt-1',
+  source: 'webhook' as const,
+  attempt: 2,
+  receivedAt: '2026-05-01T11:00:00.000Z',
+};
 
 const decisions: Record<Outcome, Decision> = {
   cancelled: {

@@ -1,3 +1,4 @@
+import { importOrder } from '../../../functions/domain/om-import';
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
 import type {
   BigCommerceApi,
@@ -69,22 +70,12 @@ export class FakeOrders implements Pick<OrderStore, 'get' | 'write'> {
     return true;
   }
 
-  /** What OM's import does: set a status and bump the version. */
-  importStatus(channelId: string, orderId: number, status: OmStatus) {
+  /** What OM's import does (the domain's importOrder, as the DynamoDB store runs it). */
+  importStatus(channelId: string, orderId: number, status: OmStatus, now = new Date(0)) {
     const key = this.key(channelId, orderId);
-    const current = this.items.get(key)?.order;
-    const order: OmOrder = current
-      ? { ...current, status, version: current.version + 1 }
-      : {
-          channelId,
-          orderId,
-          status,
-          updatedAt: new Date(0).toISOString(),
-          history: [],
-          processed: {},
-          version: 1,
-        };
+    const order = importOrder({ channelId, orderId }, this.items.get(key)?.order, status, now);
     this.items.set(key, { order });
+    return structuredClone(order);
   }
 
   stored(channelId: string, orderId: number) {
