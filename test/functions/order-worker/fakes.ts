@@ -112,8 +112,12 @@ export class FakeBigCommerce implements Pick<BigCommerceApi, 'getOrder'> {
   throttles = 0;
   constructor(private readonly log: CallLog) {}
 
-  setStatus(storeHash: string, orderId: number, statusId: number) {
+  /** storeHash/orderId → date_modified answered (default below); a list is answered in turn. */
+  readonly dates = new Map<string, string[]>();
+
+  setStatus(storeHash: string, orderId: number, statusId: number, ...dateModified: string[]) {
     this.statuses.set(`${storeHash}/${orderId}`, statusId);
+    if (dateModified.length > 0) this.dates.set(`${storeHash}/${orderId}`, dateModified);
   }
 
   async getOrder(creds: BigCommerceCredentials, orderId: number, options?: CallOptions) {
@@ -128,9 +132,15 @@ export class FakeBigCommerce implements Pick<BigCommerceApi, 'getOrder'> {
       id: orderId,
       statusId,
       status: `status ${statusId}`,
-      dateModified: '2026-05-01T00:00:00.000Z',
+      dateModified: this.nextDate(`${creds.storeHash}/${orderId}`),
     };
     return order;
+  }
+
+  private nextDate(key: string) {
+    const dates = this.dates.get(key);
+    if (!dates) return '2026-05-01T00:00:00.000Z';
+    return dates.length > 1 ? dates.shift()! : dates[0]!;
   }
 }
 
