@@ -583,7 +583,20 @@ export async function runScenario(spec: ScenarioSpec, options: RunOptions): Prom
       const res = await api(host, 'GET', `/channels/${channelId}/orders/${plan.orderId}`);
       return [plan.orderId, res.status === 200 ? (res.json as LedgerOrder) : undefined] as const;
     });
-    const ledger = computeLedger({ plans, accepted, published, orders: new Map(fetched), deadLettered });
+    const bigcommerceReads = new Map<number, number>();
+    for (const r of sandbox.requests) {
+      const match = /\/v2\/orders\/(\d+)$/.exec(r.path);
+      if (match && r.status === 200 && r.method === 'GET')
+        bigcommerceReads.set(Number(match[1]), (bigcommerceReads.get(Number(match[1])) ?? 0) + 1);
+    }
+    const ledger = computeLedger({
+      plans,
+      accepted,
+      published,
+      orders: new Map(fetched),
+      deadLettered,
+      bigcommerceReads,
+    });
 
     const faults: Record<string, number> = {
       'sqs send 500': sqsProxy.stats.injected['sqs send'] ?? 0,
