@@ -8,7 +8,7 @@ import type { SecretStore } from '../adapters/secret-store';
 import type { Outcome } from '../domain/order';
 import type { RetryPolicy } from '../domain/retry-policy';
 
-/** One metric per outcome (issue 5), plus the worker's own counters below. */
+/** One metric per outcome, plus the worker's own counters below. */
 export const OUTCOME_METRICS: Record<Outcome, string> = {
   cancelled: 'OrderCancelled',
   fulfilled: 'OrderFulfilled',
