@@ -1,11 +1,12 @@
 import { Duration, type RemovalPolicy } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as events from 'aws-cdk-lib/aws-events';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { FUNCTION_TIMEOUT_SECONDS } from '../../functions/common/limits';
 import type { ChannelSecrets } from '../channel-secrets';
 import { HouseFunction } from '../house-function';
-import { grantChannelStore, grantOrderStore, type StoreAccess } from '../store-access';
+import { grantChannelStore, grantOrderEventQueue, grantOrderStore, type StoreAccess } from '../store-access';
 
 export interface ChannelApiFunctionProps {
   readonly channelsTable: dynamodb.ITable;
@@ -13,6 +14,8 @@ export interface ChannelApiFunctionProps {
   readonly secrets: ChannelSecrets;
   /** ChannelSettingsChanged goes to this bus (the default bus). */
   readonly eventBus: events.IEventBus;
+  /** An OM import that takes an order out of `Unprocessed` sends one re-check message here. */
+  readonly orderEventsQueue: sqs.IQueue;
   readonly logRemovalPolicy?: RemovalPolicy;
 }
 
@@ -24,7 +27,7 @@ export class ChannelApiFunction extends HouseFunction {
     channels: ['get', 'put'],
     orders: ['get', 'importStatus'],
     secrets: ['get', 'put'],
-    orderEventQueue: [],
+    orderEventQueue: ['send'],
   };
 
   constructor(scope: Construct, id: string, props: ChannelApiFunctionProps) {
@@ -39,6 +42,7 @@ export class ChannelApiFunction extends HouseFunction {
         ORDERS_TABLE: props.ordersTable.tableName,
         SECRET_NAME_PREFIX: props.secrets.prefix,
         EVENT_BUS_NAME: props.eventBus.eventBusName,
+        ORDER_EVENTS_QUEUE_URL: props.orderEventsQueue.queueUrl,
       },
     });
     const access = ChannelApiFunction.ACCESS;
@@ -46,5 +50,6 @@ export class ChannelApiFunction extends HouseFunction {
     grantOrderStore(props.ordersTable, this.function, access.orders);
     props.secrets.grant(this.function, access.secrets);
     props.eventBus.grantPutEventsTo(this.function);
+    grantOrderEventQueue(props.orderEventsQueue, this.function, access.orderEventQueue);
   }
 }

@@ -42,6 +42,7 @@ describe.each(SCENARIOS.map((s) => [s.name, s] as const))('fault scenario %s', (
       duplicated: 0,
       wrongFinal: 0,
       undelivered: 0,
+      duplicatedChains: 0,
       orders: ORDERS,
     });
     expect(result.row.events).toBeGreaterThan(ORDERS);
@@ -65,6 +66,14 @@ describe.each(SCENARIOS.map((s) => [s.name, s] as const))('fault scenario %s', (
     if (name === 'baseline') expect(injected).toBe(0);
     else expect(injected).toBeGreaterThan(0);
   });
+});
+
+test('a store out of quota: the worker was rate limited, sent events back, and nothing was dead-lettered', () => {
+  const row = results.get('rate-limited-neighbour')!.row;
+  expect(row.faults['neighbour requests']).toBeGreaterThan(0);
+  expect(row.faults['worker 429 (sent back)']).toBeGreaterThan(0);
+  expect(row.deadLettered).toBe(0);
+  expect(row.lost).toBe(0);
 });
 
 test('an outage of BigCommerce dead-letters events, and replaying them completes them', () => {

@@ -48,6 +48,10 @@ export interface ScenarioSpec {
   kills?: number;
   /** Negative control only: share of worker invocations acknowledged without processing (records lost). */
   sabotageDropRate?: number;
+  /** The sandbox's per-store rate limit (off otherwise). */
+  rateLimit?: { quota: number; windowMs: number };
+  /** Another app on the same store spends its quota as fast as it can for this long, from the drive on. */
+  noisyNeighbourMs?: number;
 }
 
 export const SCENARIOS: readonly ScenarioSpec[] = [
@@ -92,6 +96,13 @@ export const SCENARIOS: readonly ScenarioSpec[] = [
     injects:
       'the stack process (ingest, poller, worker) SIGKILLed twice mid-run and started again on the same data',
     kills: 2,
+  },
+  {
+    name: 'rate-limited-neighbour',
+    injects:
+      "the store's rate limit on (40 requests per 2 s) while another app on the store spends the quota for 4 s: the worker's 429s go back to the queue, none to the dead-letter queue",
+    rateLimit: { quota: 40, windowMs: 2_000 },
+    noisyNeighbourMs: 4_000,
   },
   {
     name: 'all-together',
@@ -324,6 +335,43 @@ function injectBigCommerceFaults(
   return { delays, outages };
 }
 
+/** The order the noisy neighbour reads (no such order: it only spends the quota). */
+const neighbourPath = (storeHash: string) => `/stores/${storeHash}/v2/orders/999999`;
+
+/** Parallel readers of the noisy neighbour. */
+const NEIGHBOUR_LANES = 4;
+
+/**
+ * Another app on the store reading as fast as it can for `ms`: the store's quota is spent.
+ * `exhausted` resolves at its first 429 (or when it stops), so the run can drive into an empty quota.
+ */
+function spendQuota(sandbox: Sandbox, storeHash: string, accessToken: string, ms: number) {
+  const until = Date.now() + ms;
+  let requests = 0;
+  let limited = 0;
+  let onExhausted!: () => void;
+  const exhausted = new Promise<void>((resolve) => (onExhausted = resolve));
+  const lane = async () => {
+    while (Date.now() < until) {
+      const res = await fetch(`${sandbox.url}${neighbourPath(storeHash)}`, {
+        headers: { 'X-Auth-Token': accessToken, accept: 'application/json' },
+      });
+      await res.arrayBuffer();
+      requests++;
+      if (res.status === 429) {
+        limited++;
+        onExhausted();
+        await sleep(20);
+      }
+    }
+  };
+  const done = Promise.all(Array.from({ length: NEIGHBOUR_LANES }, lane)).then(() => {
+    onExhausted();
+    return { requests, limited };
+  });
+  return { exhausted, done };
+}
+
 /** 429 and 500 answers the worker got for single orders (before the outages are drained). */
 function countBigCommerceFaults(sandbox: Sandbox): { 429: number; 500: number } {
   const answers = sandbox.requests.filter((r) => /\/v2\/orders\/\d+$/.test(r.path));
@@ -400,7 +448,11 @@ export async function runScenario(spec: ScenarioSpec, options: RunOptions): Prom
     cleanups.push(() => dynamoProxy.stop());
     const sqsProxy: FaultProxy = await startFaultProxy({ upstream: options.standIns.sqs, rng: rng.fork() });
     cleanups.push(() => sqsProxy.stop());
-    const sandbox = await startSandbox({ port: 0, timeScale: options.timeScale ?? 0.002, rateLimit: false });
+    const sandbox = await startSandbox({
+      port: 0,
+      timeScale: options.timeScale ?? 0.002,
+      rateLimit: spec.rateLimit ?? false,
+    });
     cleanups.push(() => sandbox.stop());
     const relay = await startWebhookRelay({ rng: rng.fork() });
     cleanups.push(() => relay.stop());
@@ -467,6 +519,12 @@ export async function runScenario(spec: ScenarioSpec, options: RunOptions): Prom
     const bcFaults = spec.bigcommerce
       ? injectBigCommerceFaults(sandbox, storeHash, plans, spec.bigcommerce, rng.fork())
       : { delays: 0, outages: [] };
+
+    const neighbour = spec.noisyNeighbourMs
+      ? spendQuota(sandbox, storeHash, accessToken, spec.noisyNeighbourMs)
+      : undefined;
+    // The merchant's changes arrive while the other app has the quota spent.
+    if (neighbour) await neighbour.exhausted;
 
     // --- Drive: each order's BigCommerce status changes back to back (a merchant clicking twice), orders in
     // random order, paced so deliveries overlap without flooding the machine.
@@ -540,6 +598,7 @@ export async function runScenario(spec: ScenarioSpec, options: RunOptions): Prom
       say(`late duplicates re-POSTed: ${replayedDeliveries}`);
     }
 
+    const spent = neighbour ? await neighbour.done : { requests: 0 };
     let settled = await quiet();
     say(`quiet under faults: ${settled} (${Date.now() - started} ms)`);
 
@@ -583,7 +642,20 @@ export async function runScenario(spec: ScenarioSpec, options: RunOptions): Prom
       const res = await api(host, 'GET', `/channels/${channelId}/orders/${plan.orderId}`);
       return [plan.orderId, res.status === 200 ? (res.json as LedgerOrder) : undefined] as const;
     });
-    const ledger = computeLedger({ plans, accepted, published, orders: new Map(fetched), deadLettered });
+    const bigcommerceReads = new Map<number, number>();
+    for (const r of sandbox.requests) {
+      const match = /\/v2\/orders\/(\d+)$/.exec(r.path);
+      if (match && r.status === 200 && r.method === 'GET')
+        bigcommerceReads.set(Number(match[1]), (bigcommerceReads.get(Number(match[1])) ?? 0) + 1);
+    }
+    const ledger = computeLedger({
+      plans,
+      accepted,
+      published,
+      orders: new Map(fetched),
+      deadLettered,
+      bigcommerceReads,
+    });
 
     const faults: Record<string, number> = {
       'sqs send 500': sqsProxy.stats.injected['sqs send'] ?? 0,
@@ -599,6 +671,10 @@ export async function runScenario(spec: ScenarioSpec, options: RunOptions): Prom
       kills,
       'in flight at kills': killedInFlight,
       'admin 5xx (retried)': adminAnswers.serverErrors,
+      'neighbour requests': spent.requests,
+      'worker 429 (sent back)': spec.rateLimit
+        ? sandbox.requests.filter((r) => r.status === 429 && r.path !== neighbourPath(storeHash)).length
+        : 0,
     };
     const row: ScenarioRow = {
       scenario: spec.name,

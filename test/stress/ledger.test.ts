@@ -204,6 +204,8 @@ test('formatTable prints one aligned row per scenario', () => {
     duplicated: 0,
     wrongFinal: 0,
     undelivered: 0,
+    duplicatedChains: 0,
+    bigcommerceReadsPerDeferredEvent: 1.5,
     faults: { kills: 1, copies: 0 },
     seconds: 1.25,
   };
@@ -213,4 +215,54 @@ test('formatTable prints one aligned row per scenario', () => {
   expect(lines[2]).toContain('kills 1');
   expect(lines[2]).not.toContain('copies');
   expect(new Set(lines.map((l) => l.length)).size).toBe(1);
+});
+
+describe('deferred events: re-checks, duplicated chains, BigCommerce reads', () => {
+  const late = {
+    orderId: 1,
+    om: { kind: 'late', initial: 'Unprocessed', later: 'On Hold' },
+    bcChanges: [5],
+  } as OrderPlan;
+  const deferred = (attempt: number, attempts: number) => ({ ...entry('e1', 'deferred'), attempt, attempts });
+
+  test('an outcome from the OM import re-check counts, also after an expiry', () => {
+    const result = computeLedger(
+      input({
+        plans: [late],
+        orders: new Map([
+          [
+            1,
+            {
+              status: 'Cancelled',
+              history: [deferred(4, 4), entry('e1', 'expired'), entry('e1', 'cancelled', 'om_import')],
+            },
+          ],
+        ]),
+        bigcommerceReads: new Map([[1, 2]]),
+      }),
+    );
+    expect(result.problems).toEqual([]);
+    expect(result.counts).toMatchObject({
+      applied: 1,
+      deferred: 1,
+      lost: 0,
+      duplicated: 0,
+      duplicatedChains: 0,
+    });
+    expect(result.counts.bigcommerceReadsPerDeferredEvent).toBe(2);
+  });
+
+  test.each([
+    ['one entry updated more times than there were attempts', [deferred(3, 5)]],
+    ['two deferred entries for one event', [deferred(2, 2), deferred(2, 2)]],
+  ])('a duplicated retry chain is counted: %s', (_name, entries) => {
+    const result = computeLedger(
+      input({
+        plans: [late],
+        orders: new Map([[1, { status: 'Cancelled', history: [...entries, entry('e1', 'cancelled')] }]]),
+      }),
+    );
+    expect(result.counts.duplicatedChains).toBe(1);
+    expect(result.problems.join('\n')).toMatch(/retry chain ran twice/);
+  });
 });

@@ -9,6 +9,9 @@ export interface LedgerHistoryEntry {
   eventId: string;
   source: string;
   outcome: string;
+  attempt?: number;
+  /** `deferred` entries: how many attempts updated the one entry. */
+  attempts?: number;
 }
 
 export interface LedgerOrder {
@@ -26,6 +29,8 @@ export interface LedgerInput {
   orders: Map<number, LedgerOrder | undefined>;
   /** Event ids found in the dead-letter queue (and replayed). */
   deadLettered: Set<string>;
+  /** GET /v2/orders/{id} answered 200, by order id (absent: not counted). */
+  bigcommerceReads?: Map<number, number>;
 }
 
 export interface LedgerCounts {
@@ -47,6 +52,13 @@ export interface LedgerCounts {
   wrongFinal: number;
   /** Callbacks the sandbox sent that never got a 2xx (BigCommerce gave up on them). */
   undelivered: number;
+  /**
+   * Deferred events whose retry chain ran twice (two copies both processed: the one `deferred` entry
+   * was updated more times than there were attempts). Must be 0.
+   */
+  duplicatedChains: number;
+  /** BigCommerce order reads (200) of orders with a deferred event, per accepted event of those orders. */
+  bigcommerceReadsPerDeferredEvent: number;
 }
 
 export interface LedgerResult {
@@ -70,14 +82,40 @@ export function computeLedger(input: LedgerInput): LedgerResult {
     duplicated: 0,
     wrongFinal: 0,
     undelivered: 0,
+    duplicatedChains: 0,
+    bigcommerceReadsPerDeferredEvent: 0,
   };
+  let readsOfDeferred = 0;
+  let eventsOfDeferred = 0;
+  const deferredOrders = new Set<number>();
 
   for (const [eventId, orderId] of input.accepted) {
     const history = input.orders.get(orderId)?.history ?? [];
-    const entries = history.filter((h) => h.eventId === eventId && h.source === 'webhook');
-    const terminal = entries.filter((h) => h.outcome !== 'deferred');
+    // OM's import re-checks waiting events (source om_import): that entry is the event's outcome, and an
+    // `expired` before it was not final.
+    const entries = history.filter(
+      (h) => h.eventId === eventId && (h.source === 'webhook' || h.source === 'om_import'),
+    );
+    const rechecked = entries.some((h) => h.source === 'om_import');
+    const terminal = entries.filter(
+      (h) => h.outcome !== 'deferred' && !(rechecked && h.outcome === 'expired' && h.source !== 'om_import'),
+    );
     if (input.deadLettered.has(eventId)) counts.deadLettered++;
-    if (entries.some((h) => h.outcome === 'deferred')) counts.deferred++;
+    const deferredEntries = entries.filter((h) => h.outcome === 'deferred');
+    if (deferredEntries.length > 0) {
+      counts.deferred++;
+      deferredOrders.add(orderId);
+    }
+    for (const d of deferredEntries) {
+      if (deferredEntries.length > 1 || (d.attempts ?? 1) > (d.attempt ?? 1)) {
+        counts.duplicatedChains++;
+        problems.push(
+          `order ${orderId}: event ${eventId} retry chain ran twice (${deferredEntries.length} deferred entries, ` +
+            `${d.attempts} updates for attempt ${d.attempt})`,
+        );
+        break;
+      }
+    }
     if (terminal.length === 0) {
       counts.lost++;
       problems.push(
@@ -107,10 +145,14 @@ export function computeLedger(input: LedgerInput): LedgerResult {
       );
     }
     // OM processed the order in time: a deferral of it must have resolved, never expired.
-    const expiredEntries = (order?.history ?? []).filter((h) => h.outcome === 'expired').length;
-    if (plan.om.kind !== 'stuck' && expiredEntries > 0)
+    const history = order?.history ?? [];
+    const rechecked = new Set(history.filter((h) => h.source === 'om_import').map((h) => h.eventId));
+    const expiredEntries = history.filter((h) => h.outcome === 'expired').length;
+    // An expired event OM's import re-checked later was not forgotten (DESIGN.md section 10).
+    const expiredForGood = history.filter((h) => h.outcome === 'expired' && !rechecked.has(h.eventId)).length;
+    if (plan.om.kind !== 'stuck' && expiredForGood > 0)
       problems.push(
-        `order ${plan.orderId}: ${expiredEntries} event(s) expired although OM processed the order`,
+        `order ${plan.orderId}: ${expiredForGood} event(s) expired although OM processed the order`,
       );
     // Never processed in OM and BigCommerce ended in a status that acts: the deferral must end as expired.
     if (plan.om.kind === 'stuck' && expectsAction(plan) && expiredEntries === 0)
@@ -130,6 +172,12 @@ export function computeLedger(input: LedgerInput): LedgerResult {
       );
   }
 
+  if (input.bigcommerceReads) {
+    for (const orderId of deferredOrders) readsOfDeferred += input.bigcommerceReads.get(orderId) ?? 0;
+    for (const orderId of input.accepted.values()) if (deferredOrders.has(orderId)) eventsOfDeferred++;
+    counts.bigcommerceReadsPerDeferredEvent =
+      eventsOfDeferred === 0 ? 0 : Math.round((readsOfDeferred / eventsOfDeferred) * 100) / 100;
+  }
   for (const id of input.published) {
     if (!input.accepted.has(id)) {
       counts.undelivered++;
@@ -158,6 +206,8 @@ const COLUMNS: Array<[string, (r: ScenarioRow) => string]> = [
   ['duplicated', (r) => String(r.duplicated)],
   ['wrong final', (r) => String(r.wrongFinal)],
   ['undelivered', (r) => String(r.undelivered)],
+  ['dup. chains', (r) => String(r.duplicatedChains)],
+  ['bc reads/deferred event', (r) => String(r.bigcommerceReadsPerDeferredEvent)],
   [
     'faults injected',
     (r) =>

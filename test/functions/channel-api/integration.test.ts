@@ -3,6 +3,8 @@
  * where each piece of a saved channel ends up, and the order routes on the real orders table.
  */
 import { GetItemCommand } from '@aws-sdk/client-dynamodb';
+import { ReceiveMessageCommand } from '@aws-sdk/client-sqs';
+import { DynamoOrderStore } from '../../../functions/adapters/order-store';
 import { wire } from '../../../functions/channel-api/handler';
 import { startEventBus, type BusEvent, type EventBusShim } from '../../../local/event-bus';
 import { invokeHandler, type LambdaHandler } from '../../../local/lambda-context';
@@ -136,6 +138,61 @@ test('orders: PUT imports the status, GET reads it back; unknown order → 404',
     (await call('GET /channels/{channelId}/orders/{orderId}', { channelId: 'int-1', orderId: '9002' }))
       .status,
   ).toBe(404);
+});
+
+test('orders: an import that takes a waiting order out of Unprocessed sends one re-check to the queue', async () => {
+  const channelId = 'int-recheck';
+  expect(
+    (
+      await call(
+        'PUT /channels/{channelId}',
+        { channelId },
+        {
+          storeHash: 'abc',
+          accessToken: ACCESS_TOKEN,
+          validCancellationStatuses: ['On Hold'],
+          validFulfillmentStatuses: [],
+        },
+      )
+    ).status,
+  ).toBe(200);
+  const orders = new DynamoOrderStore(aws.dynamo, aws.tables.orders);
+  const now = new Date();
+  await orders.importStatus(channelId, 77, 'Unprocessed', now);
+  const waiting = (await orders.get(channelId, 77))!;
+  expect(
+    await orders.write(
+      {
+        ...waiting,
+        pending: {
+          e1: {
+            receivedAt: now.toISOString(),
+            source: 'webhook',
+            attempt: 2,
+            at: 1,
+            expired: false,
+            read: { statusId: 5, dateModified: now.toISOString() },
+          },
+        },
+        version: waiting.version + 1,
+      },
+      waiting.version,
+    ),
+  ).toBe(true);
+
+  const res = await call(
+    'PUT /channels/{channelId}/orders/{orderId}',
+    { channelId, orderId: '77' },
+    { status: 'On Hold' },
+  );
+  expect(res.status).toBe(200);
+  const received = await aws.sqs.send(
+    new ReceiveMessageCommand({ QueueUrl: aws.queues.queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }),
+  );
+  const bodies = (received.Messages ?? [])
+    .map((m) => JSON.parse(m.Body!) as JsonBody)
+    .filter((b) => b.channelId === channelId);
+  expect(bodies).toEqual([expect.objectContaining({ orderId: 77, source: 'om_import', attempt: 1 })]);
 });
 
 test('DELETE leaves a tombstone for hook-manager and answers 404 afterwards', async () => {
