@@ -176,6 +176,10 @@ export class FakeBigCommerce implements BigCommerceApi {
     await this.enter(creds, `GET /v2/orders/${orderId}`);
     return this.orders.get(creds.storeHash)?.find((o) => o.id === orderId);
   }
+  async listShipments(creds: BigCommerceCredentials, orderId: number) {
+    await this.enter(creds, `GET /v2/orders/${orderId}/shipments`);
+    return [];
+  }
   async listOrders(
     creds: BigCommerceCredentials,
     query: { minDateModified?: string; statusId?: number; sort?: string; page: number; limit: number },
