@@ -192,7 +192,7 @@ export class FakeBigCommerce implements BigCommerceApi {
     return clone(all.slice((query.page - 1) * query.limit, query.page * query.limit));
   }
   async listHooks(creds: BigCommerceCredentials, filter: { scope?: string; destination?: string }) {
-    await this.enter(creds, `GET /v3/hooks scope=${filter.scope}`);
+    await this.enter(creds, `GET /v3/hooks${filter.scope ? ` scope=${filter.scope}` : ''}`);
     return clone(
       this.store(creds.storeHash).filter(
         (h) =>
