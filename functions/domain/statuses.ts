@@ -46,6 +46,13 @@ export const BIGCOMMERCE_STATUS_LABELS: Readonly<Record<number, string>> = {
 };
 export const BIGCOMMERCE_STATUS_IDS: readonly number[] = Object.keys(BIGCOMMERCE_STATUS_LABELS).map(Number);
 
+/** BigCommerce status ids with a meaning of their own (DESIGN.md sections 11 and 12). */
+export const BIGCOMMERCE_STATUS = {
+  partiallyShipped: 3,
+  manualVerificationRequired: 12,
+  disputed: 13,
+} as const;
+
 export const DEFAULT_CANCEL_ON_BIGCOMMERCE_STATUS_IDS: readonly number[] = [5];
 export const DEFAULT_FULFILL_ON_BIGCOMMERCE_STATUS_IDS: readonly number[] = [2, 10];
 
