@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import type { Shipment } from '../domain/shipment';
+import { StoreGate } from './store-gate';
 
 /**
  * BigCommerce REST client (shared by order-worker and hook-manager). Paths under
@@ -96,6 +97,23 @@ export class BigCommerceError extends Error {
   }
 }
 
+/**
+ * The store is out of API quota for longer than the caller may wait in-process (`maxThrottleWaitMs`):
+ * try again after `retryAfterMs` (the worker sends the event back to the queue with that delay).
+ */
+export class BigCommerceThrottledError extends BigCommerceError {
+  override name = 'BigCommerceThrottledError';
+  constructor(
+    message: string,
+    readonly retryAfterMs: number,
+  ) {
+    super(message, 429, true);
+  }
+}
+
+/** Not implemented / HTTP version not supported: asking again cannot help. */
+const NOT_RETRIED_5XX = new Set([501, 505]);
+
 export interface HttpBigCommerceClientOptions {
   /** BIGCOMMERCE_API_URL, without a trailing slash. */
   baseUrl: string;
@@ -114,6 +132,15 @@ export interface HttpBigCommerceClientOptions {
   /** Backoff after a 5xx: jittered between half and all of min(cap, base·2^retry). */
   backoffBaseMs?: number;
   backoffCapMs?: number;
+  /**
+   * Longest in-process wait for a rate limit (a 429 or a store paused by the gate). A longer one throws
+   * `BigCommerceThrottledError` at once. Default: no limit (waits, up to `maxThrottleRetries` 429s).
+   */
+  maxThrottleWaitMs?: number;
+  /** Requests to one store in flight at once from this client. Default: unbounded. */
+  perStoreConcurrency?: number;
+  /** At or below this `X-Rate-Limit-Requests-Left`, requests to the store are spread out. Default 0: off. */
+  lowQuotaRequestsLeft?: number;
 }
 
 const ordersSchema = z.object({
@@ -238,6 +265,8 @@ export class HttpBigCommerceClient implements BigCommerceApi {
   private readonly maxThrottleRetries: number;
   private readonly backoffBaseMs: number;
   private readonly backoffCapMs: number;
+  private readonly maxThrottleWaitMs: number;
+  private readonly gate: StoreGate;
 
   constructor(private readonly options: HttpBigCommerceClientOptions) {
     this.fetch = options.fetch ?? ((...args) => globalThis.fetch(...args));
@@ -249,6 +278,12 @@ export class HttpBigCommerceClient implements BigCommerceApi {
     this.maxThrottleRetries = options.maxThrottleRetries ?? 5;
     this.backoffBaseMs = options.backoffBaseMs ?? 200;
     this.backoffCapMs = options.backoffCapMs ?? 2_000;
+    this.maxThrottleWaitMs = options.maxThrottleWaitMs ?? Infinity;
+    this.gate = new StoreGate({
+      maxInFlight: options.perStoreConcurrency ?? Infinity,
+      lowQuotaRequestsLeft: options.lowQuotaRequestsLeft ?? 0,
+      now: this.now,
+    });
   }
 
   async getOrder(
@@ -423,6 +458,8 @@ export class HttpBigCommerceClient implements BigCommerceApi {
       if (remaining <= 0)
         throw new BigCommerceError(`${what}: no time left before the deadline`, undefined, true);
 
+      await this.waitForStore(creds.storeHash, what, deadline);
+      const release = await this.gate.acquire(creds.storeHash);
       let response: Response;
       try {
         response = await this.fetch(url, {
@@ -431,7 +468,9 @@ export class HttpBigCommerceClient implements BigCommerceApi {
           body: spec.body === undefined ? undefined : JSON.stringify(spec.body),
           signal: AbortSignal.timeout(Math.max(1, Math.min(this.requestTimeoutMs, remaining))),
         });
+        this.gate.observe(creds.storeHash, response.headers);
       } catch (error) {
+        release();
         failures++;
         // Duck-typed: the abort DOMException is not always an `Error` of this realm.
         const name = (error as { name?: unknown } | null)?.name;
@@ -439,23 +478,28 @@ export class HttpBigCommerceClient implements BigCommerceApi {
         await this.backoff(`${what}: ${reason}`, undefined, failures, deadline);
         continue;
       }
+      release();
 
       if (response.status === 429) {
         throttles++;
         const waitMs = throttleWaitMs(response.headers);
         await response.body?.cancel().catch(() => undefined);
+        this.gate.throttled(creds.storeHash, waitMs);
         options.onThrottle?.(waitMs);
+        if (waitMs > this.maxThrottleWaitMs) {
+          throw new BigCommerceThrottledError(`${what}: rate limited for ${waitMs} ms`, waitMs);
+        }
         if (throttles > this.maxThrottleRetries) {
           throw new BigCommerceError(`${what}: still rate limited after ${throttles} tries`, 429, true);
         }
         if (this.outOfTime(waitMs, deadline)) {
           throw new BigCommerceError(`${what}: rate limited for ${waitMs} ms, past the deadline`, 429, true);
         }
-        await this.sleep(waitMs);
+        // The gate now holds the store for waitMs: the next turn of the loop waits it out.
         continue;
       }
 
-      if (response.status >= 500) {
+      if (response.status >= 500 && !NOT_RETRIED_5XX.has(response.status)) {
         await response.body?.cancel().catch(() => undefined);
         failures++;
         await this.backoff(`${what} answered ${response.status}`, response.status, failures, deadline);
@@ -484,6 +528,19 @@ export class HttpBigCommerceClient implements BigCommerceApi {
         );
       }
     }
+  }
+
+  /** Honours the store's pause (low quota, recent 429) when short; a long one is the caller's to schedule. */
+  private async waitForStore(storeHash: string, what: string, deadline: number | undefined) {
+    const pauseMs = this.gate.pauseMs(storeHash);
+    if (pauseMs <= 0) return;
+    if (pauseMs > this.maxThrottleWaitMs) {
+      throw new BigCommerceThrottledError(`${what}: store paused for ${pauseMs} ms (rate limit)`, pauseMs);
+    }
+    if (this.outOfTime(pauseMs, deadline)) {
+      throw new BigCommerceError(`${what}: store paused for ${pauseMs} ms, past the deadline`, 429, true);
+    }
+    await this.sleep(pauseMs);
   }
 
   /** Waits before the next try, or throws when out of tries or out of time. */

@@ -2,12 +2,12 @@ import {
   ConditionalCheckFailedException,
   GetItemCommand,
   PutItemCommand,
-  UpdateItemCommand,
   type AttributeValue,
   type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
 import * as z from 'zod';
-import { OUTCOMES, type OmOrder } from '../domain/order';
+import { importOrder } from '../domain/om-import';
+import { EVENT_SOURCES, HISTORY_OUTCOMES, type OmOrder } from '../domain/order';
 import { OM_STATUSES, type OmStatus } from '../domain/statuses';
 
 /** Orders table (TABLES.orders). */
@@ -20,7 +20,10 @@ export interface OrderStore {
    * `expiresAt` (epoch seconds) is set for items OM has not imported yet and removed otherwise.
    */
   write(order: OmOrder, expectedVersion: number, options?: { expiresAt?: number }): Promise<boolean>;
-  /** OM import: sets the status (creating the item if needed), bumps the version, clears `expiresAt`. */
+  /**
+   * OM import: sets the status (creating the item if needed), bumps the version, clears `expiresAt`;
+   * over a `Cancelled`/`Shipped` this system set it also records an `om_import` history entry.
+   */
   importStatus(channelId: string, orderId: number, status: OmStatus, now: Date): Promise<OmOrder>;
 }
 
@@ -29,12 +32,27 @@ export interface OrderStore {
 const historyEntrySchema = z.object({
   at: z.string(),
   eventId: z.string(),
-  source: z.enum(['webhook', 'reconcile']),
+  source: z.enum(EVENT_SOURCES),
   bigcommerceStatusId: z.number().int().nullable(),
-  outcome: z.enum(OUTCOMES),
+  outcome: z
+    .enum(HISTORY_OUTCOMES as [string, ...string[]])
+    .transform((o) => o as (typeof HISTORY_OUTCOMES)[number]),
   statusBefore: z.enum(OM_STATUSES).nullable(),
   statusAfter: z.enum(OM_STATUSES).nullable(),
   attempt: z.number().int(),
+  attempts: z.number().int().optional(),
+  lastRetryAt: z.string().optional(),
+});
+
+const readSchema = z.object({ statusId: z.number().int(), dateModified: z.string() });
+
+const pendingSchema = z.object({
+  receivedAt: z.string(),
+  source: z.enum(['webhook', 'reconcile']),
+  attempt: z.number().int(),
+  at: z.number(),
+  expired: z.boolean(),
+  read: readSchema.optional(),
 });
 
 /** What a stored item must look like; anything else is a clear error, never a silent default. */
@@ -48,6 +66,8 @@ const storedOrderSchema = z.object({
     z.string(),
     z.object({ at: z.number(), attempt: z.number().int(), terminal: z.boolean() }),
   ),
+  pending: z.record(z.string(), pendingSchema).optional(),
+  bigcommerceDateModified: z.string().optional(),
   version: z.number().int().nonnegative(),
 });
 
@@ -96,9 +116,14 @@ function parseOrder(item: Record<string, AttributeValue>): OmOrder {
     const issue = parsed.error.issues[0];
     throw new Error(`Stored order is malformed at ${issue?.path.join('.') || '(root)'}: ${issue?.message}`);
   }
-  const { status, ...rest } = parsed.data;
-  return status === undefined ? rest : { ...rest, status };
+  // Optional fields stay absent rather than present-and-undefined (the worker compares whole items).
+  return Object.fromEntries(
+    Object.entries(parsed.data).filter(([, v]) => v !== undefined),
+  ) as unknown as OmOrder;
 }
+
+/** Writes lost to a concurrent worker before the import gives up (the caller answers 5xx; OM retries). */
+const IMPORT_TRIES = 5;
 
 const orderKey = (channelId: string, orderId: number): Record<string, AttributeValue> => ({
   channelId: { S: channelId },
@@ -154,36 +179,13 @@ export class DynamoOrderStore implements OrderStore {
   }
 
   async importStatus(channelId: string, orderId: number, status: OmStatus, now: Date): Promise<OmOrder> {
-    // Unconditional, but it bumps the version: a worker that read the old item fails its condition,
-    // reads again and decides on the imported status.
-    const out = await this.client.send(
-      new UpdateItemCommand({
-        TableName: this.tableName,
-        Key: orderKey(channelId, orderId),
-        UpdateExpression:
-          'SET #status = :status, #updatedAt = :now, #version = if_not_exists(#version, :zero) + :one, ' +
-          '#history = if_not_exists(#history, :emptyList), #processed = if_not_exists(#processed, :emptyMap) ' +
-          'REMOVE #expiresAt',
-        // Placeholders for every name: several (status, processed…) are DynamoDB reserved words.
-        ExpressionAttributeNames: {
-          '#status': 'status',
-          '#updatedAt': 'updatedAt',
-          '#version': 'version',
-          '#history': 'history',
-          '#processed': 'processed',
-          '#expiresAt': 'expiresAt',
-        },
-        ExpressionAttributeValues: {
-          ':status': { S: status },
-          ':now': { S: now.toISOString() },
-          ':zero': { N: '0' },
-          ':one': { N: '1' },
-          ':emptyList': { L: [] },
-          ':emptyMap': { M: {} },
-        },
-        ReturnValues: 'ALL_NEW',
-      }),
-    );
-    return parseOrder(out.Attributes!);
+    // Read, build, conditional write: a worker that read the old item fails its condition, reads again
+    // and decides on the imported status; a worker that wrote first makes this loop once more.
+    for (let tries = 1; ; tries++) {
+      const read = await this.get(channelId, orderId);
+      const next = importOrder({ channelId, orderId }, read, status, now);
+      if (await this.write(next, read?.version ?? 0)) return next;
+      if (tries >= IMPORT_TRIES) throw new Error(`order ${orderId} kept changing during the import`);
+    }
   }
 }

@@ -1,11 +1,20 @@
 import type { Decision } from './decision';
-import { HISTORY_LIMIT, type EventSource, type HistoryEntry, type OmOrder } from './order';
+import {
+  HISTORY_LIMIT,
+  type BigCommerceRead,
+  type EventSource,
+  type HistoryEntry,
+  type OmOrder,
+  type PendingEvent,
+} from './order';
 
-/** The event being recorded, as the history and the at-most-once marks need it. */
+/** The event being recorded, as the history, the at-most-once marks and the pending list need it. */
 export interface EventRef {
   eventId: string;
   source: EventSource;
   attempt: number;
+  /** ISO time of the first receipt (kept on the pending event). */
+  receivedAt: string;
 }
 
 /**
@@ -23,12 +32,86 @@ export function isDuplicate(
   return mark.terminal || mark.attempt >= attempt;
 }
 
+/** OM has not imported the order, or has not processed it yet: events wait (DESIGN.md section 10). */
+export const isWaitingForOm = (order: Pick<OmOrder, 'status'> | undefined): boolean =>
+  order?.status === undefined || order.status === 'Unprocessed';
+
+/** The BigCommerce read kept for a waiting event, so its retries cost OM reads only. */
+export const keptRead = (order: OmOrder | undefined, eventId: string): BigCommerceRead | undefined =>
+  order?.pending?.[eventId]?.read;
+
+/** A read older (by `date_modified`) than one already applied to the order must not be applied. */
+export function isStaleRead(
+  order: Pick<OmOrder, 'bigcommerceDateModified'> | undefined,
+  read: BigCommerceRead,
+) {
+  const applied = order?.bigcommerceDateModified;
+  return applied !== undefined && Date.parse(read.dateModified) < Date.parse(applied);
+}
+
 const epochSeconds = (date: Date) => Math.floor(date.getTime() / 1000);
 
+/** Over the limit, the oldest `deferred` entries go first: real outcomes stay readable. */
+export function boundHistory(history: HistoryEntry[], limit = HISTORY_LIMIT): HistoryEntry[] {
+  const out = [...history];
+  while (out.length > limit) {
+    const waiting = out.findIndex((entry) => entry.outcome === 'deferred');
+    out.splice(waiting === -1 ? 0 : waiting, 1);
+  }
+  return out;
+}
+
+/** One `deferred` entry per event: a later attempt updates it in place (attempts, last retry time). */
+function withEntry(history: HistoryEntry[], entry: HistoryEntry): HistoryEntry[] {
+  if (entry.outcome !== 'deferred') return boundHistory([...history, entry]);
+  const index = history.findIndex((e) => e.eventId === entry.eventId && e.outcome === 'deferred');
+  if (index === -1) return boundHistory([...history, { ...entry, attempts: 1 }]);
+  const first = history[index]!;
+  const updated: HistoryEntry = {
+    ...first,
+    attempt: entry.attempt,
+    attempts: (first.attempts ?? 1) + 1,
+    lastRetryAt: entry.at,
+  };
+  return history.map((e, i) => (i === index ? updated : e));
+}
+
+function nextPending(
+  read: OmOrder | undefined,
+  decision: Decision,
+  event: EventRef,
+  bigcommerceRead: BigCommerceRead | undefined,
+  nowSeconds: number,
+  oldest: number,
+): Record<string, PendingEvent> {
+  const pending: Record<string, PendingEvent> = {};
+  for (const [id, entry] of Object.entries(read?.pending ?? {})) if (entry.at >= oldest) pending[id] = entry;
+  const waits = decision.outcome === 'deferred' || decision.outcome === 'expired';
+  if (waits && event.source !== 'om_import') {
+    const kept = bigcommerceRead ?? pending[event.eventId]?.read;
+    pending[event.eventId] = {
+      receivedAt: event.receivedAt,
+      source: event.source,
+      attempt: event.attempt,
+      at: nowSeconds,
+      expired: decision.outcome === 'expired',
+      ...(kept ? { read: kept } : {}),
+    };
+  } else {
+    delete pending[event.eventId];
+  }
+  return pending;
+}
+
+const later = (a: string | undefined, b: string | undefined) =>
+  a === undefined ? b : b === undefined ? a : Date.parse(b) > Date.parse(a) ? b : a;
+
 /**
- * The order to write after `decision`: one history entry appended (newest last, at most HISTORY_LIMIT
- * kept), the event marked processed, marks older than the retention pruned, status and version moved on.
- * `read` is the order the decision was made on (undefined: no item yet).
+ * The order to write after `decision`: its history entry (the event's `deferred` entry updated in place,
+ * any other outcome appended; at most HISTORY_LIMIT kept), the event marked processed, the pending list
+ * and the newest applied BigCommerce `date_modified` moved on, marks and pending events older than the
+ * retention pruned, status and version moved on. `read` is the order the decision was made on
+ * (undefined: no item yet); `bigcommerceRead` is what BigCommerce answered (undefined: 404).
  */
 export function nextOrder(
   key: { channelId: string; orderId: number },
@@ -36,7 +119,7 @@ export function nextOrder(
   decision: Decision,
   event: EventRef,
   now: Date,
-  options: { retentionSeconds: number },
+  options: { retentionSeconds: number; bigcommerceRead?: BigCommerceRead },
 ): OmOrder {
   const at = now.toISOString();
   const entry: HistoryEntry = {
@@ -49,7 +132,6 @@ export function nextOrder(
     statusAfter: decision.statusAfter,
     attempt: event.attempt,
   };
-  const history = [...(read?.history ?? []), entry].slice(-HISTORY_LIMIT);
 
   const nowSeconds = epochSeconds(now);
   const oldest = nowSeconds - options.retentionSeconds;
@@ -67,12 +149,19 @@ export function nextOrder(
     channelId: key.channelId,
     orderId: key.orderId,
     updatedAt: at,
-    history,
+    history: withEntry(read?.history ?? [], entry),
     processed,
     version: (read?.version ?? 0) + 1,
   };
-  const status = decision.statusAfter ?? undefined;
+  const status = decision.statusAfter ?? read?.status;
   if (status) order.status = status;
+  const pending = nextPending(read, decision, event, options.bigcommerceRead, nowSeconds, oldest);
+  if (Object.keys(pending).length > 0) order.pending = pending;
+  // Only reads that were acted on move the watermark; a deferral's read is kept on its pending event.
+  const waits = decision.outcome === 'deferred' || decision.outcome === 'expired';
+  const applied = waits ? undefined : options.bigcommerceRead?.dateModified;
+  const dateModified = later(read?.bigcommerceDateModified, applied);
+  if (dateModified) order.bigcommerceDateModified = dateModified;
   return order;
 }
 

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { EVENT_SOURCES } from './order';
 
 /** The message on the order-events queue. Small and versioned: `v` bumps on incompatible change. */
 export const orderEventSchema = z.object({
@@ -15,7 +16,8 @@ export const orderEventSchema = z.object({
   /** ISO time of the first receipt; kept across deferrals so expiry counts from here. */
   receivedAt: z.iso.datetime(),
   attempt: z.number().int().min(1),
-  source: z.enum(['webhook', 'reconcile']),
+  /** `om_import`: OM's import asks the worker to re-check the order's waiting events at once. */
+  source: z.enum(EVENT_SOURCES),
   /** Set when a wait longer than SQS's 900 s maximum is chained: do nothing before this ISO time. */
   notBefore: z.iso.datetime().optional(),
 });

@@ -13,7 +13,20 @@ export const OUTCOMES = [
 ] as const;
 export type Outcome = (typeof OUTCOMES)[number];
 
-export type EventSource = 'webhook' | 'reconcile';
+/**
+ * Where an entry came from: a BigCommerce callback, the reconcile sweep, or OM's import of the order
+ * (the re-check of waiting events, or an import over a status this system set).
+ */
+export const EVENT_SOURCES = ['webhook', 'reconcile', 'om_import'] as const;
+export type EventSource = (typeof EVENT_SOURCES)[number];
+
+/**
+ * Outcomes recorded by OM's import rather than by the worker's decision: the import replaced a
+ * `Cancelled`/`Shipped` this system had set (the status is OM's to set; support sees that it happened).
+ */
+export const IMPORT_OUTCOMES = ['status_changed_by_om_import'] as const;
+export type HistoryOutcome = Outcome | (typeof IMPORT_OUTCOMES)[number];
+export const HISTORY_OUTCOMES: readonly HistoryOutcome[] = [...OUTCOMES, ...IMPORT_OUTCOMES];
 
 /** One line of an order's timeline (DESIGN.md section 6). */
 export interface HistoryEntry {
@@ -21,14 +34,40 @@ export interface HistoryEntry {
   eventId: string;
   source: EventSource;
   bigcommerceStatusId: number | null;
-  outcome: Outcome;
+  outcome: HistoryOutcome;
   /** OM status before; null when the order is not imported into OM yet. */
   statusBefore: OmStatus | null;
   statusAfter: OmStatus | null;
   attempt: number;
+  /** `deferred` entries only (one per event, updated in place): retries so far and the latest one. */
+  attempts?: number;
+  lastRetryAt?: string;
 }
 
 export const HISTORY_LIMIT = 100;
+
+/** What BigCommerce answered for the order, as kept on the item (ISO `dateModified`). */
+export interface BigCommerceRead {
+  statusId: number;
+  dateModified: string;
+}
+
+/**
+ * An event waiting for OM to process the order (deferred, or expired and still re-checkable). The first
+ * BigCommerce read is kept so retries read OM only; OM's import re-checks every pending event at once.
+ */
+export interface PendingEvent {
+  /** ISO time of the first receipt. */
+  receivedAt: string;
+  source: Exclude<EventSource, 'om_import'>;
+  /** Latest attempt recorded. */
+  attempt: number;
+  /** Epoch seconds of the latest write; pending events older than the retention are pruned. */
+  at: number;
+  expired: boolean;
+  /** undefined: BigCommerce answered 404 (never deferred) or not read yet. */
+  read?: BigCommerceRead;
+}
 
 /**
  * An OM order as stored. `status` is undefined while OM has not imported the order yet: the item then
@@ -42,6 +81,10 @@ export interface OmOrder {
   history: HistoryEntry[];
   /** eventId → what was recorded for it; the at-most-once rule reads this. */
   processed: Record<string, ProcessedMark>;
+  /** eventId → event waiting for OM (absent on items written before this field existed). */
+  pending?: Record<string, PendingEvent>;
+  /** `date_modified` of the newest BigCommerce read applied to this order: an older read is never applied. */
+  bigcommerceDateModified?: string;
   /** Optimistic-lock counter: every write is conditional on the version that was read. */
   version: number;
 }

@@ -48,3 +48,18 @@ export const processedRetentionSeconds = (policy: Pick<RetryPolicy, 'maxAgeSecon
 /** TTL for items of orders OM has not imported yet: long enough for every retry of their events. */
 export const unimportedOrderTtlSeconds = (policy: Pick<RetryPolicy, 'maxAgeSeconds'>): number =>
   processedRetentionSeconds(policy);
+
+/** Longest jitter added to a rate-limit wait, so a store's requeued events do not all return at once. */
+export const THROTTLE_JITTER_SECONDS = 5;
+
+/**
+ * The wait before a rate-limited event is tried again: what BigCommerce asked for (rounded up to whole
+ * seconds, at least 1) plus `jitter` ∈ [0, 1) of THROTTLE_JITTER_SECONDS. May exceed 900 s: chain it.
+ */
+export function throttleDelaySeconds(retryAfterMs: number, jitter: number): number {
+  const asked = Math.max(1, Math.ceil(Math.max(0, retryAfterMs) / 1000));
+  return asked + Math.floor(Math.min(Math.max(jitter, 0), 0.999) * (THROTTLE_JITTER_SECONDS + 1));
+}
+
+/** A read older than one already applied: look again after this many seconds (BigCommerce catches up). */
+export const STALE_READ_RETRY_SECONDS = 2;

@@ -6,7 +6,7 @@ const key = { channelId: 'ch1', orderId: 101 };
 const now = new Date('2026-05-01T12:00:00.000Z');
 const nowSeconds = now.getTime() / 1000;
 const retention = { retentionSeconds: 7 * 86_400 };
-const event = { eventId: 'evt-1', source: 'webhook' as const, attempt: 2 };
+const event = { eventId: "evt-1", source: "webhook" as const, attempt: 2, receivedAt: "2026-05-01T11:00:00.000Z" };
 
 const decisions: Record<Outcome, Decision> = {
   cancelled: {
@@ -95,6 +95,7 @@ describe('nextOrder', () => {
         statusBefore: decision.statusBefore,
         statusAfter: decision.statusAfter,
         attempt: 2,
+        ...(outcome === 'deferred' ? { attempts: 1 } : {}),
       },
     ]);
     expect(next.processed['evt-1']).toEqual({

@@ -1,0 +1,82 @@
+import type { Logger } from '@aws-lambda-powertools/logger';
+import type { MetricUnit } from '@aws-lambda-powertools/metrics';
+import type { BigCommerceApi } from '../adapters/bigcommerce-client';
+import type { ChannelStore } from '../adapters/channel-store';
+import type { OrderEventQueue } from '../adapters/order-event-queue';
+import type { OrderStore } from '../adapters/order-store';
+import type { SecretStore } from '../adapters/secret-store';
+import type { Outcome } from '../domain/order';
+import type { RetryPolicy } from '../domain/retry-policy';
+
+/** One metric per outcome (issue 5), plus the worker's own counters below. */
+export const OUTCOME_METRICS: Record<Outcome, string> = {
+  cancelled: 'OrderCancelled',
+  fulfilled: 'OrderFulfilled',
+  status_not_configured: 'StatusNotConfigured',
+  deferred: 'Deferred',
+  expired: 'Expired',
+  already_in_target_status: 'AlreadyInTargetStatus',
+  no_action_for_bigcommerce_status: 'NoAction',
+  bigcommerce_order_not_found: 'BigCommerceOrderNotFound',
+};
+
+export const WORKER_METRICS = {
+  duplicate: 'DuplicateDropped',
+  throttled: 'BigCommerceThrottled',
+  /** Rate limited for longer than the worker waits in-process: sent back to the queue with a delay. */
+  throttleRequeued: 'ThrottledRequeued',
+  /** BigCommerce answered an order older than one already applied, twice: sent back to look again. */
+  staleRead: 'StaleReadRequeued',
+  /** OM's import re-checked the order's waiting events. */
+  omImportRecheck: 'OmImportRecheck',
+  failed: 'ProcessingFailed',
+  malformed: 'MalformedMessageDropped',
+  unknownChannel: 'UnknownChannelDropped',
+  /** A wait longer than SQS's 900 s: the message was sent on again for the rest of it. */
+  waitChained: 'DeferralChained',
+  writeConflict: 'WriteConflict',
+} as const;
+
+export const CACHE_TTL_MS = 60_000;
+/** Time kept back from the Lambda timeout so a record fails cleanly (and is retried) instead of timing out. */
+export const DEADLINE_MARGIN_MS = 2_000;
+export const MAX_WRITE_TRIES = 3;
+/** Longest in-process wait for a store's rate limit; longer waits go back to the queue (DESIGN.md 10). */
+export const MAX_THROTTLE_WAIT_MS = 1_000;
+/** Requests to one store in flight at once per container, and where the container starts slowing down. */
+export const PER_STORE_CONCURRENCY = 3;
+export const LOW_QUOTA_REQUESTS_LEFT = 5;
+
+/** What the per-event pipeline needs; the handler adds nothing but batching and parsing. */
+export interface OrderWorkerDeps {
+  channels: Pick<ChannelStore, 'get'>;
+  secrets: Pick<SecretStore, 'get'>;
+  orders: Pick<OrderStore, 'get' | 'write'>;
+  queue: OrderEventQueue;
+  bigcommerce: Pick<BigCommerceApi, 'getOrder'>;
+  policy: RetryPolicy;
+  logger: Pick<Logger, 'debug' | 'info' | 'warn' | 'error'>;
+  metrics: { addMetric(name: string, unit: typeof MetricUnit.Count, value: number): unknown };
+  now?: () => Date;
+  /** In [0, 1): jitter for rate-limit requeues. */
+  random?: () => number;
+  cacheTtlMs?: number;
+  deadlineMarginMs?: number;
+  maxWriteTries?: number;
+}
+
+/** Thrown when the optimistic lock kept failing: the record fails and SQS delivers it again. */
+export class WriteConflictError extends Error {
+  override name = 'WriteConflictError';
+}
+
+export class MissingCredentialsError extends Error {
+  override name = 'MissingCredentialsError';
+}
+
+/** BigCommerce kept answering an order older than one already applied: look again a little later. */
+export class StaleReadError extends Error {
+  override name = 'StaleReadError';
+}
+
+export type LogAttributes = Record<string, unknown>;

@@ -1,0 +1,197 @@
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { BigCommerceThrottledError } from '../adapters/bigcommerce-client';
+import type { Channel } from '../domain/channel';
+import { decide, type Decision } from '../domain/decision';
+import { expiresAtFor, isDuplicate, isWaitingForOm, keptRead, nextOrder } from '../domain/history';
+import type { BigCommerceRead, OmOrder } from '../domain/order';
+import type { OrderEvent } from '../domain/order-event';
+import {
+  planDelay,
+  processedRetentionSeconds,
+  STALE_READ_RETRY_SECONDS,
+  throttleDelaySeconds,
+  unimportedOrderTtlSeconds,
+} from '../domain/retry-policy';
+import {
+  MAX_WRITE_TRIES,
+  OUTCOME_METRICS,
+  StaleReadError,
+  WORKER_METRICS,
+  WriteConflictError,
+  type LogAttributes,
+  type OrderWorkerDeps,
+} from './deps';
+import { makeRecheck } from './recheck';
+import { makeSources } from './sources';
+
+export {
+  CACHE_TTL_MS,
+  DEADLINE_MARGIN_MS,
+  MAX_WRITE_TRIES,
+  MissingCredentialsError,
+  OUTCOME_METRICS,
+  WORKER_METRICS,
+  WriteConflictError,
+  type LogAttributes,
+  type OrderWorkerDeps,
+} from './deps';
+
+export interface Pipeline {
+  /** Processes one parsed event; throws when the record must fail (SQS delivers it again). */
+  handleEvent(event: OrderEvent, attrs: LogAttributes, deadline: number | undefined): Promise<void>;
+  /** Counts one metric (the handler's own counters share the port). */
+  count(name: string): void;
+}
+
+/** What the decision is made on: BigCommerce's answer, and whether it was kept from an earlier attempt. */
+interface Current {
+  read: BigCommerceRead | undefined;
+  kept: boolean;
+}
+
+/**
+ * The worker's per-event pipeline (DESIGN.md sections 4 and 10): not-yet-due chaining, the channel,
+ * the OM order first, BigCommerce only when OM has processed the order or the event has no read kept
+ * yet, the decision and one conditional write. A rate-limited store sends the event back to the queue;
+ * OM's import messages go to the re-check.
+ */
+export function makePipeline(deps: OrderWorkerDeps): Pipeline {
+  const { logger, metrics, policy } = deps;
+  const clock = deps.now ?? (() => new Date());
+  const random = deps.random ?? Math.random;
+  const maxWriteTries = deps.maxWriteTries ?? MAX_WRITE_TRIES;
+  const retentionSeconds = processedRetentionSeconds(policy);
+  const unimportedTtlSeconds = unimportedOrderTtlSeconds(policy);
+  const count = (name: string) => {
+    metrics.addMetric(name, MetricUnit.Count, 1);
+  };
+  const sources = makeSources(deps, count);
+  const recheck = makeRecheck(deps, sources, count);
+
+  /** Sends `message` with a wait of `seconds`, chained past SQS's 900 s with `notBefore`. */
+  async function sendAfter(message: OrderEvent, seconds: number, now: Date) {
+    const plan = planDelay(seconds, now);
+    const { notBefore: _previous, ...rest } = message;
+    await deps.queue.send(plan.notBefore ? { ...rest, notBefore: plan.notBefore } : rest, plan.delaySeconds);
+  }
+
+  const dropDuplicate = (attrs: LogAttributes) => {
+    count(WORKER_METRICS.duplicate);
+    logger.info('Dropped a duplicate event', { ...attrs, outcome: 'duplicate' });
+  };
+
+  /** OM still waiting and a read kept from this event's first attempt: no BigCommerce call. */
+  async function currentFor(
+    channel: Channel,
+    event: OrderEvent,
+    order: OmOrder | undefined,
+    deadline: number | undefined,
+  ): Promise<Current> {
+    const kept = keptRead(order, event.eventId);
+    if (kept && isWaitingForOm(order)) return { read: kept, kept: true };
+    return { read: await sources.readBigCommerce(channel, event.orderId, deadline, order), kept: false };
+  }
+
+  async function processEvent(event: OrderEvent, attrs: LogAttributes, deadline: number | undefined) {
+    const { channelId, orderId, eventId } = event;
+    const startedAt = clock();
+
+    // A wait longer than SQS allows arrives early: send it on for the rest and do nothing else.
+    if (event.notBefore && Date.parse(event.notBefore) > startedAt.getTime()) {
+      await sendAfter(event, (Date.parse(event.notBefore) - startedAt.getTime()) / 1000, startedAt);
+      count(WORKER_METRICS.waitChained);
+      logger.debug('Deferred event not due yet; sent on', { ...attrs, notBefore: event.notBefore });
+      return;
+    }
+
+    const channel = await sources.loadChannel(channelId);
+    if (!channel) {
+      count(WORKER_METRICS.unknownChannel);
+      logger.warn('Dropped an event for an unknown or deleted channel', attrs);
+      return;
+    }
+
+    // OM first: a duplicate, or a retry while OM still waits, costs no call against the store's quota.
+    let order: OmOrder | undefined = await deps.orders.get(channelId, orderId);
+    if (isDuplicate(order, eventId, event.attempt)) return dropDuplicate(attrs);
+    let current = await currentFor(channel, event, order, deadline);
+
+    let deferralSent = false;
+    for (let tries = 1; ; tries++) {
+      const now = clock();
+      const decision = decide(channel, current.read, order, event, now, policy);
+
+      // Send before recording: if we crash in between, the redelivered original sends another chain
+      // message, and whichever copy comes second is dropped as a duplicate.
+      if (decision.outcome === 'deferred' && !deferralSent) {
+        await sendAfter({ ...event, attempt: event.attempt + 1 }, decision.delaySeconds, now);
+        deferralSent = true;
+      }
+
+      const next = nextOrder({ channelId, orderId }, order, decision, event, now, {
+        retentionSeconds,
+        ...(current.read ? { bigcommerceRead: current.read } : {}),
+      });
+      const expiresAt = expiresAtFor(next, now, unimportedTtlSeconds);
+      if (await deps.orders.write(next, order?.version ?? 0, expiresAt === undefined ? {} : { expiresAt })) {
+        return recorded(attrs, decision, current);
+      }
+
+      // Someone wrote the order since we read it (another event, or OM's import): read and decide again.
+      count(WORKER_METRICS.writeConflict);
+      if (tries >= maxWriteTries) {
+        throw new WriteConflictError(`order ${orderId} kept changing; gave up after ${tries} tries`);
+      }
+      order = await deps.orders.get(channelId, orderId);
+      if (isDuplicate(order, eventId, event.attempt)) return dropDuplicate(attrs);
+      // OM processed the order meanwhile: a kept read is too old to act on.
+      if (current.kept && !isWaitingForOm(order)) current = await currentFor(channel, event, order, deadline);
+    }
+  }
+
+  function recorded(attrs: LogAttributes, decision: Decision, current: Current) {
+    count(OUTCOME_METRICS[decision.outcome]);
+    logger.info('Order event processed', {
+      ...attrs,
+      outcome: decision.outcome,
+      bigcommerceStatusId: decision.bigcommerceStatusId,
+      statusBefore: decision.statusBefore,
+      statusAfter: decision.statusAfter,
+      bigcommerceReadKept: current.kept,
+      ...(decision.outcome === 'deferred' ? { delaySeconds: decision.delaySeconds } : {}),
+    });
+  }
+
+  /** Rate limited past the in-process wait, or a stale read: the same message back, later; record succeeds. */
+  async function sendBack(event: OrderEvent, attrs: LogAttributes, error: unknown): Promise<boolean> {
+    let seconds: number;
+    if (error instanceof BigCommerceThrottledError) {
+      seconds = throttleDelaySeconds(error.retryAfterMs, random());
+      count(WORKER_METRICS.throttleRequeued);
+    } else if (error instanceof StaleReadError) {
+      seconds = STALE_READ_RETRY_SECONDS;
+      count(WORKER_METRICS.staleRead);
+    } else {
+      return false;
+    }
+    await sendAfter(event, seconds, clock());
+    logger.info('Order event sent back to the queue', {
+      ...attrs,
+      outcome: 'sent_back',
+      delaySeconds: seconds,
+      reason: error.message,
+    });
+    return true;
+  }
+
+  async function handleEvent(event: OrderEvent, attrs: LogAttributes, deadline: number | undefined) {
+    try {
+      if (event.source === 'om_import') await recheck(event, attrs, deadline);
+      else await processEvent(event, attrs, deadline);
+    } catch (error) {
+      if (!(await sendBack(event, attrs, error))) throw error;
+    }
+  }
+
+  return { handleEvent, count };
+}

@@ -1,0 +1,70 @@
+import { isStaleRead } from '../domain/history';
+import type { OrderEvent } from '../domain/order-event';
+import { needsRecheck, recheckOrder } from '../domain/recheck';
+import { processedRetentionSeconds } from '../domain/retry-policy';
+import {
+  MAX_WRITE_TRIES,
+  OUTCOME_METRICS,
+  WORKER_METRICS,
+  WriteConflictError,
+  type LogAttributes,
+  type OrderWorkerDeps,
+} from './deps';
+import type { Sources } from './sources';
+
+/**
+ * OM's import took the order out of `Unprocessed` (DESIGN.md section 10): every pending or expired event
+ * of the order is decided at once on one fresh BigCommerce read, in one conditional write. A re-check
+ * that finds nothing pending (an earlier one, or a retry, got there first) does nothing.
+ */
+export function makeRecheck(deps: OrderWorkerDeps, sources: Sources, count: (name: string) => void) {
+  const { logger, policy } = deps;
+  const clock = deps.now ?? (() => new Date());
+  const maxWriteTries = deps.maxWriteTries ?? MAX_WRITE_TRIES;
+  const retentionSeconds = processedRetentionSeconds(policy);
+
+  return async function recheck(event: OrderEvent, attrs: LogAttributes, deadline: number | undefined) {
+    const { channelId, orderId } = event;
+    const channel = await sources.loadChannel(channelId);
+    if (!channel) {
+      count(WORKER_METRICS.unknownChannel);
+      logger.warn('Dropped an event for an unknown or deleted channel', attrs);
+      return;
+    }
+    let order = await deps.orders.get(channelId, orderId);
+    if (!order || !needsRecheck(order)) {
+      logger.info('Nothing waiting for this order any more', { ...attrs, outcome: 'nothing_pending' });
+      return;
+    }
+    let read = await sources.readBigCommerce(channel, orderId, deadline, order);
+
+    for (let tries = 1; ; tries++) {
+      const result = recheckOrder(order, channel, read, clock(), policy, { retentionSeconds });
+      if (!result) return;
+      if (await deps.orders.write(result.order, order.version)) {
+        count(WORKER_METRICS.omImportRecheck);
+        for (const { eventId, decision } of result.decisions) {
+          count(OUTCOME_METRICS[decision.outcome]);
+          logger.info('Order event re-checked after the OM import', {
+            ...attrs,
+            eventId,
+            outcome: decision.outcome,
+            bigcommerceStatusId: decision.bigcommerceStatusId,
+            statusBefore: decision.statusBefore,
+            statusAfter: decision.statusAfter,
+          });
+        }
+        return;
+      }
+      count(WORKER_METRICS.writeConflict);
+      if (tries >= maxWriteTries) {
+        throw new WriteConflictError(`order ${orderId} kept changing; gave up after ${tries} tries`);
+      }
+      const again = await deps.orders.get(channelId, orderId);
+      if (!again) return;
+      order = again;
+      if (read && isStaleRead(order, read))
+        read = await sources.readBigCommerce(channel, orderId, deadline, order);
+    }
+  };
+}
