@@ -15,7 +15,6 @@ import {
 } from '../domain/retry-policy';
 import {
   MAX_WRITE_TRIES,
-  OUTCOME_METRICS,
   StaleReadError,
   WORKER_METRICS,
   WriteConflictError,
