@@ -1,5 +1,6 @@
 import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import { OUTCOME_METRICS } from '../../functions/order-worker/deps';
 import { METRICS_NAMESPACE } from '../house-function';
 
 /**
@@ -33,6 +34,10 @@ export const WORKER_METRICS = {
   deferralChained: 'DeferralChained',
   malformedDropped: 'MalformedMessageDropped',
   unknownChannelDropped: 'UnknownChannelDropped',
+  partiallyShipped: OUTCOME_METRICS.partially_shipped,
+  shipmentRecorded: OUTCOME_METRICS.shipment_recorded,
+  /** Extra dimension `reason` (NEEDS_ATTENTION_REASONS). */
+  needsAttention: OUTCOME_METRICS.needs_attention,
 } as const;
 
 export const HOOK_METRICS = {
