@@ -16,6 +16,7 @@ const GROUPS: Record<string, () => Promise<Group>> = {
   ingest: async () => (await import('./ingest')).runIngest,
   worker: async () => (await import('./worker')).runWorker,
   hooks: async () => (await import('./hooks')).runHooks,
+  fulfillment: async () => (await import('./fulfillment')).runFulfillment,
 };
 
 async function main(): Promise<number> {
