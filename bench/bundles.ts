@@ -64,7 +64,7 @@ export const FUNCTION_CLIENTS: Record<FunctionName, SdkClient[]> = {
   'webhook-ingest': ['dynamodb', 'sqs', 'secretsManager'],
   'order-worker': ['dynamodb', 'sqs', 'secretsManager'],
   'hook-manager': ['dynamodb', 'sqs', 'secretsManager'],
-  'channel-api': ['dynamodb', 'eventBridge', 'secretsManager'],
+  'channel-api': ['dynamodb', 'eventBridge', 'secretsManager', 'sqs'],
 };
 
 /** The bare handler: the same clients, constructed at init like `wire(env)` does, and nothing else. */

@@ -15,6 +15,7 @@ const GROUPS: Record<string, () => Promise<Group>> = {
   bundles: async () => (await import('./bundles')).runBundles,
   ingest: async () => (await import('./ingest')).runIngest,
   worker: async () => (await import('./worker')).runWorker,
+  deferral: async () => (await import('./deferral')).runDeferral,
   hooks: async () => (await import('./hooks')).runHooks,
   fulfillment: async () => (await import('./fulfillment')).runFulfillment,
 };

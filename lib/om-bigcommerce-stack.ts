@@ -63,6 +63,7 @@ export class OmBigCommerceStack extends Stack {
       ordersTable: this.tables.orders,
       secrets: this.secrets,
       eventBus: defaultBus,
+      orderEventsQueue: this.queues.queue,
       logRemovalPolicy,
     });
     this.httpApi = new OmHttpApi(this, 'Http', {

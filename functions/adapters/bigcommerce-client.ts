@@ -453,12 +453,14 @@ export class HttpBigCommerceClient implements BigCommerceApi {
 
     let failures = 0;
     let throttles = 0;
+    let waited = false;
     for (;;) {
       const remaining = deadline === undefined ? Infinity : deadline - this.now();
       if (remaining <= 0)
         throw new BigCommerceError(`${what}: no time left before the deadline`, undefined, true);
 
-      await this.waitForStore(creds.storeHash, what, deadline);
+      if (!waited) await this.waitForStore(creds.storeHash, what, deadline);
+      waited = false;
       const release = await this.gate.acquire(creds.storeHash);
       let response: Response;
       try {
@@ -495,7 +497,9 @@ export class HttpBigCommerceClient implements BigCommerceApi {
         if (this.outOfTime(waitMs, deadline)) {
           throw new BigCommerceError(`${what}: rate limited for ${waitMs} ms, past the deadline`, 429, true);
         }
-        // The gate now holds the store for waitMs: the next turn of the loop waits it out.
+        await this.sleep(waitMs);
+        // This wait is the gate's pause for the store: do not wait for it a second time.
+        waited = true;
         continue;
       }
 

@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
-import { dynamoDbClient, eventBridgeClient } from '../adapters/aws-clients';
+import { dynamoDbClient, eventBridgeClient, sqsClient } from '../adapters/aws-clients';
 import { EventBridgeChannelEventPublisher, type ChannelEventPublisher } from '../adapters/channel-events';
 import { DynamoChannelStore, type ChannelStore } from '../adapters/channel-store';
+import { SqsOrderEventQueue, type OrderEventQueue } from '../adapters/order-event-queue';
 import { DynamoOrderStore, type OrderStore } from '../adapters/order-store';
 import { createSecretStore, type SecretStore } from '../adapters/secret-store';
 import { CHANNEL_ID_PATTERN, type Channel } from '../domain/channel';
@@ -17,6 +18,7 @@ import {
 } from '../domain/channel-settings';
 import type { OmOrder } from '../domain/order';
 import { parseOrderImport } from '../domain/order-import';
+import { recheckMessage } from '../domain/recheck';
 import { loadConfig } from '../common/config';
 import { empty, errors, json, rawBody, type FieldError, type HttpResult } from '../common/http';
 import { createObservability, withObservability, type Observability } from '../common/observability';
@@ -30,6 +32,8 @@ export interface ChannelApiDeps {
   secrets: SecretStore;
   orders: OrderStore;
   events: ChannelEventPublisher;
+  /** The order-events queue: an import re-checks the order's waiting events through it. */
+  queue: OrderEventQueue;
   obs: Observability;
   now?: () => Date;
   /** The per-channel webhook token, generated on the first save. */
@@ -188,8 +192,13 @@ const putOrder: Route = async (event, deps) => {
   if (!parsed.ok || isFieldError(channelId) || isFieldError(orderId)) return errors(400, fieldErrors);
   const { status } = parsed;
   if (!isLive(await deps.channels.get(channelId))) return notFound('channel');
-  const order = await deps.orders.importStatus(channelId, orderId, status, deps.now());
+  const now = deps.now();
+  const order = await deps.orders.importStatus(channelId, orderId, status, now);
   deps.obs.logger.info('order status imported', { channelId, orderId, status });
+  // Events waiting for OM are re-checked at once; if this send fails the answer is a 500 and OM's
+  // retry of the same import sends it (the waiting events are still listed on the order).
+  const recheck = recheckMessage(order, now);
+  if (recheck) await deps.queue.send(recheck);
   return json(200, orderView(order));
 };
 
@@ -261,8 +270,10 @@ export const CHANNEL_API_ENV_KEYS = [
   'SECRETS_TABLE',
   'SECRET_NAME_PREFIX',
   'EVENT_BUS_NAME',
+  'ORDER_EVENTS_QUEUE_URL',
   'DYNAMODB_ENDPOINT',
   'EVENTBRIDGE_ENDPOINT',
+  'SQS_ENDPOINT',
   'SECRETSMANAGER_ENDPOINT',
 ] as const;
 
@@ -276,6 +287,7 @@ export function wire(env: Record<string, string | undefined>) {
       secrets: createSecretStore(config, dynamo),
       orders: new DynamoOrderStore(dynamo, config.ORDERS_TABLE),
       events: new EventBridgeChannelEventPublisher(eventBridgeClient(config), config.EVENT_BUS_NAME),
+      queue: new SqsOrderEventQueue(sqsClient(config), config.ORDER_EVENTS_QUEUE_URL),
       obs,
     }),
     obs,

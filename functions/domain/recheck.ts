@@ -1,6 +1,7 @@
 import { decide, type Decision, type DecisionChannel } from './decision';
 import { isWaitingForOm, nextOrder } from './history';
 import type { BigCommerceRead, OmOrder } from './order';
+import type { OrderEvent } from './order-event';
 import type { RetryPolicy } from './retry-policy';
 
 /**
@@ -15,6 +16,24 @@ export const needsRecheck = (order: Pick<OmOrder, 'status' | 'pending'>): boolea
 /** Re-check messages are told apart by the order version that asked for them. */
 export const recheckEventId = (order: Pick<OmOrder, 'orderId' | 'version'>): string =>
   `om-import:${order.orderId}:${order.version}`;
+
+/** The scope of re-check messages (they come from OM's import, not from a BigCommerce callback). */
+export const RECHECK_SCOPE = 'om/order/imported';
+
+/** The one message an import sends when events wait for the order; undefined when none do. */
+export function recheckMessage(order: OmOrder, now: Date): OrderEvent | undefined {
+  if (!needsRecheck(order)) return undefined;
+  return {
+    v: 1,
+    channelId: order.channelId,
+    orderId: order.orderId,
+    scope: RECHECK_SCOPE,
+    eventId: recheckEventId(order),
+    receivedAt: now.toISOString(),
+    attempt: 1,
+    source: 'om_import',
+  };
+}
 
 export interface RecheckResult {
   order: OmOrder;

@@ -1,10 +1,11 @@
 import { Duration, type RemovalPolicy } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as events from 'aws-cdk-lib/aws-events';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import type { ChannelSecrets } from '../channel-secrets';
 import { HouseFunction } from '../house-function';
-import { grantChannelStore, grantOrderStore, type StoreAccess } from '../store-access';
+import { grantChannelStore, grantOrderEventQueue, grantOrderStore, type StoreAccess } from '../store-access';
 
 export interface ChannelApiFunctionProps {
   readonly channelsTable: dynamodb.ITable;
@@ -12,6 +13,8 @@ export interface ChannelApiFunctionProps {
   readonly secrets: ChannelSecrets;
   /** ChannelSettingsChanged goes to this bus (the default bus). */
   readonly eventBus: events.IEventBus;
+  /** An OM import that takes an order out of `Unprocessed` sends one re-check message here. */
+  readonly orderEventsQueue: sqs.IQueue;
   readonly logRemovalPolicy?: RemovalPolicy;
 }
 
@@ -23,7 +26,7 @@ export class ChannelApiFunction extends HouseFunction {
     channels: ['get', 'put'],
     orders: ['get', 'importStatus'],
     secrets: ['get', 'put'],
-    orderEventQueue: [],
+    orderEventQueue: ['send'],
   };
 
   constructor(scope: Construct, id: string, props: ChannelApiFunctionProps) {
@@ -38,6 +41,7 @@ export class ChannelApiFunction extends HouseFunction {
         ORDERS_TABLE: props.ordersTable.tableName,
         SECRET_NAME_PREFIX: props.secrets.prefix,
         EVENT_BUS_NAME: props.eventBus.eventBusName,
+        ORDER_EVENTS_QUEUE_URL: props.orderEventsQueue.queueUrl,
       },
     });
     const access = ChannelApiFunction.ACCESS;
@@ -45,5 +49,6 @@ export class ChannelApiFunction extends HouseFunction {
     grantOrderStore(props.ordersTable, this.function, access.orders);
     props.secrets.grant(this.function, access.secrets);
     props.eventBus.grantPutEventsTo(this.function);
+    grantOrderEventQueue(props.orderEventsQueue, this.function, access.orderEventQueue);
   }
 }

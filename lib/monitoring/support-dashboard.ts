@@ -173,7 +173,12 @@ export class SupportDashboard extends Construct {
       }),
       new cloudwatch.GraphWidget({
         title: 'BigCommerce throttling (429)',
-        left: [worker(WORKER_METRICS.bigCommerceThrottled, 'throttled')],
+        left: [
+          worker(WORKER_METRICS.bigCommerceThrottled, 'throttled'),
+          worker(WORKER_METRICS.throttledRequeued, 'sent back to the queue'),
+          worker(WORKER_METRICS.staleReadRequeued, 'stale read sent back'),
+          worker(WORKER_METRICS.omImportRecheck, 'OM import re-checks'),
+        ],
         width: 8,
       }),
     );

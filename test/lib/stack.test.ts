@@ -149,6 +149,7 @@ describe('functions', () => {
         ORDERS_TABLE: refOf(synth, synth.stack.tables.orders),
         SECRET_NAME_PREFIX: prefix,
         EVENT_BUS_NAME: 'default',
+        ORDER_EVENTS_QUEUE_URL: refOf(synth, synth.stack.queues.queue),
       });
     });
   });
@@ -221,7 +222,7 @@ describe('least-privilege IAM', () => {
     );
   });
 
-  it('channel-api saves channels and secrets, imports orders, publishes on the default bus', () => {
+  it('channel-api saves channels and secrets, imports orders, sends re-checks, publishes on the default bus', () => {
     const defaultBus = {
       'Fn::Join': [
         '',
@@ -240,12 +241,16 @@ describe('least-privilege IAM', () => {
       [
         ...logs(synth.stack.channelApi),
         ...xray,
-        ...pairs(['dynamodb:GetItem', 'dynamodb:UpdateItem'], channels(), orders()),
+        ...pairs(['dynamodb:GetItem', 'dynamodb:UpdateItem'], channels()),
+        // the import: read, then one conditional PutItem
+        ...pairs(['dynamodb:GetItem', 'dynamodb:PutItem'], orders()),
         ...pairs(
           ['secretsmanager:CreateSecret', 'secretsmanager:GetSecretValue', 'secretsmanager:PutSecretValue'],
           secrets(),
         ),
         ...pairs(['events:PutEvents'], defaultBus),
+        // one re-check message when an import takes an order out of Unprocessed; nothing else on the queue
+        ...pairs(['sqs:SendMessage'], queue()),
       ].sort(),
     );
   });

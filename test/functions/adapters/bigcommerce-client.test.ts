@@ -2,6 +2,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import {
   BigCommerceError,
+  BigCommerceThrottledError,
   HttpBigCommerceClient,
   throttleWaitMs,
   type HttpBigCommerceClientOptions,
@@ -367,5 +368,98 @@ describe('throttleWaitMs', () => {
     [{}, 1000],
   ])('%j → %i ms', (headers, expected) => {
     expect(throttleWaitMs(new Headers(headers))).toBe(expected);
+  });
+});
+
+describe('HttpBigCommerceClient: a good neighbour on the store quota', () => {
+  const limited = (resetMs: number, retryAfterS?: number): Scripted => ({
+    status: 429,
+    headers: {
+      'X-Rate-Limit-Time-Reset-Ms': String(resetMs),
+      ...(retryAfterS === undefined ? {} : { 'X-Retry-After': String(retryAfterS) }),
+    },
+  });
+
+  test('a 429 asking for more than maxThrottleWaitMs throws BigCommerceThrottledError at once (the longer header)', async () => {
+    script = [limited(4_000, 9)];
+    const { c, sleeps } = client({ maxThrottleWaitMs: 1_000 });
+    const error = await c.getOrder(creds, 7).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(BigCommerceThrottledError);
+    expect(error).toMatchObject({ status: 429, retryable: true, retryAfterMs: 9_000 });
+    expect(sleeps).toEqual([]);
+    expect(seen).toHaveLength(1);
+  });
+
+  test('a short 429 is waited out in-process, once', async () => {
+    script = [limited(800), { status: 200, body: rawOrder(7, 5) }];
+    const { c, sleeps } = client({ maxThrottleWaitMs: 1_000 });
+    await expect(c.getOrder(creds, 7)).resolves.toMatchObject({ statusId: 5 });
+    expect(sleeps).toEqual([800]);
+  });
+
+  test('after a long 429 the store is paused: the next call spends no request; other stores go on', async () => {
+    let now = 1_000_000;
+    script = [limited(30_000)];
+    const { c } = client({ maxThrottleWaitMs: 1_000, now: () => now });
+    await expect(c.getOrder(creds, 7)).rejects.toBeInstanceOf(BigCommerceThrottledError);
+    now += 10_000;
+    await expect(c.getOrder(creds, 8)).rejects.toMatchObject({ retryAfterMs: 20_000 });
+    expect(seen).toHaveLength(1);
+    script = [{ status: 200, body: rawOrder(9, 5) }];
+    await expect(c.getOrder({ ...creds, storeHash: 'other' }, 9)).resolves.toMatchObject({ id: 9 });
+    now += 20_000;
+    script = [{ status: 200, body: rawOrder(7, 5) }];
+    await expect(c.getOrder(creds, 7)).resolves.toMatchObject({ id: 7 });
+  });
+
+  test('low X-Rate-Limit-Requests-Left spreads the rest of the window over the requests left', async () => {
+    const now = 1_000_000;
+    const quota = (left: number) => ({
+      status: 200,
+      body: rawOrder(7, 5),
+      headers: { 'X-Rate-Limit-Requests-Left': String(left), 'X-Rate-Limit-Time-Reset-Ms': '3000' },
+    });
+    script = [quota(50), quota(2), quota(2)];
+    const { c, sleeps } = client({ maxThrottleWaitMs: 1_000, lowQuotaRequestsLeft: 5, now: () => now });
+    await c.getOrder(creds, 7);
+    await c.getOrder(creds, 7);
+    expect(sleeps).toEqual([]);
+    await c.getOrder(creds, 7);
+    expect(sleeps).toEqual([1_000]);
+  });
+
+  test('no more than perStoreConcurrency requests to one store in flight; other stores are not held', async () => {
+    script = Array.from({ length: 8 }, () => ({ status: 200, body: rawOrder(7, 5), delayMs: 40 }));
+    const inFlight = new Map<string, number>();
+    const most = new Map<string, number>();
+    const counting: typeof fetch = async (...args) => {
+      const store = String(args[0]).split('/stores/')[1]!.split('/')[0]!;
+      inFlight.set(store, (inFlight.get(store) ?? 0) + 1);
+      most.set(store, Math.max(most.get(store) ?? 0, inFlight.get(store)!));
+      try {
+        return await fetch(...args);
+      } finally {
+        inFlight.set(store, inFlight.get(store)! - 1);
+      }
+    };
+    const { c } = client({ perStoreConcurrency: 2, fetch: counting });
+    let slowDone = false;
+    const slow = Promise.all(Array.from({ length: 6 }, () => c.getOrder(creds, 7))).then(() => {
+      slowDone = true;
+    });
+    await Promise.all([1, 2].map(() => c.getOrder({ ...creds, storeHash: 'other' }, 7)));
+    // The other store finished while abc123 still had queued requests (6 at 2 at a time).
+    expect(slowDone).toBe(false);
+    await slow;
+    expect(most.get('abc123')).toBe(2);
+    expect(most.get('other')).toBe(2);
+  });
+
+  test.each([501, 505])('%d is not retried', async (status) => {
+    script = [{ status }];
+    const { c, sleeps } = client();
+    await expect(c.getOrder(creds, 7)).rejects.toMatchObject({ status, retryable: false });
+    expect(seen).toHaveLength(1);
+    expect(sleeps).toEqual([]);
   });
 });

@@ -4,11 +4,14 @@ import {
   type ChannelApiEvent,
 } from '../../../functions/channel-api/handler';
 import type { HttpResult } from '../../../functions/common/http';
+import type { OmOrder } from '../../../functions/domain/order';
+import type { OmStatus } from '../../../functions/domain/statuses';
 import { ROUTES, routeKey } from '../../../functions/common/routes';
 import {
   MemoryChannelStore,
   MemoryOrderStore,
   MemoryPublisher,
+  MemoryQueue,
   MemorySecretStore,
   capturingObservability,
   metricTotals,
@@ -28,12 +31,14 @@ function setup() {
   const secrets = new MemorySecretStore();
   const orders = new MemoryOrderStore();
   const events = new MemoryPublisher();
+  const queue = new MemoryQueue();
   const captured = capturingObservability('channel-api');
   const handler = makeHandler({
     channels,
     secrets,
     orders,
     events,
+    queue,
     obs: captured.obs,
     now: () => tick(),
     newWebhookToken: () => WEBHOOK_TOKEN,
@@ -53,7 +58,7 @@ function setup() {
       body: result.body ? (JSON.parse(result.body) as Record<string, unknown>) : undefined,
     };
   };
-  return { channels, secrets, orders, events, captured, answers, call };
+  return { channels, secrets, orders, events, queue, captured, answers, call };
 }
 
 type Setup = ReturnType<typeof setup>;
@@ -263,6 +268,7 @@ describe('PUT /channels/{channelId}', () => {
       secrets: t.secrets,
       orders: t.orders,
       events: t.events,
+      queue: t.queue,
       obs: t.captured.obs,
     });
     const res = await handler({
@@ -468,6 +474,90 @@ describe('orders', () => {
     // Internals stay inside.
     expect(res.body).not.toHaveProperty('processed');
     expect(res.body).not.toHaveProperty('version');
+  });
+});
+
+describe('OM import re-checks waiting events', () => {
+  const waiting = (status?: OmStatus): OmOrder => ({
+    channelId: 'c1',
+    orderId: 8,
+    ...(status ? { status } : {}),
+    updatedAt: '2026-05-01T10:00:00.000Z',
+    history: [],
+    processed: { e1: { at: 1, attempt: 3, terminal: false } },
+    pending: {
+      e1: {
+        receivedAt: '2026-05-01T09:00:00.000Z',
+        source: 'webhook',
+        attempt: 3,
+        at: 1,
+        expired: false,
+        read: { statusId: 5, dateModified: '2026-05-01T08:59:00.000Z' },
+      },
+    },
+    version: 4,
+  });
+  const ids = { channelId: 'c1', orderId: '8' };
+
+  beforeEach(async () => {
+    await t.call(PUT, { channelId: 'c1' }, body());
+  });
+
+  test.each([undefined, 'Unprocessed' as const])(
+    'moving the order (%s) out of Unprocessed sends one re-check message',
+    async (before) => {
+      t.orders.items.set('c1/8', waiting(before));
+      expect((await t.call(PUT_ORDER, ids, { status: 'On Hold' })).status).toBe(200);
+      expect(t.queue.sent).toEqual([
+        expect.objectContaining({ channelId: 'c1', orderId: 8, source: 'om_import', attempt: 1 }),
+      ]);
+    },
+  );
+
+  test('an import that leaves the order Unprocessed, or of an order nothing waits for, sends nothing', async () => {
+    t.orders.items.set('c1/8', waiting());
+    await t.call(PUT_ORDER, ids, { status: 'Unprocessed' });
+    await t.call(PUT_ORDER, { channelId: 'c1', orderId: '9' }, { status: 'On Hold' });
+    expect(t.queue.sent).toEqual([]);
+  });
+
+  test('a failed send answers 500; the same import again sends it', async () => {
+    t.orders.items.set('c1/8', waiting('Unprocessed'));
+    t.queue.failAfter = 0;
+    expect((await t.call(PUT_ORDER, ids, { status: 'On Hold' })).status).toBe(500);
+    t.queue.failAfter = Infinity;
+    expect((await t.call(PUT_ORDER, ids, { status: 'On Hold' })).status).toBe(200);
+    expect(t.queue.sent).toHaveLength(1);
+  });
+
+  test('importing over a Cancelled this system set adds an om_import history entry', async () => {
+    t.orders.items.set('c1/8', {
+      ...waiting('Cancelled'),
+      pending: {},
+      history: [
+        {
+          at: '2026-05-01T10:00:00.000Z',
+          eventId: 'e1',
+          source: 'webhook',
+          bigcommerceStatusId: 5,
+          outcome: 'cancelled',
+          statusBefore: 'On Hold',
+          statusAfter: 'Cancelled',
+          attempt: 1,
+        },
+      ],
+    });
+    const res = await t.call(PUT_ORDER, ids, { status: 'On Hold' });
+    expect(res.body?.status).toBe('On Hold');
+    expect(res.body?.history).toEqual([
+      expect.objectContaining({ outcome: 'cancelled' }),
+      expect.objectContaining({
+        source: 'om_import',
+        outcome: 'status_changed_by_om_import',
+        statusBefore: 'Cancelled',
+        statusAfter: 'On Hold',
+      }),
+    ]);
   });
 });
 

@@ -1,5 +1,13 @@
 import type { Decision } from '../../../functions/domain/decision';
-import { expiresAtFor, isDuplicate, nextOrder } from '../../../functions/domain/history';
+import {
+  boundHistory,
+  expiresAtFor,
+  isDuplicate,
+  isStaleRead,
+  isWaitingForOm,
+  keptRead,
+  nextOrder,
+} from '../../../functions/domain/history';
 import { HISTORY_LIMIT, OUTCOMES, type OmOrder, type Outcome } from '../../../functions/domain/order';
 import { SHIPMENTS_LIMIT } from '../../../functions/domain/shipment';
 
@@ -244,5 +252,191 @@ describe('shipments and reasons', () => {
     expect(order.status).toBe('On Hold');
     const other = nextOrder(key, undefined, decisions.cancelled, event, now, retention);
     expect(other.history.at(-1)).not.toHaveProperty('reason');
+  });
+});
+
+describe('waiting events (DESIGN.md section 10)', () => {
+  const read = { statusId: 5, dateModified: '2026-05-01T10:00:00.000Z' };
+  const retry = (attempt: number) => ({ ...event, attempt });
+  const later = (minutes: number) => new Date(now.getTime() + minutes * 60_000);
+
+  test('one deferred entry per event, updated in place with attempts and the last retry time', () => {
+    let order = nextOrder(key, undefined, decisions.deferred, retry(1), now, {
+      ...retention,
+      bigcommerceRead: read,
+    });
+    const other: Decision = {
+      outcome: 'no_action_for_bigcommerce_status',
+      bigcommerceStatusId: 11,
+      statusBefore: null,
+      statusAfter: null,
+    };
+    order = nextOrder(key, order, other, { ...retry(1), eventId: 'evt-2' }, later(1), retention);
+    for (let attempt = 2; attempt <= 12; attempt++) {
+      order = nextOrder(key, order, decisions.deferred, retry(attempt), later(attempt), retention);
+    }
+    expect(order.history.map((h) => [h.eventId, h.outcome])).toEqual([
+      ['evt-1', 'deferred'],
+      ['evt-2', 'no_action_for_bigcommerce_status'],
+    ]);
+    expect(order.history[0]).toMatchObject({
+      at: now.toISOString(),
+      attempt: 12,
+      attempts: 12,
+      lastRetryAt: later(12).toISOString(),
+    });
+    // The first read stays on the pending event: the retries did not read BigCommerce.
+    expect(order.pending?.['evt-1']).toEqual({
+      receivedAt: event.receivedAt,
+      source: 'webhook',
+      attempt: 12,
+      at: Math.floor(later(12).getTime() / 1000),
+      expired: false,
+      read,
+    });
+  });
+
+  test.each([
+    ['deferred', true, false],
+    ['expired', true, true],
+    ['cancelled', false, undefined],
+    ['status_not_configured', false, undefined],
+    ['bigcommerce_order_not_found', false, undefined],
+  ] as const)('%s: pending %s (expired %s)', (outcome, pending, expired) => {
+    const waiting = stored({
+      status: 'Unprocessed',
+      pending: {
+        'evt-1': {
+          receivedAt: event.receivedAt,
+          source: 'webhook',
+          attempt: 1,
+          at: nowSeconds,
+          expired: false,
+          read,
+        },
+      },
+    });
+    const next = nextOrder(key, waiting, decisions[outcome], event, now, retention);
+    expect(next.pending?.['evt-1'] !== undefined).toBe(pending);
+    expect(next.pending?.['evt-1']?.expired).toBe(expired);
+    if (pending) expect(next.pending?.['evt-1']?.read).toEqual(read);
+  });
+
+  test('pending events older than the retention are pruned (expired ones stay re-checkable until then)', () => {
+    const pendingEvent = (at: number) => ({
+      receivedAt: event.receivedAt,
+      source: 'webhook' as const,
+      attempt: 1,
+      at,
+      expired: true,
+    });
+    const next = nextOrder(
+      key,
+      stored({
+        pending: {
+          old: pendingEvent(nowSeconds - retention.retentionSeconds - 1),
+          kept: pendingEvent(nowSeconds - 86_400 * 6),
+        },
+      }),
+      decisions.cancelled,
+      event,
+      now,
+      retention,
+    );
+    expect(Object.keys(next.pending ?? {})).toEqual(['kept']);
+  });
+
+  test('the bound drops the oldest deferred entries before any real outcome', () => {
+    const entry = (i: number, outcome: Outcome): OmOrder['history'][number] => ({
+      at: new Date(i * 1000).toISOString(),
+      eventId: `e-${i}`,
+      source: 'webhook',
+      bigcommerceStatusId: 5,
+      outcome,
+      statusBefore: 'On Hold',
+      statusAfter: 'On Hold',
+      attempt: 1,
+    });
+    const history = Array.from({ length: HISTORY_LIMIT + 3 }, (_, i) =>
+      entry(i, i % 10 === 5 ? 'deferred' : 'cancelled'),
+    );
+    const bounded = boundHistory(history);
+    expect(bounded).toHaveLength(HISTORY_LIMIT);
+    expect(bounded.map((h) => h.eventId)).not.toEqual(expect.arrayContaining(['e-5', 'e-15', 'e-25']));
+    expect(bounded.filter((h) => h.outcome === 'cancelled')).toHaveLength(
+      history.filter((h) => h.outcome === 'cancelled').length,
+    );
+    // Only real outcomes left: the oldest goes.
+    expect(
+      boundHistory(
+        history.filter((h) => h.outcome === 'cancelled'),
+        3,
+      ).map((h) => h.eventId),
+    ).toEqual(
+      history
+        .filter((h) => h.outcome === 'cancelled')
+        .slice(-3)
+        .map((h) => h.eventId),
+    );
+  });
+
+  test.each([
+    // applied watermark, read date_modified, stale?
+    [undefined, '2026-05-01T10:00:00.000Z', false],
+    ['2026-05-01T10:00:00.000Z', '2026-05-01T10:00:00.000Z', false],
+    ['2026-05-01T10:00:00.000Z', '2026-05-01T10:00:01.000Z', false],
+    ['2026-05-01T10:00:01.000Z', '2026-05-01T10:00:00.000Z', true],
+  ])('applied %s, read %s → stale %s', (applied, dateModified, stale) => {
+    const order = applied === undefined ? stored() : stored({ bigcommerceDateModified: applied });
+    expect(isStaleRead(order, { statusId: 5, dateModified })).toBe(stale);
+  });
+
+  test('only acted-on reads move the date_modified watermark, never backwards', () => {
+    const newer = { statusId: 5, dateModified: '2026-05-01T11:00:00.000Z' };
+    const base = stored({ bigcommerceDateModified: '2026-05-01T10:30:00.000Z' });
+    expect(
+      nextOrder(key, base, decisions.deferred, event, now, { ...retention, bigcommerceRead: newer })
+        .bigcommerceDateModified,
+    ).toBe('2026-05-01T10:30:00.000Z');
+    expect(
+      nextOrder(key, base, decisions.cancelled, event, now, { ...retention, bigcommerceRead: newer })
+        .bigcommerceDateModified,
+    ).toBe(newer.dateModified);
+    expect(
+      nextOrder(key, base, decisions.cancelled, event, now, { ...retention, bigcommerceRead: read })
+        .bigcommerceDateModified,
+    ).toBe('2026-05-01T10:30:00.000Z');
+  });
+
+  test.each([
+    [undefined, true],
+    ['Unprocessed', true],
+    ['On Hold', false],
+    ['Cancelled', false],
+  ] as const)('waiting for OM with status %s: %s', (status, waiting) => {
+    expect(isWaitingForOm(status === undefined ? undefined : { status })).toBe(waiting);
+    expect(isWaitingForOm(status === undefined ? {} : { status })).toBe(waiting);
+  });
+
+  test("keptRead is the pending event's read", () => {
+    expect(
+      keptRead(
+        stored({
+          pending: {
+            'evt-1': {
+              receivedAt: event.receivedAt,
+              source: 'webhook',
+              attempt: 1,
+              at: 1,
+              expired: false,
+              read,
+            },
+          },
+        }),
+        'evt-1',
+      ),
+    ).toEqual(read);
+    expect(keptRead(stored(), 'evt-1')).toBeUndefined();
+    expect(keptRead(undefined, 'evt-1')).toBeUndefined();
   });
 });

@@ -3,6 +3,8 @@ import {
   isExpired,
   planDelay,
   processedRetentionSeconds,
+  THROTTLE_JITTER_SECONDS,
+  throttleDelaySeconds,
   unimportedOrderTtlSeconds,
 } from '../../../functions/domain/retry-policy';
 
@@ -33,4 +35,22 @@ test('processed marks and unimported items live at least a week, and past the ma
   expect(processedRetentionSeconds(policy)).toBe(7 * 86_400);
   expect(processedRetentionSeconds({ maxAgeSeconds: 10 * 86_400 })).toBe(11 * 86_400);
   expect(unimportedOrderTtlSeconds(policy)).toBe(7 * 86_400);
+});
+
+test.each([
+  // retryAfterMs, jitter, seconds
+  [0, 0, 1],
+  [1, 0, 1],
+  [1_000, 0, 1],
+  [1_001, 0, 2],
+  [30_000, 0, 30],
+  [30_000, 0.5, 33],
+  [30_000, 0.999, 35],
+  [30_000, 5, 35],
+  [-5, -1, 1],
+])('a rate limit of %d ms with jitter %d waits %d s', (retryAfterMs, jitter, seconds) => {
+  expect(throttleDelaySeconds(retryAfterMs, jitter)).toBe(seconds);
+  expect(seconds - Math.max(1, Math.ceil(Math.max(0, retryAfterMs) / 1000))).toBeLessThanOrEqual(
+    THROTTLE_JITTER_SECONDS,
+  );
 });

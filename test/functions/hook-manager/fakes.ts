@@ -1,3 +1,4 @@
+import { importOrder } from '../../../functions/domain/om-import';
 import type {
   BigCommerceApi,
   BigCommerceCredentials,
@@ -95,16 +96,7 @@ export class MemoryOrderStore implements OrderStore {
   }
   async importStatus(channelId: string, orderId: number, status: OmStatus, now: Date) {
     const key = `${channelId}/${orderId}`;
-    const prev = this.items.get(key);
-    const next: OmOrder = {
-      channelId,
-      orderId,
-      status,
-      updatedAt: now.toISOString(),
-      history: prev?.history ?? [],
-      processed: prev?.processed ?? {},
-      version: (prev?.version ?? 0) + 1,
-    };
+    const next = importOrder({ channelId, orderId }, this.items.get(key), status, now);
     this.items.set(key, next);
     return clone(next);
   }

@@ -1,3 +1,4 @@
+import { importOrder } from '../../../functions/domain/om-import';
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
 import type {
   BigCommerceApi,
@@ -70,22 +71,12 @@ export class FakeOrders implements Pick<OrderStore, 'get' | 'write'> {
     return true;
   }
 
-  /** What OM's import does: set a status and bump the version. */
-  importStatus(channelId: string, orderId: number, status: OmStatus) {
+  /** What OM's import does (the domain's importOrder, as the DynamoDB store runs it). */
+  importStatus(channelId: string, orderId: number, status: OmStatus, now = new Date(0)) {
     const key = this.key(channelId, orderId);
-    const current = this.items.get(key)?.order;
-    const order: OmOrder = current
-      ? { ...current, status, version: current.version + 1 }
-      : {
-          channelId,
-          orderId,
-          status,
-          updatedAt: new Date(0).toISOString(),
-          history: [],
-          processed: {},
-          version: 1,
-        };
+    const order = importOrder({ channelId, orderId }, this.items.get(key)?.order, status, now);
     this.items.set(key, { order });
+    return structuredClone(order);
   }
 
   stored(channelId: string, orderId: number) {
@@ -127,8 +118,12 @@ export class FakeBigCommerce implements Pick<BigCommerceApi, 'getOrder' | 'listS
   throttles = 0;
   constructor(private readonly log: CallLog) {}
 
-  setStatus(storeHash: string, orderId: number, statusId: number) {
+  /** storeHash/orderId → date_modified answered (default below); a list is answered in turn. */
+  readonly dates = new Map<string, string[]>();
+
+  setStatus(storeHash: string, orderId: number, statusId: number, ...dateModified: string[]) {
     this.statuses.set(`${storeHash}/${orderId}`, statusId);
+    if (dateModified.length > 0) this.dates.set(`${storeHash}/${orderId}`, dateModified);
   }
 
   async getOrder(creds: BigCommerceCredentials, orderId: number, options?: CallOptions) {
@@ -143,7 +138,7 @@ export class FakeBigCommerce implements Pick<BigCommerceApi, 'getOrder' | 'listS
       id: orderId,
       statusId,
       status: `status ${statusId}`,
-      dateModified: '2026-05-01T00:00:00.000Z',
+      dateModified: this.nextDate(`${creds.storeHash}/${orderId}`),
       ...(this.deleted.has(`${creds.storeHash}/${orderId}`) && { isDeleted: true }),
     };
     return order;
@@ -153,6 +148,12 @@ export class FakeBigCommerce implements Pick<BigCommerceApi, 'getOrder' | 'listS
     this.log.add(`bigcommerce.listShipments ${orderId}`);
     this.shipmentCalls.push(orderId);
     return structuredClone(this.shipments.get(`${creds.storeHash}/${orderId}`) ?? []);
+  }
+
+  private nextDate(key: string) {
+    const dates = this.dates.get(key);
+    if (!dates) return '2026-05-01T00:00:00.000Z';
+    return dates.length > 1 ? dates.shift()! : dates[0]!;
   }
 }
 
