@@ -3,6 +3,7 @@
  * (DESIGN.md sections 11 and 12), through the handler with fakes.
  */
 import type { HistoryEntry } from '../../../functions/domain/order';
+import { recheckMessage } from '../../../functions/domain/recheck';
 import { makeHandler } from '../../../functions/order-worker/handler';
 import {
   CallLog,
@@ -50,9 +51,10 @@ function setup() {
   let n = 0;
   const run = (over: Parameters<typeof makeEvent>[0] = {}) =>
     handler(sqsEvent(sqsRecord(makeEvent({ eventId: `evt-${++n}`, ...over }))));
+  const runRaw = (message: unknown) => handler(sqsEvent(sqsRecord(message)));
   const order = () => orders.stored('ch1', 101)!.order;
   const last = () => order().history.at(-1) as HistoryEntry;
-  return { orders, bigcommerce, obs, run, order, last };
+  return { orders, bigcommerce, obs, run, runRaw, order, last };
 }
 
 describe('fulfilment with shipments', () => {
@@ -110,6 +112,18 @@ describe('fulfilment with shipments', () => {
     expect(t.order()).toMatchObject({ status: 'Shipped', shipments: [SHIPMENT] });
     expect(t.last().outcome).toBe('fulfilled');
   });
+});
+
+test('a fulfilment waiting for OM, re-checked after the import, stores the shipments too', async () => {
+  const t = setup();
+  t.bigcommerce.setStatus('store1', 101, 2);
+  t.bigcommerce.shipments.set('store1/101', [SHIPMENT]);
+  await t.run();
+  expect(t.last().outcome).toBe('deferred');
+  const imported = t.orders.importStatus('ch1', 101, 'Awaiting Shipment', NOW);
+  await expect(t.runRaw(recheckMessage(imported, NOW))).resolves.toEqual({ batchItemFailures: [] });
+  expect(t.order()).toMatchObject({ status: 'Shipped', shipments: [SHIPMENT] });
+  expect(t.last()).toMatchObject({ outcome: 'fulfilled', source: 'om_import' });
 });
 
 describe('orders that need a person', () => {
