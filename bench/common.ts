@@ -39,6 +39,8 @@ export async function withTimeout<T>(promise: Promise<T>, ms: number, what: stri
   }
 }
 
+export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
 /** Sets `vars` in process.env for the duration of `fn` (Powertools reads process.env), then restores. */
 export async function withEnv<T>(vars: Record<string, string>, fn: () => Promise<T>): Promise<T> {
   const saved = new Map(Object.keys(vars).map((k) => [k, process.env[k]]));

@@ -16,7 +16,7 @@ import { FUNCTION_TIMEOUT_SECONDS } from '../functions/common/limits';
 import { DynamoChannelStore } from '../functions/adapters/channel-store';
 import { DynamoSecretStore } from '../functions/adapters/secret-store';
 import type { Channel } from '../functions/domain/channel';
-import { desiredHook } from '../functions/domain/hook-plan';
+import { planAllHooks } from '../functions/domain/hook-plan';
 import type { ChannelSummary, SweepSummary } from '../functions/hook-manager/handler';
 import { missingFiles, withEnv, type GroupContext, type GroupResult } from './common';
 import { fakeContext, withStdoutSunk } from './lambda';
@@ -93,11 +93,15 @@ async function seedHealthy(
     const channelId = `bench-hooks-${i}`;
     const webhookToken = `wt-${i}-0123456789abcdef`;
     const channel = settings(channelId, storeHash(i), now.toISOString());
-    const want = desiredHook(channel, WEBHOOK_BASE_URL, webhookToken)!;
-    const hook = await bigcommerce.createHook(
-      { storeHash: storeHash(i), accessToken: `token-${i}` },
-      { ...want, isActive: true },
-    );
+    // Every hook the channel wants (the status hook first, then the shipment hooks).
+    const plan = planAllHooks({ channel, webhookBaseUrl: WEBHOOK_BASE_URL, webhookToken, actual: [] });
+    const created = [];
+    for (const action of plan.actions)
+      if (action.kind === 'create')
+        created.push(
+          await bigcommerce.createHook({ storeHash: storeHash(i), accessToken: `token-${i}` }, action.hook),
+        );
+    const hook = created[0]!;
     await secrets.put(channelId, { accessToken: `token-${i}`, clientSecret: `secret-${i}`, webhookToken });
     await channels.put({
       ...channel,
@@ -151,7 +155,7 @@ export async function runHooks(ctx: GroupContext): Promise<GroupResult> {
             settingsChanged(healthyId),
             fakeContext('hook-manager', HOOK_MANAGER_TIMEOUT_MS),
           )) as ChannelSummary;
-          if (first.result.outcome !== 'verified' || first.result.counts?.created !== 1)
+          if (first.result.outcome !== 'verified' || !first.result.counts?.created)
             throw new Error(
               `first converge of a new channel did not create its hook: ${JSON.stringify(first)}`,
             );

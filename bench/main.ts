@@ -17,6 +17,7 @@ const GROUPS: Record<string, () => Promise<Group>> = {
   worker: async () => (await import('./worker')).runWorker,
   deferral: async () => (await import('./deferral')).runDeferral,
   hooks: async () => (await import('./hooks')).runHooks,
+  fulfillment: async () => (await import('./fulfillment')).runFulfillment,
 };
 
 async function main(): Promise<number> {

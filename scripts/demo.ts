@@ -1,7 +1,8 @@
 /**
  * `npm run demo`: walks through the seed behaviour against a running `npm start`, step by step:
  * a BigCommerce order cancelled in the sandbox cancels the OM order whose status the merchant selected,
- * and leaves alone an OM order whose status is not selected (with the reason in its history).
+ * and leaves alone an OM order whose status is not selected (with the reason in its history); a shipment
+ * with a tracking number fulfils an OM order, which then shows the tracking.
  *
  * Base URLs: --api URL / --sandbox URL, else http://127.0.0.1:$PORT and http://127.0.0.1:$SANDBOX_PORT.
  * Exits 1 when an expected outcome does not happen within --timeout seconds (default 60).
@@ -100,6 +101,12 @@ async function waitUntil<T>(
 
 interface OmOrderView {
   status?: string;
+  shipments: Array<{
+    shipmentId: number;
+    trackingNumber?: string;
+    trackingCarrier?: string;
+    trackingLink?: string;
+  }>;
   history: Array<{
     at: string;
     outcome: string;
@@ -114,6 +121,40 @@ function printHistory(order: OmOrderView) {
     detail(
       `${h.at}  BigCommerce status ${h.bigcommerceStatusId ?? '-'}  ${h.outcome}  (${h.statusBefore ?? '-'} → ${h.statusAfter ?? '-'})`,
     );
+}
+
+/** Creates the order in the sandbox and ships all of it in one shipment with a tracking number. */
+async function shipWithTracking(
+  sandbox: string,
+  storeHash: string,
+  accessToken: string,
+  orderId: number,
+  trackingNumber: string,
+) {
+  await expectStatus(
+    'PUT',
+    `${sandbox}/_sandbox/stores/${storeHash}/orders/${orderId}`,
+    { status_id: 11 },
+    [200],
+  );
+  const products = (await expectStatus(
+    'GET',
+    `${sandbox}/stores/${storeHash}/v2/orders/${orderId}/products`,
+    undefined,
+    [200],
+    { 'x-auth-token': accessToken },
+  )) as Array<{ id: number; quantity: number }>;
+  await expectStatus(
+    'POST',
+    `${sandbox}/_sandbox/stores/${storeHash}/orders/${orderId}/shipments`,
+    {
+      order_address_id: 1,
+      tracking_number: trackingNumber,
+      tracking_carrier: 'ups',
+      items: products.map((p) => ({ order_product_id: p.id, quantity: p.quantity })),
+    },
+    [201],
+  );
 }
 
 async function main(options: Options): Promise<void> {
@@ -131,6 +172,7 @@ async function main(options: Options): Promise<void> {
   // Fresh ids each run: the stack keeps data under .local/ between runs.
   const cancelledOrder = 2 * (Math.floor(Date.now() / 1000) % 1_000_000) + 1000;
   const heldOrder = cancelledOrder + 1;
+  const shippedOrder = cancelledOrder + 2_000_001;
 
   step(1, `Create a BigCommerce store in the sandbox: POST ${sandbox}/_sandbox/stores`);
   await expectStatus('POST', `${sandbox}/_sandbox/stores`, { storeHash, accessToken, clientSecret }, [201]);
@@ -219,8 +261,44 @@ async function main(options: Options): Promise<void> {
       `expected order ${heldOrder} to stay On Hold with outcome status_not_configured, got ${held.status} / ${outcomes.join(', ')}`,
     );
 
+  step(8, `Import OM order #${shippedOrder} "On Hold", then ship it in BigCommerce with a tracking number`);
+  await expectStatus(
+    'PUT',
+    `${api}/channels/${channelId}/orders/${shippedOrder}`,
+    { status: 'On Hold' },
+    [200],
+  );
+  const trackingNumber = `1Z${randomBytes(6).toString('hex').toUpperCase()}`;
+  await shipWithTracking(sandbox, storeHash, accessToken, shippedOrder, trackingNumber);
+  detail(
+    `POST ${sandbox}/_sandbox/stores/${storeHash}/orders/${shippedOrder}/shipments {"tracking_number":"${trackingNumber}",…}; every item shipped, so BigCommerce marks it Shipped (2)`,
+  );
+
+  step(9, `Watch OM order #${shippedOrder}: fulfilled, with the shipment and its tracking`);
+  const shipped = await waitUntil(
+    `OM order ${shippedOrder} to be Shipped with tracking`,
+    timeoutMs,
+    async () => {
+      const order = (await expectStatus(
+        'GET',
+        `${api}/channels/${channelId}/orders/${shippedOrder}`,
+        undefined,
+        [200],
+      )) as OmOrderView;
+      return order.status === 'Shipped' && order.shipments.some((x) => x.trackingNumber === trackingNumber)
+        ? order
+        : undefined;
+    },
+  );
+  detail(`status: ${shipped.status}`);
+  printHistory(shipped);
+  for (const x of shipped.shipments)
+    detail(
+      `shipment ${x.shipmentId}: ${x.trackingCarrier ?? '-'} ${x.trackingNumber ?? '-'}  ${x.trackingLink ?? ''}`,
+    );
+
   console.log(
-    `\nDone: #${cancelledOrder} was cancelled; #${heldOrder} stayed On Hold (status_not_configured).`,
+    `\nDone: #${cancelledOrder} was cancelled; #${heldOrder} stayed On Hold (status_not_configured); #${shippedOrder} shipped with tracking ${trackingNumber}.`,
   );
   console.log(`Clean up with: curl -X DELETE ${api}/channels/${channelId}`);
 }

@@ -1,9 +1,11 @@
 import * as z from 'zod';
+import type { Shipment } from '../domain/shipment';
 import { StoreGate } from './store-gate';
 
 /**
  * BigCommerce REST client (shared by order-worker and hook-manager). Paths under
- * `${BIGCOMMERCE_API_URL}/stores/{store_hash}/…`: `/v2/orders/{id}`, `/v2/orders`, `/v3/hooks…`.
+ * `${BIGCOMMERCE_API_URL}/stores/{store_hash}/…`: `/v2/orders/{id}`, `/v2/orders/{id}/shipments`,
+ * `/v2/orders`, `/v3/hooks…`.
  */
 export interface BigCommerceCredentials {
   storeHash: string;
@@ -16,6 +18,8 @@ export interface BigCommerceOrder {
   status: string;
   /** ISO time (converted from BigCommerce's RFC-2822 `date_modified`). */
   dateModified: string;
+  /** BigCommerce's `is_deleted`: the merchant archived the order (absent means false). */
+  isDeleted?: boolean;
 }
 
 export interface BigCommerceHook {
@@ -47,6 +51,11 @@ export interface BigCommerceApi {
     orderId: number,
     options?: CallOptions,
   ): Promise<BigCommerceOrder | undefined>;
+  /**
+   * The order's shipments, oldest first (`/v2/orders/{id}/shipments`; 204 → none). Pages of 250 are
+   * followed, so an ordinary order costs one request.
+   */
+  listShipments(creds: BigCommerceCredentials, orderId: number, options?: CallOptions): Promise<Shipment[]>;
   /** One page of `/v2/orders` (empty array past the last page: BigCommerce answers 204). */
   listOrders(
     creds: BigCommerceCredentials,
@@ -139,6 +148,19 @@ const ordersSchema = z.object({
   status_id: z.number().int(),
   status: z.string(),
   date_modified: z.string(),
+  is_deleted: z.boolean().optional(),
+});
+
+const shipmentSchema = z.object({
+  id: z.number().int(),
+  date_created: z.string().optional(),
+  tracking_number: z.string().nullish(),
+  tracking_carrier: z.string().nullish(),
+  tracking_link: z.string().nullish(),
+  generated_tracking_link: z.string().nullish(),
+  shipping_provider: z.string().nullish(),
+  shipping_method: z.string().nullish(),
+  items: z.array(z.object({ order_product_id: z.number().int(), quantity: z.number().int() })).nullish(),
 });
 
 const hookSchema = z.object({
@@ -173,7 +195,27 @@ const toOrder = (raw: z.infer<typeof ordersSchema>): BigCommerceOrder => ({
   statusId: raw.status_id,
   status: raw.status,
   dateModified: toIso(raw.date_modified),
+  ...(raw.is_deleted ? { isDeleted: true } : {}),
 });
+
+/** Section-11 shape: empty strings dropped; `shippedAt` from `date_created`. */
+const toShipment = (raw: z.infer<typeof shipmentSchema>): Shipment => {
+  const shipment: Shipment = {
+    shipmentId: raw.id,
+    items: (raw.items ?? []).map((i) => ({ orderProductId: i.order_product_id, quantity: i.quantity })),
+  };
+  const set = (key: Exclude<keyof Shipment, 'shipmentId' | 'items'>, value: string | null | undefined) => {
+    if (value) shipment[key] = value;
+  };
+  set('trackingNumber', raw.tracking_number);
+  set('trackingCarrier', raw.tracking_carrier);
+  set('shippingProvider', raw.shipping_provider);
+  set('shippingMethod', raw.shipping_method);
+  set('trackingLink', raw.tracking_link || raw.generated_tracking_link);
+  const shippedMs = raw.date_created ? Date.parse(raw.date_created) : NaN;
+  if (!Number.isNaN(shippedMs)) shipment.shippedAt = new Date(shippedMs).toISOString();
+  return shipment;
+};
 
 const toHook = (raw: z.infer<typeof hookSchema>): BigCommerceHook => ({
   id: raw.id,
@@ -193,6 +235,10 @@ const toHookBody = (hook: Partial<NewHook>) => {
 };
 
 const HOOKS_PAGE_LIMIT = 250;
+/** BigCommerce's largest v2 page: one request holds every shipment of an ordinary order. */
+const SHIPMENTS_PAGE_LIMIT = 250;
+/** Guards a server whose pages never end. */
+const MAX_SHIPMENT_PAGES = 20;
 /** Guards a server whose pagination never ends. */
 const MAX_HOOK_PAGES = 100;
 
@@ -248,6 +294,31 @@ export class HttpBigCommerceClient implements BigCommerceApi {
     const answer = await this.request(creds, { method: 'GET', path: `/v2/orders/${orderId}` }, options);
     if (answer.status === 404) return undefined;
     return toOrder(this.parse(ordersSchema, answer, 'GET /v2/orders/{id}'));
+  }
+
+  async listShipments(
+    creds: BigCommerceCredentials,
+    orderId: number,
+    options?: CallOptions,
+  ): Promise<Shipment[]> {
+    const shipments: Shipment[] = [];
+    for (let page = 1; page <= MAX_SHIPMENT_PAGES; page++) {
+      const answer = await this.request(
+        creds,
+        {
+          method: 'GET',
+          path: `/v2/orders/${orderId}/shipments`,
+          query: { page, limit: SHIPMENTS_PAGE_LIMIT },
+        },
+        options,
+      );
+      // 204: no shipment (or past the last page); 404: the order is gone.
+      if (answer.status === 204 || answer.status === 404) break;
+      const rows = this.parse(z.array(shipmentSchema), answer, 'GET /v2/orders/{id}/shipments');
+      shipments.push(...rows.map(toShipment));
+      if (rows.length < SHIPMENTS_PAGE_LIMIT) break;
+    }
+    return shipments;
   }
 
   async listOrders(

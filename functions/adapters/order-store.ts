@@ -7,7 +7,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import * as z from 'zod';
 import { importOrder } from '../domain/om-import';
-import { EVENT_SOURCES, HISTORY_OUTCOMES, type OmOrder } from '../domain/order';
+import { EVENT_SOURCES, HISTORY_OUTCOMES, NEEDS_ATTENTION_REASONS, type OmOrder } from '../domain/order';
 import { OM_STATUSES, type OmStatus } from '../domain/statuses';
 
 /** Orders table (TABLES.orders). */
@@ -42,9 +42,25 @@ const historyEntrySchema = z.object({
   attempt: z.number().int(),
   attempts: z.number().int().optional(),
   lastRetryAt: z.string().optional(),
+  reason: z.enum(NEEDS_ATTENTION_REASONS).optional(),
 });
 
-const readSchema = z.object({ statusId: z.number().int(), dateModified: z.string() });
+const shipmentSchema = z.object({
+  shipmentId: z.number().int(),
+  trackingNumber: z.string().optional(),
+  trackingCarrier: z.string().optional(),
+  shippingProvider: z.string().optional(),
+  shippingMethod: z.string().optional(),
+  trackingLink: z.string().optional(),
+  shippedAt: z.string().optional(),
+  items: z.array(z.object({ orderProductId: z.number().int(), quantity: z.number().int() })),
+});
+
+const readSchema = z.object({
+  statusId: z.number().int(),
+  dateModified: z.string(),
+  isDeleted: z.boolean().optional(),
+});
 
 const pendingSchema = z.object({
   receivedAt: z.string(),
@@ -68,6 +84,7 @@ const storedOrderSchema = z.object({
   ),
   pending: z.record(z.string(), pendingSchema).optional(),
   bigcommerceDateModified: z.string().optional(),
+  shipments: z.array(shipmentSchema).optional(),
   version: z.number().int().nonnegative(),
 });
 

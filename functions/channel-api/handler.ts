@@ -176,6 +176,8 @@ const orderView = (order: OmOrder) => ({
   status: order.status ?? null,
   updatedAt: order.updatedAt,
   history: order.history,
+  // Always present: support reads tracking here ([] until a fulfilment or shipment event stored some).
+  shipments: order.shipments ?? [],
 });
 
 const putOrder: Route = async (event, deps) => {

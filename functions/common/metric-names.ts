@@ -39,6 +39,10 @@ export const WORKER_METRICS = {
   deferralChained: 'DeferralChained',
   malformedDropped: 'MalformedMessageDropped',
   unknownChannelDropped: 'UnknownChannelDropped',
+  partiallyShipped: 'PartiallyShipped',
+  shipmentRecorded: 'ShipmentRecorded',
+  /** Extra dimension `reason` (NEEDS_ATTENTION_REASONS). */
+  needsAttention: 'NeedsAttention',
 } as const;
 
 export const HOOK_METRICS = {

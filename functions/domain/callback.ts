@@ -32,22 +32,40 @@ export const callbackSchema = z
         path: ['data', 'id'],
         message: 'order callbacks need the order id as a positive integer',
       });
+    if (isShipmentScope(callback.scope) && orderIdOf(callback) === undefined)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['data', 'orderId'],
+        message: 'shipment callbacks need the order id as a positive integer',
+      });
   });
 export type Callback = z.infer<typeof callbackSchema>;
 
 /** Every `store/order/…` scope names the order in `data.id`. */
 export const isOrderScope = (scope: string) => scope.startsWith('store/order/');
 
-/** The order id of an order-scope callback; undefined for other scopes. */
-export function orderIdOf(callback: { scope: string; data: { id?: unknown } }): number | undefined {
-  const id = callback.data.id;
-  return isOrderScope(callback.scope) && typeof id === 'number' && Number.isSafeInteger(id) && id > 0
-    ? id
-    : undefined;
+/** `store/shipment/…` scopes name the shipment in `data.id` and its order in `data.orderId`. */
+export const isShipmentScope = (scope: string) => scope.startsWith('store/shipment/');
+
+/** The order id of an order- or shipment-scope callback; undefined for other scopes. */
+export function orderIdOf(callback: {
+  scope: string;
+  data: { id?: unknown; orderId?: unknown };
+}): number | undefined {
+  const { scope, data } = callback;
+  const id = isOrderScope(scope) ? data.id : isShipmentScope(scope) ? data.orderId : undefined;
+  return typeof id === 'number' && Number.isSafeInteger(id) && id > 0 ? id : undefined;
 }
 
-/** The only scope we act on: a status change is what may cancel or fulfil the OM order. */
-export const ACTED_ON_SCOPES: readonly string[] = ['store/order/statusUpdated'];
+/**
+ * The scopes we act on: a status change may cancel or fulfil the OM order; a shipment created or
+ * updated carries the tracking a fulfilment stores (DESIGN.md section 11).
+ */
+export const ACTED_ON_SCOPES: readonly string[] = [
+  'store/order/statusUpdated',
+  'store/shipment/created',
+  'store/shipment/updated',
+];
 
 export type CallbackParse = { ok: true; callback: Callback } | { ok: false; errors: FieldError[] };
 

@@ -4,6 +4,7 @@ import type { FieldError } from './field-error';
 export type { FieldError };
 import { STORE_HASH_PATTERN, type Channel, type ChannelSecrets } from './channel';
 import {
+  BIGCOMMERCE_STATUS,
   BIGCOMMERCE_STATUS_IDS,
   CONFIGURABLE_OM_STATUSES,
   DEFAULT_CANCEL_ON_BIGCOMMERCE_STATUS_IDS,
@@ -157,6 +158,12 @@ export function parseChannelSettings(
     has(field) ? check(field, statusIdListSchema(field), record[field], errors) : undefined;
   const cancelIds = idList('cancelOnBigCommerceStatusIds');
   const fulfillIds = idList('fulfillOnBigCommerceStatusIds');
+  if (fulfillIds?.includes(BIGCOMMERCE_STATUS.partiallyShipped))
+    errors.push({
+      field: 'fulfillOnBigCommerceStatusIds',
+      message:
+        'fulfillOnBigCommerceStatusIds: 3 (Partially Shipped) cannot fulfil: it would mark the whole OM order Shipped while items are still to ship (partial shipments are recorded on the order without changing its status)',
+    });
 
   // Overlap is checked on the effective lists, so an override that clashes with a default is caught too.
   const cancelOk = !has('cancelOnBigCommerceStatusIds') || cancelIds !== undefined;

@@ -1,7 +1,8 @@
 import type { ChannelSettings } from './channel';
-import type { EventSource, OmOrder } from './order';
+import type { EventSource, HistoryEntry, NeedsAttentionReason, OmOrder } from './order';
 import { delayForAttempt, isExpired, type RetryPolicy } from './retry-policy';
 import {
+  BIGCOMMERCE_STATUS,
   CONFIGURABLE_OM_STATUSES,
   DEFAULT_CANCEL_ON_BIGCOMMERCE_STATUS_IDS,
   DEFAULT_FULFILL_ON_BIGCOMMERCE_STATUS_IDS,
@@ -24,14 +25,19 @@ export type DecisionChannel = Pick<
   Partial<Pick<ChannelSettings, 'cancelOnBigCommerceStatusIds' | 'fulfillOnBigCommerceStatusIds'>>;
 
 /** What BigCommerce answered for the order now; undefined when it answered 404. */
-export type CurrentBigCommerceOrder = { statusId: number } | undefined;
+export type CurrentBigCommerceOrder = { statusId: number; isDeleted?: boolean } | undefined;
 
 export interface DecisionEvent {
   /** ISO time of the first receipt (expiry counts from here). */
   receivedAt: string;
   attempt: number;
   source: EventSource;
+  /** The callback scope; `store/shipment/…` events refresh the shipments of an order we shipped. */
+  scope?: string;
 }
+
+/** What the decision reads of the OM order: its status, and its history (who set that status). */
+export type DecisionOmOrder = Pick<OmOrder, 'status'> & Partial<Pick<OmOrder, 'history'>>;
 
 export type Decision =
   | {
@@ -89,7 +95,49 @@ export type Decision =
       bigcommerceStatusId: null;
       statusBefore: OmStatus | null;
       statusAfter: OmStatus | null;
+    }
+  | {
+      /** Shipments are read and stored; the status stays. */
+      outcome: 'partially_shipped' | 'shipment_recorded';
+      bigcommerceStatusId: number;
+      statusBefore: OmStatus;
+      statusAfter: OmStatus;
+    }
+  | {
+      outcome: 'needs_attention';
+      reason: NeedsAttentionReason;
+      bigcommerceStatusId: number;
+      statusBefore: OmStatus | null;
+      statusAfter: OmStatus | null;
     };
+
+/** Decisions after which the worker reads the order's shipments and stores them (DESIGN.md 11). */
+export const readsShipments = (decision: Decision): boolean =>
+  decision.outcome === 'fulfilled' ||
+  decision.outcome === 'partially_shipped' ||
+  decision.outcome === 'shipment_recorded';
+
+const isShipmentEvent = (event: DecisionEvent) => event.scope?.startsWith('store/shipment/') === true;
+
+/**
+ * Whether the OM order's `status` was set by this system: the newest entry that set a status is ours
+ * (`cancelled`/`fulfilled` into that status) and OM's import has not set one since.
+ */
+export function setByThisSystem(order: DecisionOmOrder | undefined, status: 'Cancelled' | 'Shipped') {
+  if (order?.status !== status) return false;
+  const setter = [...(order.history ?? [])]
+    .reverse()
+    .find(
+      (e: HistoryEntry) => e.outcome === 'cancelled' || e.outcome === 'fulfilled' || e.source === 'om_import',
+    );
+  return setter !== undefined && setter.source !== 'om_import' && setter.statusAfter === status;
+}
+
+/** BigCommerce statuses that need a person rather than an action, when no list asks for an action. */
+const ATTENTION_STATUSES: Readonly<Record<number, NeedsAttentionReason>> = {
+  [BIGCOMMERCE_STATUS.disputed]: 'disputed',
+  [BIGCOMMERCE_STATUS.manualVerificationRequired]: 'manual_verification_required',
+};
 
 /** Decisions that change the OM status. */
 export const isApplied = (
@@ -118,7 +166,7 @@ const validSetFor = (channel: DecisionChannel, action: OrderAction): readonly Om
 export function decide(
   channel: DecisionChannel,
   bigcommerceOrder: CurrentBigCommerceOrder,
-  omOrder: Pick<OmOrder, 'status'> | undefined,
+  omOrder: DecisionOmOrder | undefined,
   event: DecisionEvent,
   now: Date,
   policy: RetryPolicy,
@@ -133,16 +181,35 @@ export function decide(
     };
   }
   const bigcommerceStatusId = bigcommerceOrder.statusId;
+  const action = actionFor(channel, bigcommerceStatusId);
+  const unchanged = { bigcommerceStatusId, statusBefore: current, statusAfter: current };
+
+  // 0. A person should look (DESIGN.md section 12); the OM status is never changed for these.
+  if (bigcommerceOrder.isDeleted)
+    return { outcome: 'needs_attention', reason: 'archived_in_bigcommerce', ...unchanged };
+  if (action !== 'cancel' && setByThisSystem(omOrder, 'Cancelled'))
+    return { outcome: 'needs_attention', reason: 'uncancelled_in_bigcommerce', ...unchanged };
+  // A shipment of an order we shipped: store its shipments again (DESIGN.md section 11).
+  if (current !== null && isShipmentEvent(event) && setByThisSystem(omOrder, 'Shipped'))
+    return { outcome: 'shipment_recorded', bigcommerceStatusId, statusBefore: current, statusAfter: current };
 
   // 1. BigCommerce status in neither list.
-  const action = actionFor(channel, bigcommerceStatusId);
   if (!action) {
-    return {
-      outcome: 'no_action_for_bigcommerce_status',
-      bigcommerceStatusId,
-      statusBefore: current,
-      statusAfter: current,
-    };
+    const reason = ATTENTION_STATUSES[bigcommerceStatusId];
+    if (reason) return { outcome: 'needs_attention', reason, ...unchanged };
+    if (
+      bigcommerceStatusId === BIGCOMMERCE_STATUS.partiallyShipped &&
+      current !== null &&
+      isConfigurable(current) &&
+      channel.validFulfillmentStatuses.includes(current)
+    )
+      return {
+        outcome: 'partially_shipped',
+        bigcommerceStatusId,
+        statusBefore: current,
+        statusAfter: current,
+      };
+    return { outcome: 'no_action_for_bigcommerce_status', ...unchanged };
   }
 
   // 2. Not imported or not processed in OM yet: look again later, until the event is too old.

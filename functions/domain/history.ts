@@ -1,4 +1,5 @@
 import type { Decision } from './decision';
+import { SHIPMENTS_LIMIT, type Shipment } from './shipment';
 import {
   HISTORY_LIMIT,
   type BigCommerceRead,
@@ -111,7 +112,8 @@ const later = (a: string | undefined, b: string | undefined) =>
  * any other outcome appended; at most HISTORY_LIMIT kept), the event marked processed, the pending list
  * and the newest applied BigCommerce `date_modified` moved on, marks and pending events older than the
  * retention pruned, status and version moved on. `read` is the order the decision was made on
- * (undefined: no item yet); `bigcommerceRead` is what BigCommerce answered (undefined: 404).
+ * (undefined: no item yet); `bigcommerceRead` is what BigCommerce answered (undefined: 404);
+ * `shipments`, when given, replace the stored ones (the newest SHIPMENTS_LIMIT kept).
  */
 export function nextOrder(
   key: { channelId: string; orderId: number },
@@ -119,7 +121,7 @@ export function nextOrder(
   decision: Decision,
   event: EventRef,
   now: Date,
-  options: { retentionSeconds: number; bigcommerceRead?: BigCommerceRead },
+  options: { retentionSeconds: number; bigcommerceRead?: BigCommerceRead; shipments?: Shipment[] },
 ): OmOrder {
   const at = now.toISOString();
   const entry: HistoryEntry = {
@@ -131,6 +133,7 @@ export function nextOrder(
     statusBefore: decision.statusBefore,
     statusAfter: decision.statusAfter,
     attempt: event.attempt,
+    ...(decision.outcome === 'needs_attention' && { reason: decision.reason }),
   };
 
   const nowSeconds = epochSeconds(now);
@@ -155,6 +158,8 @@ export function nextOrder(
   };
   const status = decision.statusAfter ?? read?.status;
   if (status) order.status = status;
+  const shipments = options.shipments ? options.shipments.slice(-SHIPMENTS_LIMIT) : read?.shipments;
+  if (shipments) order.shipments = shipments;
   const pending = nextPending(read, decision, event, options.bigcommerceRead, nowSeconds, oldest);
   if (Object.keys(pending).length > 0) order.pending = pending;
   // Only reads that were acted on move the watermark; a deferral's read is kept on its pending event.

@@ -6,7 +6,11 @@ import { wantsHooks, type Channel } from './channel';
  * again yields an empty plan (idempotent).
  */
 export const HOOK_SCOPE = 'store/order/statusUpdated';
-const WEBHOOK_TOKEN_HEADER = 'X-Webhook-Token';
+/** Also subscribed by a channel with any Valid Fulfillment Status: they carry the tracking. */
+export const SHIPMENT_HOOK_SCOPES = ['store/shipment/created', 'store/shipment/updated'] as const;
+/** Every scope hook-manager manages; one unfiltered `GET /v3/hooks` shows them all. */
+export const MANAGED_HOOK_SCOPES: readonly string[] = [HOOK_SCOPE, ...SHIPMENT_HOOK_SCOPES];
+export const WEBHOOK_TOKEN_HEADER = 'X-Webhook-Token';
 
 /** The one hook a channel wants (always `is_active: true`). */
 export interface DesiredHook {
@@ -117,11 +121,12 @@ export function planHooks(args: {
   channelId: string;
   desired: DesiredHook | undefined;
   actual: readonly ActualHook[];
+  /** The scope planned (default: the desired hook's, else the status scope). */
+  scope?: string;
 }): HookPlan {
   const { channelId, desired } = args;
-  const ours = args.actual.filter(
-    (h) => h.scope === (desired?.scope ?? HOOK_SCOPE) && isOurHook(h.destination, channelId),
-  );
+  const scope = args.scope ?? desired?.scope ?? HOOK_SCOPE;
+  const ours = args.actual.filter((h) => h.scope === scope && isOurHook(h.destination, channelId));
 
   if (!desired)
     return {
@@ -157,6 +162,44 @@ export function planHooks(args: {
 
   const finding: HookFinding = reactivate ? 'inactive' : repair ? 'wrong' : 'healthy';
   return { finding, actions, keepHookId: keep.id };
+}
+
+/** The worst first: the finding of a channel is the worst of its scopes. */
+const FINDING_RANK: readonly HookFinding[] = ['missing', 'inactive', 'wrong', 'healthy', 'not_wanted'];
+
+/**
+ * Plans every managed scope from one listing: the status hook as `planHooks` does, plus the shipment
+ * hooks when the channel has a Valid Fulfillment Status (deleted otherwise). `keepHookId` stays the
+ * status hook's; the finding is the worst of the wanted scopes.
+ */
+export function planAllHooks(args: {
+  channel: Pick<
+    Channel,
+    'channelId' | 'validCancellationStatuses' | 'validFulfillmentStatuses' | 'deletedAt'
+  >;
+  webhookBaseUrl: string;
+  webhookToken: string;
+  actual: readonly ActualHook[];
+}): HookPlan {
+  const { channel, actual } = args;
+  const status = desiredHook(channel, args.webhookBaseUrl, args.webhookToken);
+  const wantsShipments = status !== undefined && channel.validFulfillmentStatuses.length > 0;
+  const plans = MANAGED_HOOK_SCOPES.map((scope) =>
+    planHooks({
+      channelId: channel.channelId,
+      scope,
+      actual,
+      desired: status && (scope === HOOK_SCOPE || wantsShipments) ? { ...status, scope } : undefined,
+    }),
+  );
+  const worst = (plan: HookPlan) => FINDING_RANK.indexOf(plan.finding);
+  const finding = plans.reduce((a, b) => (worst(b) < worst(a) ? b : a)).finding;
+  const { keepHookId } = plans[0]!;
+  return {
+    finding,
+    actions: plans.flatMap((p) => p.actions),
+    ...(keepHookId !== undefined && { keepHookId }),
+  };
 }
 
 /** Findings that mean deliveries may have been lost while the hook was broken: reconcile at once. */

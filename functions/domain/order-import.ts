@@ -6,7 +6,7 @@ import { OM_STATUSES, type OmStatus } from './statuses';
  * The body of `PUT /channels/{channelId}/orders/{orderId}` (OM import): `{"status": <OM status>}`.
  * The read-only fields of the GET answer are tolerated, so a client can send back what it read.
  */
-const READ_ONLY_ORDER_FIELDS = new Set(['channelId', 'orderId', 'updatedAt', 'history']);
+const READ_ONLY_ORDER_FIELDS = new Set(['channelId', 'orderId', 'updatedAt', 'history', 'shipments']);
 
 const orderBodySchema = z.object({
   status: z.enum(OM_STATUSES, {

@@ -1,3 +1,4 @@
+import type { Shipment } from './shipment';
 import type { OmStatus } from './statuses';
 
 export const OUTCOMES = [
@@ -10,6 +11,12 @@ export const OUTCOMES = [
   'no_action_for_bigcommerce_status',
   /** BigCommerce answered 404 for the order: recorded once, never retried. */
   'bigcommerce_order_not_found',
+  /** BigCommerce shows Partially Shipped (3): the shipments so far are stored, the status is kept. */
+  'partially_shipped',
+  /** A shipment event for an order this system shipped: its shipments are stored again. */
+  'shipment_recorded',
+  /** The OM status is left alone but a person should look; the entry says why (`reason`). */
+  'needs_attention',
 ] as const;
 export type Outcome = (typeof OUTCOMES)[number];
 
@@ -28,6 +35,15 @@ export const IMPORT_OUTCOMES = ['status_changed_by_om_import'] as const;
 export type HistoryOutcome = Outcome | (typeof IMPORT_OUTCOMES)[number];
 export const HISTORY_OUTCOMES: readonly HistoryOutcome[] = [...OUTCOMES, ...IMPORT_OUTCOMES];
 
+/** Why an order needs a person (docs/contract.md section 12). */
+export const NEEDS_ATTENTION_REASONS = [
+  'disputed',
+  'manual_verification_required',
+  'uncancelled_in_bigcommerce',
+  'archived_in_bigcommerce',
+] as const;
+export type NeedsAttentionReason = (typeof NEEDS_ATTENTION_REASONS)[number];
+
 /** One line of an order's timeline (docs/contract.md section 6). */
 export interface HistoryEntry {
   at: string;
@@ -39,6 +55,8 @@ export interface HistoryEntry {
   statusBefore: OmStatus | null;
   statusAfter: OmStatus | null;
   attempt: number;
+  /** `needs_attention` entries only. */
+  reason?: NeedsAttentionReason;
   /** `deferred` entries only (one per event, updated in place): retries so far and the latest one. */
   attempts?: number;
   lastRetryAt?: string;
@@ -50,6 +68,8 @@ export const HISTORY_LIMIT = 100;
 export interface BigCommerceRead {
   statusId: number;
   dateModified: string;
+  /** Archived by the merchant (`is_deleted`); absent means false. */
+  isDeleted?: boolean;
 }
 
 /**
@@ -83,6 +103,8 @@ export interface OmOrder {
   processed: Record<string, ProcessedMark>;
   /** eventId → event waiting for OM (absent on items written before this field existed). */
   pending?: Record<string, PendingEvent>;
+  /** BigCommerce's shipments as last read (fulfilment, partial shipment, shipment event; newest kept). */
+  shipments?: Shipment[];
   /** `date_modified` of the newest BigCommerce read applied to this order: an older read is never applied. */
   bigcommerceDateModified?: string;
   /** Optimistic-lock counter: every write is conditional on the version that was read. */

@@ -21,6 +21,8 @@ export const CONFIGURABLE_OM_STATUSES = [
 ] as const satisfies readonly OmStatus[];
 export type ConfigurableOmStatus = (typeof CONFIGURABLE_OM_STATUSES)[number];
 
+export const TERMINAL_OM_STATUSES = ['Shipped', 'Cancelled'] as const satisfies readonly OmStatus[];
+
 /** BigCommerce order status ids and their default labels. Merchants rename labels, so key on the id. */
 export const BIGCOMMERCE_STATUS_LABELS: Readonly<Record<number, string>> = {
   0: 'Incomplete',
@@ -40,6 +42,13 @@ export const BIGCOMMERCE_STATUS_LABELS: Readonly<Record<number, string>> = {
   14: 'Partially Refunded',
 };
 export const BIGCOMMERCE_STATUS_IDS: readonly number[] = Object.keys(BIGCOMMERCE_STATUS_LABELS).map(Number);
+
+/** BigCommerce status ids with a meaning of their own (docs/contract.md sections 11 and 12). */
+export const BIGCOMMERCE_STATUS = {
+  partiallyShipped: 3,
+  manualVerificationRequired: 12,
+  disputed: 13,
+} as const;
 
 export const DEFAULT_CANCEL_ON_BIGCOMMERCE_STATUS_IDS: readonly number[] = [5];
 export const DEFAULT_FULFILL_ON_BIGCOMMERCE_STATUS_IDS: readonly number[] = [2, 10];

@@ -7,7 +7,7 @@ import {
   HOOK_SCOPE,
   deliveriesMayBeLost,
   desiredHook,
-  planHooks,
+  planAllHooks,
   type HookAction,
   type HookFinding,
 } from '../domain/hook-plan';
@@ -108,7 +108,8 @@ async function applyActions(
     (a, b) => Number(a.kind === 'delete') - Number(b.kind === 'delete'),
   )) {
     if (action.kind === 'create') {
-      createdId = (await deps.bigcommerce.createHook(creds, action.hook, { deadline })).id;
+      const { id } = await deps.bigcommerce.createHook(creds, action.hook, { deadline });
+      if (action.hook.scope === HOOK_SCOPE) createdId = id; // the channel records its status hook
       counts.created++;
     } else if (action.kind === 'update') {
       await deps.bigcommerce.updateHook(creds, action.hookId, action.patch, { deadline });
@@ -134,8 +135,8 @@ async function purge(deps: ConvergeDeps, channelId: string) {
 }
 
 /**
- * Converges one channel: one `GET /v3/hooks?scope=…` (a healthy channel costs exactly that one
- * BigCommerce request), then the planned create/update/delete calls; records the result on the
+ * Converges one channel: one `GET /v3/hooks` listing every scope it manages (a healthy channel costs
+ * exactly that one BigCommerce request), then the planned create/update/delete calls; records the result on the
  * channel; reconciles when the hook was lost or a reconcile is due. A tombstoned channel loses its
  * hooks and is then purged with its secret. BigCommerce failures are recorded, not thrown; failures
  * of our own stores are thrown.
@@ -172,8 +173,13 @@ export async function convergeChannel(
   let finding: HookFinding;
   let hookId: number | undefined;
   try {
-    const actual = await deps.bigcommerce.listHooks(creds, { scope: HOOK_SCOPE }, options);
-    const plan = planHooks({ channelId, desired, actual });
+    const actual = await deps.bigcommerce.listHooks(creds, {}, options);
+    const plan = planAllHooks({
+      channel,
+      webhookBaseUrl: deps.webhookBaseUrl,
+      webhookToken: secrets.webhookToken,
+      actual,
+    });
     finding = plan.finding;
     const createdId = await applyActions(deps, creds, plan.actions, counts, options.deadline);
     hookId = createdId ?? plan.keepHookId;

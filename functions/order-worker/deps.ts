@@ -5,6 +5,7 @@ import type { ChannelStore } from '../adapters/channel-store';
 import type { OrderEventQueue } from '../adapters/order-event-queue';
 import type { OrderStore } from '../adapters/order-store';
 import type { SecretStore } from '../adapters/secret-store';
+import type { Decision } from '../domain/decision';
 import type { Outcome } from '../domain/order';
 import type { RetryPolicy } from '../domain/retry-policy';
 
@@ -18,7 +19,13 @@ export const OUTCOME_METRICS: Record<Outcome, string> = {
   already_in_target_status: 'AlreadyInTargetStatus',
   no_action_for_bigcommerce_status: 'NoAction',
   bigcommerce_order_not_found: 'BigCommerceOrderNotFound',
+  partially_shipped: 'PartiallyShipped',
+  shipment_recorded: 'ShipmentRecorded',
+  /** Emitted with the dimension NEEDS_ATTENTION_DIMENSION = the entry's reason. */
+  needs_attention: 'NeedsAttention',
 };
+
+export const NEEDS_ATTENTION_DIMENSION = 'reason';
 
 export const WORKER_METRICS = {
   duplicate: 'DuplicateDropped',
@@ -53,16 +60,35 @@ export interface OrderWorkerDeps {
   secrets: Pick<SecretStore, 'get'>;
   orders: Pick<OrderStore, 'get' | 'write'>;
   queue: OrderEventQueue;
-  bigcommerce: Pick<BigCommerceApi, 'getOrder'>;
+  bigcommerce: Pick<BigCommerceApi, 'getOrder' | 'listShipments'>;
   policy: RetryPolicy;
   logger: Pick<Logger, 'debug' | 'info' | 'warn' | 'error'>;
-  metrics: { addMetric(name: string, unit: typeof MetricUnit.Count, value: number): unknown };
+  metrics: MetricsPort & {
+    /** A metric published on its own with extra dimensions (Powertools `singleMetric`). */
+    singleMetric?(): MetricsPort & { addDimension(name: string, value: string): unknown };
+  };
   now?: () => Date;
   /** In [0, 1): jitter for rate-limit requeues. */
   random?: () => number;
   cacheTtlMs?: number;
   deadlineMarginMs?: number;
   maxWriteTries?: number;
+}
+
+interface MetricsPort {
+  addMetric(name: string, unit: typeof MetricUnit.Count, value: number): unknown;
+}
+
+/** Counts a decision's outcome metric; `needs_attention` with its reason as a dimension. */
+export function countOutcome(metrics: OrderWorkerDeps['metrics'], decision: Decision): void {
+  const name = OUTCOME_METRICS[decision.outcome];
+  if (decision.outcome === 'needs_attention' && metrics.singleMetric) {
+    const single = metrics.singleMetric();
+    single.addDimension(NEEDS_ATTENTION_DIMENSION, decision.reason);
+    single.addMetric(name, 'Count', 1);
+  } else {
+    metrics.addMetric(name, 'Count', 1);
+  }
 }
 
 /** Thrown when the optimistic lock kept failing: the record fails and SQS delivers it again. */

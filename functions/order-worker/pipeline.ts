@@ -1,9 +1,10 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { BigCommerceThrottledError } from '../adapters/bigcommerce-client';
 import type { Channel } from '../domain/channel';
-import { decide, type Decision } from '../domain/decision';
+import { decide, readsShipments, type Decision } from '../domain/decision';
 import { expiresAtFor, isDuplicate, isWaitingForOm, keptRead, nextOrder } from '../domain/history';
 import type { BigCommerceRead, OmOrder } from '../domain/order';
+import type { Shipment } from '../domain/shipment';
 import type { OrderEvent } from '../domain/order-event';
 import {
   planDelay,
@@ -14,10 +15,10 @@ import {
 } from '../domain/retry-policy';
 import {
   MAX_WRITE_TRIES,
-  OUTCOME_METRICS,
   StaleReadError,
   WORKER_METRICS,
   WriteConflictError,
+  countOutcome,
   type LogAttributes,
   type OrderWorkerDeps,
 } from './deps';
@@ -117,9 +118,14 @@ export function makePipeline(deps: OrderWorkerDeps): Pipeline {
     let current = await currentFor(channel, event, order, deadline);
 
     let deferralSent = false;
+    // Read once per event, however many write tries: a fulfilment costs at most two requests.
+    let shipments: Shipment[] | undefined;
     for (let tries = 1; ; tries++) {
       const now = clock();
       const decision = decide(channel, current.read, order, event, now, policy);
+      if (readsShipments(decision) && !shipments) {
+        shipments = await sources.readShipments(channel, orderId, deadline);
+      }
 
       // Send before recording: if we crash in between, the redelivered original sends another chain
       // message, and whichever copy comes second is dropped as a duplicate.
@@ -131,10 +137,11 @@ export function makePipeline(deps: OrderWorkerDeps): Pipeline {
       const next = nextOrder({ channelId, orderId }, order, decision, event, now, {
         retentionSeconds,
         ...(current.read ? { bigcommerceRead: current.read } : {}),
+        ...(shipments && readsShipments(decision) ? { shipments } : {}),
       });
       const expiresAt = expiresAtFor(next, now, unimportedTtlSeconds);
       if (await deps.orders.write(next, order?.version ?? 0, expiresAt === undefined ? {} : { expiresAt })) {
-        return recorded(attrs, decision, current);
+        return recorded(attrs, decision, current, shipments);
       }
 
       // Someone wrote the order since we read it (another event, or OM's import): read and decide again.
@@ -149,11 +156,13 @@ export function makePipeline(deps: OrderWorkerDeps): Pipeline {
     }
   }
 
-  function recorded(attrs: LogAttributes, decision: Decision, current: Current) {
-    count(OUTCOME_METRICS[decision.outcome]);
+  function recorded(attrs: LogAttributes, decision: Decision, current: Current, shipments?: Shipment[]) {
+    countOutcome(metrics, decision);
     logger.info('Order event processed', {
       ...attrs,
       outcome: decision.outcome,
+      ...(decision.outcome === 'needs_attention' && { reason: decision.reason }),
+      ...(shipments && readsShipments(decision) && { shipments: shipments.length }),
       bigcommerceStatusId: decision.bigcommerceStatusId,
       statusBefore: decision.statusBefore,
       statusAfter: decision.statusAfter,

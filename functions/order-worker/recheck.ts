@@ -1,12 +1,13 @@
+import { readsShipments } from '../domain/decision';
 import { isStaleRead } from '../domain/history';
 import type { OrderEvent } from '../domain/order-event';
 import { needsRecheck, recheckOrder } from '../domain/recheck';
 import { processedRetentionSeconds } from '../domain/retry-policy';
 import {
   MAX_WRITE_TRIES,
-  OUTCOME_METRICS,
   WORKER_METRICS,
   WriteConflictError,
+  countOutcome,
   type LogAttributes,
   type OrderWorkerDeps,
 } from './deps';
@@ -41,10 +42,13 @@ export function makeRecheck(deps: OrderWorkerDeps, sources: Sources, count: (nam
     for (let tries = 1; ; tries++) {
       const result = recheckOrder(order, channel, read, clock(), policy, { retentionSeconds });
       if (!result) return;
+      // A waiting event that now fulfils stores the shipments too (DESIGN.md section 11).
+      if (result.decisions.some(({ decision }) => readsShipments(decision)))
+        result.order.shipments = await sources.readShipments(channel, orderId, deadline);
       if (await deps.orders.write(result.order, order.version)) {
         count(WORKER_METRICS.omImportRecheck);
         for (const { eventId, decision } of result.decisions) {
-          count(OUTCOME_METRICS[decision.outcome]);
+          countOutcome(deps.metrics, decision);
           logger.info('Order event re-checked after the OM import', {
             ...attrs,
             eventId,

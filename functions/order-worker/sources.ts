@@ -2,6 +2,7 @@ import { BigCommerceError } from '../adapters/bigcommerce-client';
 import type { Channel, ChannelSecrets } from '../domain/channel';
 import { isStaleRead } from '../domain/history';
 import type { BigCommerceRead, OmOrder } from '../domain/order';
+import type { Shipment } from '../domain/shipment';
 import { createTtlCache } from '../common/ttl-cache';
 import {
   CACHE_TTL_MS,
@@ -60,7 +61,13 @@ export function makeSources(deps: OrderWorkerDeps, count: (name: string) => void
         orderId,
         { deadline, onThrottle: () => count(WORKER_METRICS.throttled) },
       );
-      return found && { statusId: found.statusId, dateModified: found.dateModified };
+      return (
+        found && {
+          statusId: found.statusId,
+          dateModified: found.dateModified,
+          ...(found.isDeleted && { isDeleted: true }),
+        }
+      );
     } catch (error) {
       // Credentials may have been rotated: read them again next time.
       if (error instanceof BigCommerceError && (error.status === 401 || error.status === 403)) {
@@ -92,7 +99,21 @@ export function makeSources(deps: OrderWorkerDeps, count: (name: string) => void
     }
   }
 
-  return { loadChannel, readBigCommerce };
+  /** The order's shipments now (DESIGN.md section 11): one request for an ordinary order. */
+  async function readShipments(
+    channel: Channel,
+    orderId: number,
+    deadline: number | undefined,
+  ): Promise<Shipment[]> {
+    const secrets = await loadSecrets(channel.channelId);
+    return deps.bigcommerce.listShipments(
+      { storeHash: channel.storeHash, accessToken: secrets.accessToken },
+      orderId,
+      { deadline, onThrottle: () => count(WORKER_METRICS.throttled) },
+    );
+  }
+
+  return { loadChannel, readBigCommerce, readShipments };
 }
 
 export type Sources = ReturnType<typeof makeSources>;

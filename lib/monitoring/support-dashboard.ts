@@ -12,6 +12,8 @@ import {
   WORKER_METRICS,
 } from './metric-names';
 import { OLDEST_MESSAGE_THRESHOLD } from './support-alarms';
+import { NEEDS_ATTENTION_REASONS } from '../../functions/domain/order';
+import { NEEDS_ATTENTION_DIMENSION } from '../../functions/order-worker/deps';
 
 export interface SupportDashboardProps {
   readonly stage: string;
@@ -123,6 +125,28 @@ export class SupportDashboard extends Construct {
           worker(WORKER_METRICS.expired, 'expired'),
         ],
         width: 24,
+      }),
+    );
+    // Orders whose OM status was left alone but a person should look, by reason (DESIGN.md section 12).
+    this.dashboard.addWidgets(
+      new cloudwatch.GraphWidget({
+        title: 'Orders that need a person',
+        left: NEEDS_ATTENTION_REASONS.map((reason) =>
+          serviceMetric(props.worker.serviceName, WORKER_METRICS.needsAttention, {
+            label: reason.replace(/_/g, ' '),
+            dimensions: { [NEEDS_ATTENTION_DIMENSION]: reason },
+            period,
+          }),
+        ),
+        width: 16,
+      }),
+      new cloudwatch.GraphWidget({
+        title: 'Shipments recorded',
+        left: [
+          worker(WORKER_METRICS.partiallyShipped, 'partially shipped'),
+          worker(WORKER_METRICS.shipmentRecorded, 'shipment recorded'),
+        ],
+        width: 8,
       }),
     );
     this.dashboard.addWidgets(

@@ -4,6 +4,7 @@
  * applied by the server before these handlers run.
  */
 import { z } from 'zod';
+import { handleOrderSubresource } from './shipments';
 import {
   type Hook,
   type SandboxOrder,
@@ -29,6 +30,10 @@ export interface ApiContext {
   nowMs: number;
   /** Applies a status change the way a merchant's change would (webhooks included). */
   setOrderStatus(orderId: number, statusId: number): SandboxOrder;
+  /** Archives the order (`is_deleted`), delivering `store/order/archived`. */
+  archiveOrder(orderId: number): void;
+  /** Delivers a callback of `scope` to the store's hooks. */
+  publish(scope: string, data: Record<string, unknown>): void;
 }
 
 export interface ApiRequest {
@@ -70,6 +75,12 @@ export const handleApi = (ctx: ApiContext, req: ApiRequest): Answer => {
   }
   if (extra.length === 0 && version === 'v2' && resource === 'orders') {
     return id === undefined ? ordersCollection(ctx, req) : orderItem(ctx, req, id);
+  }
+  if (version === 'v2' && resource === 'orders' && id !== undefined && extra[0] !== undefined) {
+    const orderId = pathId(id);
+    const order = orderId === undefined ? undefined : ctx.store.orders.get(orderId);
+    const answer = handleOrderSubresource(ctx, req, order, extra[0], extra.slice(1));
+    if (answer) return answer;
   }
   return version === 'v2'
     ? v2Error(404, 'The requested resource was not found.')
@@ -294,12 +305,17 @@ const ordersCollection = (ctx: ApiContext, req: ApiRequest): Answer => {
 };
 
 const orderItem = (ctx: ApiContext, req: ApiRequest, idSegment: string): Answer => {
-  if (req.method !== 'GET' && req.method !== 'PUT') {
+  if (!['GET', 'PUT', 'DELETE'].includes(req.method)) {
     return v2Error(405, 'The requested method is not supported.');
   }
   const id = pathId(idSegment);
   const order = id === undefined ? undefined : ctx.store.orders.get(id);
   if (!order) return v2Error(404, 'The requested resource was not found.');
+  if (req.method === 'DELETE') {
+    // BigCommerce archives rather than deletes: the order stays readable with `is_deleted: true`.
+    ctx.archiveOrder(order.id);
+    return { status: 204 };
+  }
   if (req.method === 'PUT') {
     if (
       req.body === INVALID_JSON ||

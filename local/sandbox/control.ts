@@ -18,6 +18,12 @@ const storeSchema = z.object({
 
 const orderSchema = z.object({
   status_id: z.number().refine(isKnownStatusId, 'status_id must be a BigCommerce status id (0-14)'),
+  /** Product lines of a new order (ignored for an existing one); default one line of quantity 1. */
+  products: z
+    .array(z.object({ quantity: z.number().int().min(1).max(1000) }))
+    .min(1)
+    .max(50)
+    .optional(),
 });
 
 const badRequest = (issues: z.core.$ZodIssue[]): Answer => ({
@@ -31,6 +37,11 @@ const badRequest = (issues: z.core.$ZodIssue[]): Answer => ({
 
 const notFound = (message: string): Answer => ({ status: 404, body: { errors: [{ message }] } });
 
+const badOrderId: Answer = {
+  status: 400,
+  body: { errors: [{ field: 'orderId', message: 'orderId must be a positive integer' }] },
+};
+
 export const handleControl = (sandbox: Sandbox, method: string, path: string, body: unknown): Answer => {
   const parts = path.split('/').filter(Boolean).slice(1).map(decodeURIComponent); // drop '_sandbox'
   // The route key names the variable segments ':' (store hash at 1, order id at 3): `PUT /stores/:/orders/:`.
@@ -38,6 +49,9 @@ export const handleControl = (sandbox: Sandbox, method: string, path: string, bo
   const storeHash = parts[1] ?? '';
   const storeKnown = () => sandbox.hasStore(storeHash);
   const notAnObject = typeof body !== 'object' || body === null;
+  const orderSegment = parts[3] ?? '';
+  const orderId =
+    /^\d{1,15}$/.test(orderSegment) && Number(orderSegment) > 0 ? Number(orderSegment) : undefined;
 
   switch (route) {
     case 'GET /health':
@@ -53,16 +67,24 @@ export const handleControl = (sandbox: Sandbox, method: string, path: string, bo
     }
     case 'PUT /stores/:/orders/:': {
       if (!storeKnown()) return notFound(`unknown store ${storeHash}`);
-      const orderId = parts[3] ?? '';
-      if (!/^\d{1,15}$/.test(orderId) || Number(orderId) < 1) {
-        return {
-          status: 400,
-          body: { errors: [{ field: 'orderId', message: 'orderId must be a positive integer' }] },
-        };
-      }
+      if (orderId === undefined) return badOrderId;
       const parsed = orderSchema.safeParse(notAnObject ? {} : body);
       if (!parsed.success) return badRequest(parsed.error.issues);
-      return { status: 200, body: sandbox.setOrderStatus(storeHash, Number(orderId), parsed.data.status_id) };
+      const quantities = parsed.data.products?.map((p) => p.quantity);
+      return {
+        status: 200,
+        body: sandbox.setOrderStatus(storeHash, orderId, parsed.data.status_id, quantities),
+      };
+    }
+    case 'POST /stores/:/orders/:/shipments':
+    case 'POST /stores/:/orders/:/archive': {
+      if (!storeKnown()) return notFound(`unknown store ${storeHash}`);
+      if (orderId === undefined) return badOrderId;
+      const order = sandbox.api(storeHash, 'GET', `/v2/orders/${orderId}`);
+      if (order.status !== 200) return notFound(`unknown order ${orderId}`);
+      if (parts[4] === 'archive') return { status: 200, body: sandbox.archiveOrder(storeHash, orderId) };
+      // The same rules and answers as BigCommerce's POST /v2/orders/{id}/shipments, without a token.
+      return sandbox.api(storeHash, 'POST', `/v2/orders/${orderId}/shipments`, body);
     }
     case 'GET /stores/:/deliveries':
       return storeKnown()

@@ -5,13 +5,14 @@
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { type Answer, INVALID_JSON, handleApi, v3Error } from './bc-api';
+import { type Answer, type ApiContext, INVALID_JSON, handleApi, v3Error } from './bc-api';
 import { handleControl } from './control';
 import { type DeliveryRecord, Deliverer } from './deliveries';
 import { type Fault, FaultList } from './faults';
 import { RateLimiter } from './rate-limit';
 import {
   type SandboxOrder,
+  type Store,
   type StoreInput,
   SandboxState,
   hookJson,
@@ -61,8 +62,18 @@ export interface Sandbox {
   /** Throws if the store exists. */
   createStore(s: StoreInput): void;
   hasStore(storeHash: string): boolean;
-  /** Creates the order or changes its status; a change delivers webhooks. Throws on an unknown store. */
-  setOrderStatus(storeHash: string, orderId: number, statusId: number): SandboxOrder;
+  /**
+   * Creates the order or changes its status; a change delivers webhooks. Throws on an unknown store.
+   * A new order gets one product line per entry of `quantities` (default `[1]`).
+   */
+  setOrderStatus(storeHash: string, orderId: number, statusId: number, quantities?: number[]): SandboxOrder;
+  /** Archives the order (`is_deleted: true`, `store/order/archived`). Throws on an unknown order. */
+  archiveOrder(storeHash: string, orderId: number): SandboxOrder;
+  /**
+   * Runs one BigCommerce API request for the store without a token or the rate limit (control routes,
+   * tests): e.g. `('POST', '/v2/orders/250/shipments', body)`.
+   */
+  api(storeHash: string, method: string, path: string, body?: unknown): Answer;
   /** Current hooks in BigCommerce's JSON shape. */
   hooks(storeHash: string): unknown[];
   /** Every delivery attempt, oldest first. */
@@ -134,12 +145,17 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     return store;
   };
 
-  const setStatus = (storeHash: string, orderId: number, statusId: number): SandboxOrder => {
+  const setStatus = (
+    storeHash: string,
+    orderId: number,
+    statusId: number,
+    quantities?: number[],
+  ): SandboxOrder => {
     const store = storeOrThrow(storeHash);
     if (!Number.isSafeInteger(orderId) || orderId < 1) throw new Error(`invalid order id ${orderId}`);
     if (!isKnownStatusId(statusId)) throw new Error(`invalid BigCommerce status id ${statusId}`);
     const nowMs = now();
-    const { order, previous } = state.setOrderStatus(store, orderId, statusId, nowMs);
+    const { order, previous } = state.setOrderStatus(store, orderId, statusId, nowMs, quantities);
     const data = { type: 'order', id: orderId };
     if (previous === undefined) {
       deliverer.publish(store, 'store/order/created', data, nowMs);
@@ -151,6 +167,29 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     return orderJson(baseUrl, store, order);
   };
 
+  const archive = (storeHash: string, orderId: number): SandboxOrder => {
+    const store = storeOrThrow(storeHash);
+    const order = store.orders.get(orderId);
+    if (!order) throw new Error(`unknown order ${orderId}`);
+    const nowMs = now();
+    if (!order.isDeleted) {
+      order.isDeleted = true;
+      order.modifiedMs = nowMs;
+      deliverer.publish(store, 'store/order/archived', { type: 'order', id: orderId }, nowMs);
+    }
+    return orderJson(baseUrl, store, order);
+  };
+
+  const apiContext = (store: Store, nowMs: number): ApiContext => ({
+    state,
+    store,
+    baseUrl,
+    nowMs,
+    setOrderStatus: (id, statusId) => setStatus(store.storeHash, id, statusId),
+    archiveOrder: (id) => void archive(store.storeHash, id),
+    publish: (scope, data) => deliverer.publish(store, scope, data, nowMs),
+  });
+
   const sandbox: Sandbox = {
     url: '',
     port: 0,
@@ -158,6 +197,14 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     createStore: (s) => void state.createStore(s),
     hasStore: (storeHash) => state.stores.has(storeHash),
     setOrderStatus: setStatus,
+    archiveOrder: archive,
+    api: (storeHash, method, path, body) =>
+      handleApi(apiContext(storeOrThrow(storeHash), now()), {
+        method,
+        path,
+        query: new URLSearchParams(),
+        body,
+      }),
     hooks: (storeHash) => {
       const store = storeOrThrow(storeHash);
       return [...store.hooks.values()].map((h) => hookJson(store, h));
@@ -203,10 +250,12 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     const nowMs = now();
     const rate = limiter.take(storeHash, nowMs);
     if (!rate.allowed) return { ...v3Error(429, 'Too many requests'), headers: rate.headers };
-    const answer = handleApi(
-      { state, store, baseUrl, nowMs, setOrderStatus: (id, statusId) => setStatus(storeHash, id, statusId) },
-      { method: req.method ?? 'GET', path: apiPath, query: url.searchParams, body: parseJson(raw) },
-    );
+    const answer = handleApi(apiContext(store, nowMs), {
+      method: req.method ?? 'GET',
+      path: apiPath,
+      query: url.searchParams,
+      body: parseJson(raw),
+    });
     return { ...answer, headers: { ...rate.headers, ...answer.headers } };
   };
 

@@ -3,6 +3,7 @@
  * (Webhooks v3 `webhook_Full`, Orders v2 `order_Resp`). No I/O here; the clock is passed in.
  */
 import { BIGCOMMERCE_STATUS_IDS, BIGCOMMERCE_STATUS_LABELS } from '../../functions/domain/statuses';
+import type { Shipment } from './shipments';
 
 export interface StoreInput {
   storeHash: string;
@@ -24,12 +25,24 @@ export interface Hook {
   updatedAt: number;
 }
 
+/** A line of the order (`/v2/orders/{id}/products`); shipments consume its quantity. */
+export interface OrderProduct {
+  id: number;
+  productId: number;
+  quantity: number;
+  quantityShipped: number;
+}
+
 export interface Order {
   id: number;
   statusId: number;
   createdMs: number;
   modifiedMs: number;
   shippedMs?: number;
+  products: OrderProduct[];
+  shipments: Map<number, Shipment>;
+  /** Archived (`DELETE /v2/orders/{id}`): still readable, `is_deleted: true`. */
+  isDeleted: boolean;
 }
 
 export interface Store {
@@ -77,6 +90,8 @@ export class SandboxState {
   readonly stores = new Map<string, Store>();
   private nextHookId = 20_000_001;
   private nextStoreId = 1_000_001;
+  private nextOrderProductId = 101;
+  nextShipmentId = 1;
 
   createStore(input: StoreInput): Store {
     if (this.stores.has(input.storeHash)) throw new Error(`store ${input.storeHash} already exists`);
@@ -100,16 +115,34 @@ export class SandboxState {
     return hook;
   }
 
-  /** Creates the order or changes its status; `previous` is undefined for a new order. */
+  /**
+   * Creates the order or changes its status; `previous` is undefined for a new order. A new order gets
+   * one product line per entry of `quantities` (default one line of 1).
+   */
   setOrderStatus(
     store: Store,
     orderId: number,
     statusId: number,
     nowMs: number,
+    quantities: number[] = [1],
   ): { order: Order; previous?: number } {
     const existing = store.orders.get(orderId);
     if (!existing) {
-      const order: Order = { id: orderId, statusId, createdMs: nowMs, modifiedMs: nowMs };
+      const products = quantities.map((quantity, i) => ({
+        id: this.nextOrderProductId++,
+        productId: 77 + i,
+        quantity,
+        quantityShipped: 0,
+      }));
+      const order: Order = {
+        id: orderId,
+        statusId,
+        createdMs: nowMs,
+        modifiedMs: nowMs,
+        products,
+        shipments: new Map(),
+        isDeleted: false,
+      };
       if (statusId === 2) order.shippedMs = nowMs;
       store.orders.set(orderId, order);
       return { order };
@@ -174,8 +207,8 @@ export const orderJson = (baseUrl: string, store: Store, order: Order): SandboxO
     total_inc_tax: '10.0000',
     total_tax: zero,
     is_tax_inclusive_pricing: false,
-    items_total: 1,
-    items_shipped: order.shippedMs === undefined ? 0 : 1,
+    items_total: order.products.reduce((sum, p) => sum + p.quantity, 0),
+    items_shipped: order.products.reduce((sum, p) => sum + p.quantityShipped, 0),
     payment_method: 'Manual',
     payment_provider_id: '',
     payment_status: 'captured',
@@ -197,7 +230,7 @@ export const orderJson = (baseUrl: string, store: Store, order: Order): SandboxO
     discount_amount: zero,
     coupon_discount: zero,
     shipping_address_count: 1,
-    is_deleted: false,
+    is_deleted: order.isDeleted,
     ebay_order_id: '0',
     cart_id: '',
     billing_address: {

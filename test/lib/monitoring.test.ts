@@ -3,6 +3,7 @@ import {
   OUTCOME_METRICS,
   WORKER_METRICS as RUNTIME_WORKER_METRICS,
 } from '../../functions/order-worker/handler';
+import { NEEDS_ATTENTION_REASONS } from '../../functions/domain/order';
 import { WEBHOOK_ROUTE } from '../../lib/http-api';
 import {
   CHANNEL_API_METRICS,
@@ -92,6 +93,18 @@ describe('support dashboard', () => {
     }
   });
 
+  it('shows the orders that need a person by every reason, and shipments recorded', () => {
+    for (const reason of NEEDS_ATTENTION_REASONS) {
+      const shown = hasMetric('OmBigCommerce', 'NeedsAttention', { service: 'order-worker', reason });
+      expect({ reason, shown }).toEqual({ reason, shown: true });
+    }
+    for (const name of ['PartiallyShipped', 'ShipmentRecorded'])
+      expect({ name, shown: hasMetric('OmBigCommerce', name, { service: 'order-worker' }) }).toEqual({
+        name,
+        shown: true,
+      });
+  });
+
   it('shows hooks created / re-activated / repaired / deleted / failed and channels verified', () => {
     for (const name of [
       'HookCreated',
@@ -119,7 +132,11 @@ describe('support dashboard', () => {
     expect([...emitted].sort()).toEqual([...new Set(Object.values(names))].sort());
     for (const name of emitted) {
       const dims: Record<string, string> =
-        name === INGEST_METRICS.rejected ? { service, reason: 'invalid' } : { service };
+        name === INGEST_METRICS.rejected
+          ? { service, reason: 'invalid' }
+          : name === WORKER_METRICS.needsAttention
+            ? { service, reason: 'disputed' }
+            : { service };
       expect({ name, shown: hasMetric('OmBigCommerce', name, dims) }).toEqual({ name, shown: true });
     }
   });

@@ -41,7 +41,7 @@ function runDemo(args: string[]): Promise<{ code: number | null; out: string }> 
   });
 }
 
-test('the demo cancels the selected order and leaves the other one alone', async () => {
+test('the demo cancels the selected order, leaves the other one alone and fulfils one with tracking', async () => {
   const { code, out } = await runDemo([
     '--api',
     stack.url,
@@ -53,6 +53,8 @@ test('the demo cancels the selected order and leaves the other one alone', async
   expect(out).toMatch(/status: Cancelled/);
   expect(out).toMatch(/cancelled\s+\(Awaiting Shipment → Cancelled\)/);
   expect(out).toMatch(/status_not_configured\s+\(On Hold → On Hold\)/);
+  expect(out).toMatch(/fulfilled\s+\(On Hold → Shipped\)/);
+  expect(out).toMatch(/shipment \d+: ups 1Z[0-9A-F]{12}/);
   expect(code).toBe(0);
 });
 

@@ -387,6 +387,7 @@ describe('orders', () => {
         status: 'Awaiting Shipment',
         updatedAt: expect.any(String),
         history: [],
+        shipments: [],
       },
     });
     expect(await t.call(GET_ORDER, { channelId: 'c1', orderId: '42' })).toEqual(res);

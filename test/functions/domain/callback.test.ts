@@ -3,6 +3,7 @@ import {
   decideCallback,
   deriveEventId,
   isOrderScope,
+  isShipmentScope,
   parseCallback,
   WEBHOOK_ID_PATTERN,
   type Callback,
@@ -93,11 +94,35 @@ describe('parseCallback', () => {
 });
 
 describe('decideCallback', () => {
-  test.each(examples)('%s: only statusUpdated is acted on', (file, body) => {
+  /** Acted-on examples → the order they name (a shipment names it in `data.orderId`). */
+  const actedOn: Record<string, number> = {
+    'store_order_statusUpdated.json': 250,
+    'store_shipment_created.json': 251,
+    'store_shipment_updated.json': 251,
+  };
+  test.each(examples)('%s: statusUpdated and shipment created/updated are acted on', (file, body) => {
     const decision = decideCallback(parsed(body));
-    if (file === 'store_order_statusUpdated.json')
-      expect(decision).toEqual({ kind: 'enqueue', orderId: 250 });
+    const orderId = actedOn[file];
+    if (orderId !== undefined) expect(decision).toEqual({ kind: 'enqueue', orderId });
     else expect(decision).toEqual({ kind: 'ignore', reason: 'scope_not_acted_on' });
+  });
+
+  test('shipment callbacks need the order id in data.orderId, naming the field', () => {
+    for (const orderId of [undefined, 0, 'x', 1.5]) {
+      const body = {
+        ...statusUpdated(),
+        scope: 'store/shipment/updated',
+        data: { type: 'shipment', id: 12, orderId },
+      };
+      const result = parseCallback(body);
+      expect(result.ok).toBe(false);
+      if (!result.ok) expect(result.errors.map((e) => e.field)).toEqual(['data.orderId']);
+    }
+  });
+
+  test('isShipmentScope', () => {
+    expect(isShipmentScope('store/shipment/created')).toBe(true);
+    expect(isShipmentScope('store/order/statusUpdated')).toBe(false);
   });
 
   test('isOrderScope', () => {

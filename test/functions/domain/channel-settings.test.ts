@@ -84,6 +84,11 @@ describe('parseChannelSettings: one bad field at a time', () => {
     ['cancel ids not an array', { cancelOnBigCommerceStatusIds: 5 }, 'cancelOnBigCommerceStatusIds'],
     ['fulfill ids unknown id', { fulfillOnBigCommerceStatusIds: [99] }, 'fulfillOnBigCommerceStatusIds'],
     [
+      'fulfill ids with Partially Shipped (3)',
+      { fulfillOnBigCommerceStatusIds: [2, 3] },
+      'fulfillOnBigCommerceStatusIds',
+    ],
+    [
       'fulfill ids overlap the default cancel ids',
       { fulfillOnBigCommerceStatusIds: [2, 5] },
       'fulfillOnBigCommerceStatusIds',
@@ -96,6 +101,19 @@ describe('parseChannelSettings: one bad field at a time', () => {
     ['an unknown field', { validCancelationStatuses: [] }, 'validCancelationStatuses'],
     ['a secret-looking unknown field', { webhookToken: 'x' }, 'webhookToken'],
   ];
+
+  test('Partially Shipped in the fulfil ids says why', () => {
+    const result = parseChannelSettings({ ...valid(), fulfillOnBigCommerceStatusIds: [3] }, newChannel);
+    expect(result).toEqual({
+      ok: false,
+      errors: [
+        {
+          field: 'fulfillOnBigCommerceStatusIds',
+          message: expect.stringContaining('would mark the whole OM order Shipped'),
+        },
+      ],
+    });
+  });
 
   test.each(cases)('%s: %j → 400 naming %s', (_name, change, field) => {
     expect(fieldsOf({ ...valid(), ...change })).toEqual([field]);

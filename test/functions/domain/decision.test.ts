@@ -53,7 +53,14 @@ function expectedOutcome(
   expired: boolean,
 ): Outcome {
   const action = expectedAction(cfg, id);
-  if (!action) return 'no_action_for_bigcommerce_status';
+  if (!action) {
+    // Sections 11-12: a dispute or a manual verification needs a person; a partial shipment of an order
+    // in a valid fulfilment status is recorded.
+    if (id === 12 || id === 13) return 'needs_attention';
+    if (id === 3 && om !== undefined && (cfg.validFulfillmentStatuses as string[]).includes(om))
+      return 'partially_shipped';
+    return 'no_action_for_bigcommerce_status';
+  }
   if (om === undefined || om === 'Unprocessed') return expired ? 'expired' : 'deferred';
   if ((action === 'cancel' && om === 'Cancelled') || (action === 'fulfill' && om === 'Shipped'))
     return 'already_in_target_status';

@@ -9,6 +9,7 @@ import {
   nextOrder,
 } from '../../../functions/domain/history';
 import { HISTORY_LIMIT, OUTCOMES, type OmOrder, type Outcome } from '../../../functions/domain/order';
+import { SHIPMENTS_LIMIT } from '../../../functions/domain/shipment';
 
 const key = { channelId: 'ch1', orderId: 101 };
 const now = new Date('2026-05-01T12:00:00.000Z');
@@ -22,6 +23,25 @@ const event = {
 };
 
 const decisions: Record<Outcome, Decision> = {
+  partially_shipped: {
+    outcome: 'partially_shipped',
+    bigcommerceStatusId: 3,
+    statusBefore: 'Awaiting Shipment',
+    statusAfter: 'Awaiting Shipment',
+  },
+  shipment_recorded: {
+    outcome: 'shipment_recorded',
+    bigcommerceStatusId: 2,
+    statusBefore: 'Shipped',
+    statusAfter: 'Shipped',
+  },
+  needs_attention: {
+    outcome: 'needs_attention',
+    reason: 'disputed',
+    bigcommerceStatusId: 13,
+    statusBefore: 'On Hold',
+    statusAfter: 'On Hold',
+  },
   cancelled: {
     outcome: 'cancelled',
     action: 'cancel',
@@ -109,6 +129,7 @@ describe('nextOrder', () => {
         statusAfter: decision.statusAfter,
         attempt: 2,
         ...(outcome === 'deferred' ? { attempts: 1 } : {}),
+        ...(decision.outcome === 'needs_attention' ? { reason: decision.reason } : {}),
       },
     ]);
     expect(next.processed['evt-1']).toEqual({
@@ -190,6 +211,47 @@ describe('expiresAtFor', () => {
   test('only items OM has not imported expire', () => {
     expect(expiresAtFor({}, now, 100)).toBe(nowSeconds + 100);
     expect(expiresAtFor({ status: 'Unprocessed' }, now, 100)).toBeUndefined();
+  });
+});
+
+describe('shipments and reasons', () => {
+  const shipment = { shipmentId: 7, trackingNumber: '1Z', items: [{ orderProductId: 1, quantity: 1 }] };
+
+  test('given shipments replace the stored ones; otherwise the stored ones are kept', () => {
+    const first = nextOrder(key, undefined, decisions.fulfilled, event, now, {
+      ...retention,
+      shipments: [shipment],
+    });
+    expect(first.shipments).toEqual([shipment]);
+    const later = nextOrder(
+      key,
+      first,
+      decisions.already_in_target_status,
+      { ...event, eventId: 'e2' },
+      now,
+      retention,
+    );
+    expect(later.shipments).toEqual([shipment]);
+    const none = nextOrder(key, undefined, decisions.cancelled, event, now, retention);
+    expect(none).not.toHaveProperty('shipments');
+  });
+
+  test('keeps the newest SHIPMENTS_LIMIT shipments', () => {
+    const many = Array.from({ length: SHIPMENTS_LIMIT + 5 }, (_, i) => ({ ...shipment, shipmentId: i + 1 }));
+    const order = nextOrder(key, undefined, decisions.fulfilled, event, now, {
+      ...retention,
+      shipments: many,
+    });
+    expect(order.shipments).toHaveLength(SHIPMENTS_LIMIT);
+    expect(order.shipments![0]!.shipmentId).toBe(6);
+  });
+
+  test('a needs_attention entry carries its reason; others carry none', () => {
+    const order = nextOrder(key, undefined, decisions.needs_attention, event, now, retention);
+    expect(order.history.at(-1)).toMatchObject({ outcome: 'needs_attention', reason: 'disputed' });
+    expect(order.status).toBe('On Hold');
+    const other = nextOrder(key, undefined, decisions.cancelled, event, now, retention);
+    expect(other.history.at(-1)).not.toHaveProperty('reason');
   });
 });
 

@@ -3,7 +3,7 @@ import { parseOrderImport } from '../../../functions/domain/order-import';
 describe('parseOrderImport', () => {
   test('any OM status is accepted; read-only fields of the GET answer are tolerated', () => {
     expect(parseOrderImport({ status: 'Unprocessed' })).toEqual({ ok: true, status: 'Unprocessed' });
-    expect(parseOrderImport({ status: 'Cancelled', orderId: 1, history: [] })).toEqual({
+    expect(parseOrderImport({ status: 'Cancelled', orderId: 1, history: [], shipments: [] })).toEqual({
       ok: true,
       status: 'Cancelled',
     });

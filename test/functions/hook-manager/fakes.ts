@@ -168,6 +168,10 @@ export class FakeBigCommerce implements BigCommerceApi {
     await this.enter(creds, `GET /v2/orders/${orderId}`);
     return this.orders.get(creds.storeHash)?.find((o) => o.id === orderId);
   }
+  async listShipments(creds: BigCommerceCredentials, orderId: number) {
+    await this.enter(creds, `GET /v2/orders/${orderId}/shipments`);
+    return [];
+  }
   async listOrders(
     creds: BigCommerceCredentials,
     query: { minDateModified?: string; statusId?: number; sort?: string; page: number; limit: number },
@@ -180,7 +184,7 @@ export class FakeBigCommerce implements BigCommerceApi {
     return clone(all.slice((query.page - 1) * query.limit, query.page * query.limit));
   }
   async listHooks(creds: BigCommerceCredentials, filter: { scope?: string; destination?: string }) {
-    await this.enter(creds, `GET /v3/hooks scope=${filter.scope}`);
+    await this.enter(creds, `GET /v3/hooks${filter.scope ? ` scope=${filter.scope}` : ''}`);
     return clone(
       this.store(creds.storeHash).filter(
         (h) =>

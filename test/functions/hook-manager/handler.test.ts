@@ -6,7 +6,7 @@ import {
   type SweepSummary,
 } from '../../../functions/hook-manager/handler';
 import type { Channel } from '../../../functions/domain/channel';
-import { HOOK_SCOPE } from '../../../functions/domain/hook-plan';
+import { HOOK_SCOPE, MANAGED_HOOK_SCOPES } from '../../../functions/domain/hook-plan';
 import {
   FakeBigCommerce,
   MemoryChannelStore,
@@ -50,13 +50,19 @@ function setup(over: Partial<HookManagerDeps> = {}) {
     bigcommerce.tokens.set(store, accessOf(id));
     return channel;
   };
-  const healthyHook = (id: string, store = `s${id}`) =>
-    bigcommerce.addHook(store, {
-      scope: HOOK_SCOPE,
-      destination: dest(id),
-      isActive: true,
-      headers: { 'X-Webhook-Token': tokenOf(id) },
-    });
+  /** Every hook the channel wants, healthy; returns the status hook. */
+  const healthyHook = (id: string, store = `s${id}`) => {
+    const [status] = MANAGED_HOOK_SCOPES.map((scope) =>
+      bigcommerce.addHook(store, {
+        scope,
+        destination: dest(id),
+        isActive: true,
+        headers: { 'X-Webhook-Token': tokenOf(id) },
+      }),
+    );
+    return status!;
+  };
+  const statusHooks = (store: string) => bigcommerce.hooks.get(store)?.filter((h) => h.scope === HOOK_SCOPE);
   const changed = (channelId: string, change: 'saved' | 'deleted' = 'saved') =>
     handler({
       version: '0',
@@ -79,6 +85,7 @@ function setup(over: Partial<HookManagerDeps> = {}) {
     handler,
     addChannel,
     healthyHook,
+    statusHooks,
     changed,
     scheduled,
   };
@@ -102,23 +109,24 @@ describe('ChannelSettingsChanged → converge that channel', () => {
     t.addChannel('c1');
     const res = await t.changed('c1');
     expect(res).toMatchObject({ trigger: 'channel', result: { outcome: 'verified', finding: 'missing' } });
+    // The status hook, and the shipment hooks a Valid Fulfillment Status asks for.
     const hooks = t.bigcommerce.hooks.get('sc1')!;
-    expect(hooks).toEqual([
-      {
+    expect(hooks).toEqual(
+      MANAGED_HOOK_SCOPES.map((scope) => ({
         id: expect.any(Number),
-        scope: HOOK_SCOPE,
+        scope,
         destination: dest('c1'),
         isActive: true,
         headers: { 'X-Webhook-Token': tokenOf('c1') },
-      },
-    ]);
+      })),
+    );
     expect(t.channels.items.get('c1')!.hook).toEqual({
-      hookId: hooks[0]!.id,
+      hookId: t.statusHooks('sc1')![0]!.id,
       isActive: true,
       lastVerifiedAt: NOW.toISOString(),
     });
     expect(metricTotals(t.captured.metrics)).toMatchObject({
-      HookCreated: 1,
+      HookCreated: 3,
       ChannelsVerified: 1,
       HookVerifyFailed: 0,
     });
@@ -130,7 +138,7 @@ describe('ChannelSettingsChanged → converge that channel', () => {
     t.healthyHook('c1');
     const before = JSON.stringify(t.bigcommerce.hooks.get('sc1'));
     await t.changed('c1');
-    expect(t.bigcommerce.calls).toEqual([`sc1 GET /v3/hooks scope=${HOOK_SCOPE}`]);
+    expect(t.bigcommerce.calls).toEqual(['sc1 GET /v3/hooks']);
     expect(JSON.stringify(t.bigcommerce.hooks.get('sc1'))).toBe(before);
     expect(t.queue.sent).toEqual([]);
     expect(metricTotals(t.captured.metrics)).toMatchObject({
@@ -157,7 +165,7 @@ describe('ChannelSettingsChanged → converge that channel', () => {
     expect(res).toMatchObject({
       result: { finding: 'inactive', reconcile: { ok: true, reason: 'hook_lost', enqueued: 2 } },
     });
-    expect(t.bigcommerce.hooks.get('sc1')![0]!.isActive).toBe(true);
+    expect(t.bigcommerce.hooks.get('sc1')!.every((h) => h.isActive)).toBe(true);
     expect(t.queue.sent.map((e) => [e.orderId, e.eventId, e.source, e.attempt])).toEqual([
       [7, `r:7:5:${hoursAgo(1)}`, 'reconcile', 1],
       [8, `r:8:2:${hoursAgo(1.5)}`, 'reconcile', 1],
@@ -172,12 +180,34 @@ describe('ChannelSettingsChanged → converge that channel', () => {
     });
   });
 
+  test('shipment hooks follow the Valid Fulfillment Statuses and are healed like the status hook', async () => {
+    t = setup();
+    t.addChannel('c1', { validFulfillmentStatuses: [] });
+    await t.changed('c1');
+    expect(t.bigcommerce.hooks.get('sc1')!.map((h) => h.scope)).toEqual([HOOK_SCOPE]);
+
+    t.channels.items.set('c1', { ...t.channels.items.get('c1')!, validFulfillmentStatuses: ['On Hold'] });
+    await t.changed('c1');
+    expect(t.bigcommerce.hooks.get('sc1')!.map((h) => h.scope)).toEqual([...MANAGED_HOOK_SCOPES]);
+
+    const shipmentHook = t.bigcommerce.hooks.get('sc1')![1]!;
+    shipmentHook.isActive = false;
+    const res = await t.changed('c1');
+    expect(res).toMatchObject({ result: { finding: 'inactive' } });
+    expect(shipmentHook.isActive).toBe(true);
+
+    t.channels.items.set('c1', { ...t.channels.items.get('c1')!, validFulfillmentStatuses: [] });
+    await t.changed('c1');
+    expect(t.bigcommerce.hooks.get('sc1')!.map((h) => h.scope)).toEqual([HOOK_SCOPE]);
+    expect(metricTotals(t.captured.metrics)).toMatchObject({ HookCreated: 3, HookDeleted: 2 });
+  });
+
   test('a wrong token header is repaired', async () => {
     t = setup();
     t.addChannel('c1');
     t.healthyHook('c1').headers = { 'X-Webhook-Token': 'stale' };
     await t.changed('c1');
-    expect(t.bigcommerce.hooks.get('sc1')![0]!.headers).toEqual({ 'X-Webhook-Token': tokenOf('c1') });
+    expect(t.statusHooks('sc1')![0]!.headers).toEqual({ 'X-Webhook-Token': tokenOf('c1') });
     expect(metricTotals(t.captured.metrics).HookRepaired).toBe(1);
   });
 
@@ -196,7 +226,7 @@ describe('ChannelSettingsChanged → converge that channel', () => {
     expect(t.bigcommerce.hooks.get('sc1')).toEqual([foreign]);
     expect(t.channels.items.get('c1')!.hook).toEqual({ isActive: false, lastVerifiedAt: NOW.toISOString() });
     expect(t.queue.sent).toEqual([]);
-    expect(metricTotals(t.captured.metrics).HookDeleted).toBe(1);
+    expect(metricTotals(t.captured.metrics).HookDeleted).toBe(MANAGED_HOOK_SCOPES.length);
   });
 
   test('a tombstoned channel loses its hooks and is purged with its secret', async () => {
@@ -214,7 +244,8 @@ describe('ChannelSettingsChanged → converge that channel', () => {
       headers: null,
     });
     const res = await t.changed('c1', 'deleted');
-    expect(res).toMatchObject({ result: { outcome: 'purged', counts: { deleted: 2 } } });
+    // Its three hooks and a duplicate status hook.
+    expect(res).toMatchObject({ result: { outcome: 'purged', counts: { deleted: 4 } } });
     expect(t.bigcommerce.hooks.get('sc1')).toEqual([]);
     expect(t.channels.items.has('c1')).toBe(false);
     expect(t.secrets.items.has('c1')).toBe(false);
@@ -328,7 +359,7 @@ describe('reconcile', () => {
       },
     });
     expect(t.bigcommerce.callsFor('sc1')).toEqual([
-      `sc1 GET /v3/hooks scope=${HOOK_SCOPE}`,
+      'sc1 GET /v3/hooks',
       'sc1 GET /v2/orders status_id=5 page=1',
       'sc1 GET /v2/orders status_id=2 page=1',
       'sc1 GET /v2/orders status_id=10 page=1',
@@ -436,11 +467,11 @@ describe('Scheduled Event → sweep every channel', () => {
       failed: 0,
       stoppedEarly: false,
       concurrency: 24,
-      counts: { created: 1, reactivated: 1, repaired: 0, deleted: 2 },
+      counts: { created: 3, reactivated: 1, repaired: 0, deleted: 6 },
     });
     expect(t.bigcommerce.callsFor('sfresh')).toEqual([]);
     for (const id of ['healthy', 'missing', 'inactive'])
-      expect(t.bigcommerce.hooks.get(`s${id}`)).toEqual([
+      expect(t.statusHooks(`s${id}`)).toEqual([
         expect.objectContaining({
           destination: dest(id),
           isActive: true,
@@ -450,9 +481,9 @@ describe('Scheduled Event → sweep every channel', () => {
     expect(t.bigcommerce.hooks.get('scleared')).toEqual([]);
     expect(t.channels.items.has('deleted')).toBe(false);
     expect(metricTotals(t.captured.metrics)).toMatchObject({
-      HookCreated: 1,
+      HookCreated: 3,
       HookReactivated: 1,
-      HookDeleted: 2,
+      HookDeleted: 6,
       ChannelsVerified: 5,
       HookVerifyFailed: 0,
     });
@@ -471,7 +502,7 @@ describe('Scheduled Event → sweep every channel', () => {
     t.bigcommerce.failing.set('sa', 500);
     const summary = await t.scheduled();
     expect(summary).toMatchObject({ verified: 1, failed: 1 });
-    expect(t.bigcommerce.hooks.get('sb')).toHaveLength(1);
+    expect(t.statusHooks('sb')).toHaveLength(1);
     expect(metricTotals(t.captured.metrics)).toMatchObject({ HookVerifyFailed: 1, ChannelsVerified: 1 });
   });
 
@@ -502,7 +533,7 @@ describe('Scheduled Event → sweep every channel', () => {
     expect(peak).toBeLessThanOrEqual(concurrency);
     expect(peak).toBeGreaterThan(1);
     expect(peakPerStore).toBe(1);
-    expect(t.bigcommerce.hooks.get('shared')).toHaveLength(6);
+    expect(t.statusHooks('shared')).toHaveLength(6);
   });
 
   test('stops starting channels when time runs low; the next run takes the rest', async () => {
@@ -525,7 +556,7 @@ describe('Scheduled Event → sweep every channel', () => {
     t.bigcommerce.onCall = undefined;
     const second = await t.scheduled({ getRemainingTimeInMillis: () => 600_000 });
     expect(second).toMatchObject({ stoppedEarly: false, skipped: 3, verified: 2 });
-    for (let i = 0; i < 5; i++) expect(t.bigcommerce.hooks.get(`sc${i}`)).toHaveLength(1);
+    for (let i = 0; i < 5; i++) expect(t.statusHooks(`sc${i}`)).toHaveLength(1);
   });
 
   test('a channel store failure fails the run (the next scheduled run starts over)', async () => {

@@ -38,8 +38,16 @@ const busErrors: unknown[] = [];
 const output: string[] = [];
 const savedEnv = { ...process.env };
 
-type BcHook = { id: number; destination: string; is_active: boolean; headers: Record<string, string> | null };
-const hooks = () => sb.hooks(STORE) as BcHook[];
+type BcHook = {
+  id: number;
+  scope: string;
+  destination: string;
+  is_active: boolean;
+  headers: Record<string, string> | null;
+};
+const allHooks = () => sb.hooks(STORE) as BcHook[];
+/** The status hook (the shipment hooks are checked where they matter). */
+const hooks = () => allHooks().filter((h) => h.scope === 'store/order/statusUpdated');
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 beforeAll(async () => {
@@ -204,6 +212,12 @@ test('saving settings subscribes at once: one active hook with the token header;
       headers: { 'X-Webhook-Token': await webhookToken() },
     }),
   ]);
+  // A Valid Fulfillment Status also subscribes the shipment scopes, with the same destination and token.
+  expect(allHooks().map((h) => [h.scope, h.destination, h.is_active])).toEqual([
+    ['store/order/statusUpdated', DESTINATION, true],
+    ['store/shipment/created', DESTINATION, true],
+    ['store/shipment/updated', DESTINATION, true],
+  ]);
   const { body } = await getChannel();
   expect(body!.webhook).toEqual({
     hookId: hooks()[0]!.id,
@@ -217,7 +231,7 @@ test('saving settings subscribes at once: one active hook with the token header;
 });
 
 test('a healthy channel costs exactly one BigCommerce request, on the event and on the schedule', async () => {
-  const before = JSON.stringify(hooks());
+  const before = JSON.stringify(allHooks());
   let from = sb.requests.length;
   await invokeHandler(
     hookManager,
@@ -238,7 +252,7 @@ test('a healthy channel costs exactly one BigCommerce request, on the event and 
     counts: { created: 0, reactivated: 0, repaired: 0, deleted: 0 },
   });
   expect(bcRequests(from)).toEqual([`GET /stores/${STORE}/v3/hooks`]);
-  expect(JSON.stringify(hooks())).toBe(before);
+  expect(JSON.stringify(allHooks())).toBe(before);
 });
 
 test('deactivated in BigCommerce → re-activated by the next run; the cancellation missed meanwhile is reconciled and applied', async () => {
@@ -330,7 +344,7 @@ test('both sets cleared → the hook is removed', async () => {
   const { accessToken: _a, clientSecret: _c, ...rest } = settings;
   const res = await putChannel({ ...rest, validCancellationStatuses: [], validFulfillmentStatuses: [] });
   expect(res.status).toBe(200);
-  expect(hooks()).toEqual([]);
+  expect(allHooks()).toEqual([]);
   expect((await getChannel()).body!.webhook).toMatchObject({
     hookId: null,
     isActive: false,
@@ -340,10 +354,10 @@ test('both sets cleared → the hook is removed', async () => {
 
 test('DELETE channel → its hooks are removed and the channel and its secret purged', async () => {
   await putChannel(settings);
-  expect(hooks()).toHaveLength(1);
+  expect(allHooks()).toHaveLength(3);
   const res = await api('DELETE', '/channels/{channelId}', { channelId: CHANNEL });
   expect(res.status).toBe(204);
-  expect(hooks()).toEqual([]);
+  expect(allHooks()).toEqual([]);
   const item = (table: string) =>
     aws.dynamo.send(
       new GetItemCommand({ TableName: table, Key: { channelId: { S: CHANNEL } }, ConsistentRead: true }),

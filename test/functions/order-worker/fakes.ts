@@ -12,6 +12,7 @@ import type { OrderStore } from '../../../functions/adapters/order-store';
 import type { SecretStore } from '../../../functions/adapters/secret-store';
 import type { Channel, ChannelSecrets } from '../../../functions/domain/channel';
 import type { OmOrder } from '../../../functions/domain/order';
+import type { Shipment } from '../../../functions/domain/shipment';
 import type { OrderEvent } from '../../../functions/domain/order-event';
 import type { OmStatus } from '../../../functions/domain/statuses';
 
@@ -100,9 +101,14 @@ export class FakeQueue implements OrderEventQueue {
   }
 }
 
-export class FakeBigCommerce implements Pick<BigCommerceApi, 'getOrder'> {
+export class FakeBigCommerce implements Pick<BigCommerceApi, 'getOrder' | 'listShipments'> {
   /** storeHash/orderId → status id; absent → 404. */
   readonly statuses = new Map<string, number>();
+  /** storeHash/orderId → archived in BigCommerce. */
+  readonly deleted = new Set<string>();
+  /** storeHash/orderId → shipments; absent → none (204). */
+  readonly shipments = new Map<string, Shipment[]>();
+  readonly shipmentCalls: number[] = [];
   readonly calls: { creds: BigCommerceCredentials; orderId: number; options?: CallOptions }[] = [];
   /** Errors to throw on the next calls, in order. */
   readonly errors: Error[] = [];
@@ -133,8 +139,15 @@ export class FakeBigCommerce implements Pick<BigCommerceApi, 'getOrder'> {
       statusId,
       status: `status ${statusId}`,
       dateModified: this.nextDate(`${creds.storeHash}/${orderId}`),
+      ...(this.deleted.has(`${creds.storeHash}/${orderId}`) && { isDeleted: true }),
     };
     return order;
+  }
+
+  async listShipments(creds: BigCommerceCredentials, orderId: number) {
+    this.log.add(`bigcommerce.listShipments ${orderId}`);
+    this.shipmentCalls.push(orderId);
+    return structuredClone(this.shipments.get(`${creds.storeHash}/${orderId}`) ?? []);
   }
 
   private nextDate(key: string) {
@@ -162,9 +175,21 @@ export class FakeObservability {
     warn: this.entry('warn'),
     error: this.entry('error'),
   };
+  /** Metrics published on their own with dimensions, as `Name{dim=value}`. */
+  readonly dimensioned: string[] = [];
   readonly metricsPort = {
     addMetric: (name: string) => {
       this.metrics.push(name);
+    },
+    singleMetric: () => {
+      const dims: string[] = [];
+      return {
+        addDimension: (name: string, value: string) => void dims.push(`${name}=${value}`),
+        addMetric: (name: string) => {
+          this.metrics.push(name);
+          this.dimensioned.push(`${name}{${dims.join(',')}}`);
+        },
+      };
     },
   };
   metricCount(name: string) {

@@ -322,7 +322,7 @@ function firstReadBarrier(parties: number) {
       : Promise.resolve();
 }
 
-test('steady state: 2 DynamoDB requests and exactly 1 BigCommerce request per applied event', async () => {
+test('steady state: 2 DynamoDB requests per applied event; 1 BigCommerce request per cancel, 2 per fulfilment (order + shipments)', async () => {
   const { handler: h, counter, obs } = countedWorker();
   // Warm the container (channel and credentials are read once, then cached).
   const warm = await givenOrder(5, 'On Hold');
@@ -341,8 +341,14 @@ test('steady state: 2 DynamoDB requests and exactly 1 BigCommerce request per ap
   expect(obs.metricCount('OrderCancelled') + obs.metricCount('OrderFulfilled')).toBe(11);
   expect(counter.dynamo / ids.length).toBe(2);
   const bcRequests = sb.requests.slice(before);
-  expect(bcRequests).toHaveLength(ids.length);
-  expect(new Set(bcRequests.map((r) => r.path)).size).toBe(ids.length);
+  const fulfilled = ids.filter((_, i) => i % 2 === 0);
+  expect(bcRequests).toHaveLength(ids.length + fulfilled.length);
+  expect(new Set(bcRequests.map((r) => r.path))).toEqual(
+    new Set([
+      ...ids.map((id) => `/stores/${STORE}/v2/orders/${id}`),
+      ...fulfilled.map((id) => `/stores/${STORE}/v2/orders/${id}/shipments`),
+    ]),
+  );
 });
 
 test('two workers racing on one order: exactly one applies and no history entry is lost', async () => {

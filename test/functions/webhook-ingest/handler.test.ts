@@ -227,7 +227,7 @@ const cases: Case[] = [
   {
     name: 'SQS fails for an ignored scope (no SQS call)',
     setup: (h) => void (h.state.queueFails = true),
-    body: JSON.stringify(callbackBody({ scope: 'store/shipment/created', data: { id: 12, orderId: 251 } })),
+    body: JSON.stringify(callbackBody({ scope: 'store/shipment/deleted', data: { id: 12, orderId: 251 } })),
     headers: token,
     status: 200,
     enqueued: 0,
@@ -337,14 +337,16 @@ describe('accepted callbacks', () => {
       const body = callbackExampleText(file).replace('{store_hash}', STORE_HASH);
       const res = await h.handler(request({ body, headers: { ...token, ...signHeaders(body) } }));
       expect(res.statusCode).toBe(200);
-      const acted = file === 'store_order_statusUpdated.json';
+      const acted = file === 'store_order_statusUpdated.json' || /^store_shipment_(created|updated)/.test(file);
       expect(h.sent).toHaveLength(acted ? 1 : 0);
       expect(h.obs.names()).toContain(acted ? 'WebhookAccepted' : 'WebhookIgnored');
-      if (acted)
-        expect(h.sent[0]).toMatchObject({
-          orderId: 250,
-          statusHint: { previousStatusId: 0, newStatusId: 11 },
-        });
+      if (file === 'store_order_statusUpdated.json')
+        expect(h.sent[0]).toMatchObject({ orderId: 250, statusHint: { previousStatusId: 0, newStatusId: 11 } });
+      else if (acted) {
+        // A shipment names its order in data.orderId; the worker reads the order, so there is no hint.
+        expect(h.sent[0]).toMatchObject({ orderId: 251, scope: file.replace(/_/g, '/').replace('.json', '') });
+        expect(h.sent[0]).not.toHaveProperty('statusHint');
+      }
     },
   );
 

@@ -86,7 +86,7 @@ test('rejections and ignored scopes put nothing on the queue', async () => {
     handler(
       request({
         channelId: 'live',
-        body: JSON.stringify(callbackBody({ scope: 'store/shipment/created', data: { id: 1, orderId: 2 } })),
+        body: JSON.stringify(callbackBody({ scope: 'store/shipment/deleted', data: { id: 1, orderId: 2 } })),
         headers: { 'x-webhook-token': TOKEN },
       }),
       context,
