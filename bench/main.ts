@@ -14,6 +14,7 @@ type Group = (ctx: GroupContext) => Promise<GroupResult>;
 const GROUPS: Record<string, () => Promise<Group>> = {
   bundles: async () => (await import('./bundles')).runBundles,
   ingest: async () => (await import('./ingest')).runIngest,
+  'ingest-cpu': async () => (await import('./ingest-cpu')).runIngestCpu,
   worker: async () => (await import('./worker')).runWorker,
   hooks: async () => (await import('./hooks')).runHooks,
 };
