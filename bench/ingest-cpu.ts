@@ -14,11 +14,12 @@ import { median, type Figure } from './report';
 import { startStandIns } from './stand-ins';
 
 export const CPU_SIZES = {
-  quick: { warmup: 2_000, blocks: 8, block: 1_000 },
-  full: { warmup: 5_000, blocks: 20, block: 2_000 },
+  quick: { warmup: 2_000, blocks: 8, block: 1_000, serial: 300 },
+  full: { warmup: 5_000, blocks: 20, block: 2_000, serial: 1_000 },
 } as const;
 
 type CpuDone = Extract<FromDriver, { type: 'cpu-done' }>;
+type RunDone = Extract<FromDriver, { type: 'done' }>;
 
 /** µs per request of each block → the figure: min(real) − min(bare), with the medians in the note. */
 export function extraCpuFigure(realUs: readonly number[], bareUs: readonly number[], note: string): Figure {
@@ -82,10 +83,25 @@ export async function runIngestCpu(ctx: GroupContext): Promise<GroupResult> {
         (driver === real ? realUs : bareUs).push(done.cpuMicros / done.count);
       }
     }
+    // For the cost model: the real handler's wall time and log bytes, one request at a time, real send.
+    ctx.log(
+      `ingest-cpu: ${size.serial} requests one at a time to the local queue (duration for the cost model)`,
+    );
+    const serial = (await real.request(
+      { type: 'run', count: size.serial, concurrency: 1, firstId: nextId },
+      120_000,
+    )) as RunDone;
+    if (serial.statuses['200'] !== size.serial)
+      throw new Error(
+        `serial run answered ${JSON.stringify(serial.statuses)} to ${size.serial} valid requests`,
+      );
+    const durationMs = median(serial.latenciesMs);
+    ctx.facts.ingest = { durationMs, logBytesPerRequest: serial.stdoutBytes / size.serial };
     const figure = extraCpuFigure(
       realUs,
       bareUs,
-      `${size.blocks} × ${size.block} requests each, one at a time, SendMessage stubbed on both sides`,
+      `${size.blocks} × ${size.block} requests each, one at a time, SendMessage stubbed on both sides; ` +
+        `with the local queue ${durationMs.toFixed(2)} ms/request (median), logs ${Math.round(serial.stdoutBytes / size.serial)} B/request`,
     );
     return { figures: [figure], skipped: [] };
   } finally {

@@ -29,6 +29,8 @@ export interface HookManagerFunctionProps {
 export class HookManagerFunction extends HouseFunction {
   /** A sweep over every channel may take a while; the next scheduled run converges whatever is left. */
   static readonly TIMEOUT = Duration.minutes(10);
+  /** Also what the cost model in bench/ bills per GB-second. */
+  static readonly MEMORY_MB = 512;
   static readonly ACCESS: StoreAccess = {
     channels: ['get', 'list', 'recordHookState', 'recordReconcile', 'purge'],
     orders: [],
@@ -45,7 +47,7 @@ export class HookManagerFunction extends HouseFunction {
     super(scope, id, {
       name: 'hook-manager',
       description: 'Creates, verifies, repairs and deletes the BigCommerce hooks of every channel',
-      memorySize: 512,
+      memorySize: HookManagerFunction.MEMORY_MB,
       timeout: HookManagerFunction.TIMEOUT,
       logRemovalPolicy: props.logRemovalPolicy,
       environment: {

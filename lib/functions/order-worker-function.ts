@@ -25,6 +25,8 @@ export interface OrderWorkerFunctionProps {
 export class OrderWorkerFunction extends HouseFunction {
   /** The queue's visibility timeout is derived from this (6×). */
   static readonly TIMEOUT = Duration.seconds(30);
+  /** Also what the cost model in bench/ bills per GB-second. */
+  static readonly MEMORY_MB = 512;
   static readonly BATCH_SIZE = 10;
   /** Caps parallel workers, and so the pressure on BigCommerce's per-store rate limit. */
   static readonly MAX_CONCURRENCY = 5;
@@ -40,7 +42,7 @@ export class OrderWorkerFunction extends HouseFunction {
     super(scope, id, {
       name: 'order-worker',
       description: 'Applies BigCommerce order changes to OM orders (status-gated cancel and fulfill)',
-      memorySize: 512,
+      memorySize: OrderWorkerFunction.MEMORY_MB,
       timeout: OrderWorkerFunction.TIMEOUT,
       logRemovalPolicy: props.logRemovalPolicy,
       environment: {

@@ -19,6 +19,8 @@ export interface WebhookIngestFunctionProps {
  */
 export class WebhookIngestFunction extends HouseFunction {
   static readonly TIMEOUT = Duration.seconds(10);
+  /** Also what the cost model in bench/ bills per GB-second. */
+  static readonly MEMORY_MB = 512;
   static readonly ACCESS: StoreAccess = {
     channels: ['get'],
     orders: [],
@@ -31,7 +33,7 @@ export class WebhookIngestFunction extends HouseFunction {
       name: 'webhook-ingest',
       description: 'Authenticates BigCommerce webhooks and enqueues them as order events',
       // More memory means more CPU: a shorter cold start on the path BigCommerce times.
-      memorySize: 512,
+      memorySize: WebhookIngestFunction.MEMORY_MB,
       timeout: WebhookIngestFunction.TIMEOUT,
       logRemovalPolicy: props.logRemovalPolicy,
       environment: {
