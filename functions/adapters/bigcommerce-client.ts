@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../common/zod';
 
 /**
  * BigCommerce REST client (shared by order-worker and hook-manager). Paths under
@@ -108,30 +108,30 @@ export interface HttpBigCommerceClientOptions {
 }
 
 const ordersSchema = z.object({
-  id: z.number().int(),
-  status_id: z.number().int(),
+  id: z.int(),
+  status_id: z.int(),
   status: z.string(),
   date_modified: z.string(),
 });
 
 const hookSchema = z.object({
-  id: z.number().int(),
+  id: z.int(),
   scope: z.string(),
   destination: z.string(),
   is_active: z.boolean(),
-  headers: z.record(z.string(), z.string()).nullable().optional(),
+  headers: z.optional(z.nullable(z.record(z.string(), z.string()))),
 });
 
 const hookEnvelope = z.object({ data: hookSchema });
 const hookPage = z.object({
   data: z.array(hookSchema),
-  meta: z
-    .object({
-      pagination: z
-        .object({ current_page: z.number().int().optional(), total_pages: z.number().int().optional() })
-        .optional(),
-    })
-    .optional(),
+  meta: z.optional(
+    z.object({
+      pagination: z.optional(
+        z.object({ current_page: z.optional(z.int()), total_pages: z.optional(z.int()) }),
+      ),
+    }),
+  ),
 });
 
 /** BigCommerce v2 dates are RFC-2822 (`Tue, 20 Nov 2012 00:00:00 +0000`); the port speaks ISO. */
@@ -306,7 +306,7 @@ export class HttpBigCommerceClient implements BigCommerceApi {
     await this.request(creds, { method: 'DELETE', path: `/v3/hooks/${id}` }, options);
   }
 
-  private parse<T>(schema: z.ZodType<T>, answer: Answer, what: string): T {
+  private parse<T>(schema: z.ZodMiniType<T>, answer: Answer, what: string): T {
     const parsed = schema.safeParse(answer.body);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];

@@ -6,7 +6,7 @@ import {
   type AttributeValue,
   type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
-import * as z from 'zod';
+import * as z from '../common/zod';
 import { OUTCOMES, type OmOrder } from '../domain/order';
 import { OM_STATUSES, type OmStatus } from '../domain/statuses';
 
@@ -30,25 +30,22 @@ const historyEntrySchema = z.object({
   at: z.string(),
   eventId: z.string(),
   source: z.enum(['webhook', 'reconcile']),
-  bigcommerceStatusId: z.number().int().nullable(),
+  bigcommerceStatusId: z.nullable(z.int()),
   outcome: z.enum(OUTCOMES),
-  statusBefore: z.enum(OM_STATUSES).nullable(),
-  statusAfter: z.enum(OM_STATUSES).nullable(),
-  attempt: z.number().int(),
+  statusBefore: z.nullable(z.enum(OM_STATUSES)),
+  statusAfter: z.nullable(z.enum(OM_STATUSES)),
+  attempt: z.int(),
 });
 
 /** What a stored item must look like; anything else is a clear error, never a silent default. */
 const storedOrderSchema = z.object({
   channelId: z.string(),
-  orderId: z.number().int(),
-  status: z.enum(OM_STATUSES).optional(),
+  orderId: z.int(),
+  status: z.optional(z.enum(OM_STATUSES)),
   updatedAt: z.string(),
   history: z.array(historyEntrySchema),
-  processed: z.record(
-    z.string(),
-    z.object({ at: z.number(), attempt: z.number().int(), terminal: z.boolean() }),
-  ),
-  version: z.number().int().nonnegative(),
+  processed: z.record(z.string(), z.object({ at: z.number(), attempt: z.int(), terminal: z.boolean() })),
+  version: z.int().check(z.nonnegative()),
 });
 
 /** Plain JSON-ish value → DynamoDB attribute (strings, finite numbers, booleans, null, arrays, objects). */
