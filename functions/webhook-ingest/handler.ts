@@ -15,6 +15,7 @@ import {
 } from '../domain/callback';
 import { CHANNEL_ID_PATTERN, type Channel } from '../domain/channel';
 import { loadConfig } from '../common/config';
+import { INGEST_METRICS, REJECTION_REASONS } from '../common/metric-names';
 import { empty, errors, rawBody, type HttpResult } from '../common/http';
 import { aggregateCounts, type CountingMetrics } from '../common/aggregated-metrics';
 import { createObservability, withObservability } from '../common/observability';
@@ -31,7 +32,7 @@ import {
 export const MAX_BODY_BYTES = 64 * 1024;
 export const CHANNEL_CACHE_TTL_MS = 60_000;
 
-export type RejectReason = 'unauthorized' | 'invalid' | 'too_large' | 'unknown_channel';
+export type RejectReason = (typeof REJECTION_REASONS)[number];
 
 export interface IngestDeps {
   channels: Pick<ChannelStore, 'get'>;
@@ -90,13 +91,13 @@ export function makeHandler(deps: IngestDeps): IngestHandler {
   const reject = (reason: RejectReason, answer: HttpResult, log: Record<string, unknown>): HttpResult => {
     const single = metrics.singleMetric();
     single.addDimension('reason', reason);
-    single.addMetric('WebhookRejected', MetricUnit.Count, 1);
+    single.addMetric(INGEST_METRICS.rejected, MetricUnit.Count, 1);
     logger.warn('webhook rejected', { reason, status: answer.statusCode, ...log });
     return answer;
   };
 
   return async (event) => {
-    count('WebhookReceived');
+    count(INGEST_METRICS.received);
 
     // 1. Size, before decoding or parsing anything.
     const body = event.body ?? '';
@@ -155,7 +156,7 @@ export function makeHandler(deps: IngestDeps): IngestHandler {
     // 6. Scopes we do not act on are acknowledged so BigCommerce does not retry them.
     const decision = decideCallback(callback);
     if (decision.kind === 'ignore') {
-      count('WebhookIgnored');
+      count(INGEST_METRICS.ignored);
       logger.debug('webhook ignored', { channelId, scope: callback.scope });
       return empty(200);
     }
@@ -173,11 +174,11 @@ export function makeHandler(deps: IngestDeps): IngestHandler {
     try {
       await queue.send(orderEvent);
     } catch (error) {
-      count('EnqueueFailed');
+      count(INGEST_METRICS.enqueueFailed);
       logger.error('enqueue failed', { channelId, orderId, eventId, error });
       return UNAVAILABLE();
     }
-    count('WebhookAccepted');
+    count(INGEST_METRICS.accepted);
     // Debug only: a log line costs more than the rest of the hot path, and the worker logs every
     // event's outcome by eventId anyway; WebhookAccepted counts them.
     logger.debug('webhook accepted', {

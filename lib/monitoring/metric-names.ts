@@ -4,18 +4,10 @@ import { METRICS_NAMESPACE } from '../house-function';
 
 /**
  * The Powertools metrics each function emits (namespace OmBigCommerce, default dimension `service` =
- * POWERTOOLS_SERVICE_NAME). The dashboard and alarms read them by these names.
+ * POWERTOOLS_SERVICE_NAME). The dashboard and alarms read them by these names. Ingest's names live
+ * with the function that emits them.
  */
-export const INGEST_METRICS = {
-  received: 'WebhookReceived',
-  accepted: 'WebhookAccepted',
-  /** Extra dimension `reason` (REJECTION_REASONS). */
-  rejected: 'WebhookRejected',
-  ignored: 'WebhookIgnored',
-  enqueueFailed: 'EnqueueFailed',
-} as const;
-
-export const REJECTION_REASONS = ['unauthorized', 'invalid', 'too_large', 'unknown_channel'] as const;
+export { INGEST_METRICS, REJECTION_REASONS } from '../../functions/common/metric-names';
 
 export const WORKER_METRICS = {
   cancelled: 'OrderCancelled',

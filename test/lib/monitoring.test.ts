@@ -36,6 +36,9 @@ function metricsEmittedBy(
     .join('\n');
   const literal = /(?:addMetric|count|\bm)\(\s*'([A-Za-z]+)'/g;
   const names = [...source.matchAll(literal)].map((m) => m[1]!);
+  // Names taken from the shared table (functions/common/metric-names.ts) by key.
+  for (const m of source.matchAll(/\bINGEST_METRICS\.(\w+)/g))
+    names.push(INGEST_METRICS[m[1] as keyof typeof INGEST_METRICS]);
   if (service === 'order-worker')
     names.push(...Object.values(OUTCOME_METRICS), ...Object.values(RUNTIME_WORKER_METRICS));
   return [...new Set(names)];
