@@ -4,11 +4,37 @@ import type { Figure, Skipped } from './report';
 
 export const ROOT = path.resolve(__dirname, '..');
 
-export const FUNCTIONS = ['webhook-ingest', 'order-worker', 'hook-manager', 'channel-api'] as const;
-export type FunctionName = (typeof FUNCTIONS)[number];
+/** Every Lambda function of the project, from the one list the CDK app and the local runtime use too. */
+export { FUNCTION_NAMES as FUNCTIONS, type FunctionName } from '../functions/common/routes';
+
+/**
+ * Quantities one group measures and a later one needs (the cost model reads the ingest and worker
+ * groups' counts and durations). Per accepted webhook / applied event, steady state.
+ */
+export interface BenchFacts {
+  ingest?: {
+    /** Wall-clock ms of one request, one at a time, SendMessage to the local queue. */
+    durationMs: number;
+    logBytesPerRequest: number;
+  };
+  worker?: {
+    /** Wall-clock ms of one invocation (a batch of `eventsPerInvocation` records). */
+    durationMsPerInvocation: number;
+    eventsPerInvocation: number;
+    logBytesPerEvent: number;
+    dynamoReadUnitsPerEvent: number;
+    dynamoWriteUnitsPerEvent: number;
+    bigCommerceRequestsPerEvent: number;
+    /** Deferred events sent back to the queue, per event. */
+    queueSendsPerEvent: number;
+    secretsReadsPerEvent: number;
+  };
+}
 
 export interface GroupContext {
   quick: boolean;
+  /** Filled by the groups that measure them, read by later groups (run order: bench/main.ts GROUPS). */
+  facts: BenchFacts;
   /** Progress goes to stderr so stdout stays JSON lines + the table. */
   log: (message: string) => void;
 }

@@ -180,7 +180,6 @@ export async function runHooks(ctx: GroupContext): Promise<GroupResult> {
           name: 'hooks_requests_per_healthy_channel',
           value: bc.total,
           unit: 'requests',
-          target: { on: 'value', op: '==', limit: 1 },
           note:
             `${Object.entries(bc.byRoute)
               .map(([k, n]) => `${k} ×${n}`)
@@ -240,7 +239,6 @@ export async function runHooks(ctx: GroupContext): Promise<GroupResult> {
           name: 'hooks_10k_channels_seconds',
           value: seconds * scale,
           unit: 's',
-          target: { on: 'value', op: '<', limit: 300 },
           note:
             (scale === 1
               ? `${size.channels.toLocaleString('en-US')} channels`

@@ -6,7 +6,7 @@
  */
 import './esm-interop';
 import { performance } from 'node:perf_hooks';
-import { SendMessageCommand } from '@aws-sdk/client-sqs';
+import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { sqsClient } from '../functions/adapters/aws-clients';
 import { fakeContext, webhookEvent } from './lambda';
@@ -24,6 +24,8 @@ export interface DriverChannel {
 export type ToDriver =
   | { type: 'init'; mode: 'real' | 'bare'; env: Record<string, string>; channel: DriverChannel }
   | { type: 'run'; count: number; concurrency: number; firstId: number }
+  /** One request at a time with SendMessage stubbed: main-thread CPU per request (section 9). */
+  | { type: 'cpu'; count: number; firstId: number }
   | { type: 'exit' };
 
 export type FromDriver =
@@ -35,6 +37,13 @@ export type FromDriver =
       statuses: Record<string, number>;
       cpuMicros: number;
       stdoutBytes: number;
+    }
+  | {
+      type: 'cpu-done';
+      count: number;
+      cpuMicros: number;
+      statuses: Record<string, number>;
+      stubbedSends: number;
     }
   | { type: 'error'; message: string };
 
@@ -50,6 +59,27 @@ process.stdout.write = ((chunk: string | Uint8Array, ...rest: unknown[]) => {
 }) as typeof process.stdout.write;
 
 const send = (message: FromDriver) => process.send?.(message);
+
+/**
+ * SendMessage stubbed the same way in both drivers (whatever client a handler built): the CPU harness
+ * measures the handler, not the SDK's HTTP round trip, which is the same call on both sides. Only
+ * `cpu` runs switch it on; the latency runs go to the real (local) queue.
+ */
+let stubSends = false;
+let stubbedSends = 0;
+const realSend = SQSClient.prototype.send;
+const STUB_OUTPUT = Object.freeze({ MessageId: '00000000-0000-4000-8000-000000000000', $metadata: {} });
+SQSClient.prototype.send = function (this: SQSClient, ...args: unknown[]) {
+  if (!stubSends) return (realSend as (...a: unknown[]) => unknown).apply(this, args);
+  stubbedSends++;
+  return Promise.resolve(STUB_OUTPUT);
+} as typeof SQSClient.prototype.send;
+
+/** Main-thread CPU (µs): GC helpers and the libuv pool are not the handler's. */
+const threadCpu = () => {
+  const u = process.threadCpuUsage();
+  return u.user + u.system;
+};
 
 async function init(mode: 'real' | 'bare', env: Record<string, string>): Promise<ApiHandler> {
   Object.assign(process.env, env);
@@ -107,6 +137,30 @@ async function run(count: number, concurrency: number, firstId: number): Promise
   };
 }
 
+async function cpu(count: number, firstId: number): Promise<FromDriver> {
+  if (!handler || !channel) throw new Error('cpu before init');
+  const h = handler;
+  const c = channel;
+  const events = Array.from({ length: count }, (_, i) =>
+    webhookEvent({ ...c, orderId: 100_000 + firstId + i, webhookId: `msg_cpu_${firstId + i}` }),
+  );
+  const contexts = events.map(() => fakeContext('webhook-ingest'));
+  const statuses: Record<string, number> = {};
+  const sendsBefore = stubbedSends;
+  stubSends = true;
+  try {
+    const before = threadCpu();
+    for (let i = 0; i < count; i++) {
+      const answer = await h(events[i]!, contexts[i]!);
+      statuses[answer.statusCode] = (statuses[answer.statusCode] ?? 0) + 1;
+    }
+    const cpuMicros = threadCpu() - before;
+    return { type: 'cpu-done', count, cpuMicros, statuses, stubbedSends: stubbedSends - sendsBefore };
+  } finally {
+    stubSends = false;
+  }
+}
+
 process.on('message', (message: ToDriver) => {
   void (async () => {
     try {
@@ -116,6 +170,8 @@ process.on('message', (message: ToDriver) => {
         send({ type: 'ready' });
       } else if (message.type === 'run') {
         send(await run(message.count, message.concurrency, message.firstId));
+      } else if (message.type === 'cpu') {
+        send(await cpu(message.count, message.firstId));
       } else {
         process.exit(0);
       }

@@ -21,6 +21,8 @@ export interface Figure {
   target?: Target;
   /** Context for the table only (concurrency, scaling, sample size); never in the JSON line. */
   note?: string;
+  /** Expected (bench/targets.ts) but no module produced it: printed as such, judged a fail. */
+  notMeasured?: true;
 }
 
 export interface Skipped {
@@ -74,7 +76,7 @@ export function round(value: number, digits = 3): number {
 export function jsonLine(figure: Figure): string {
   return JSON.stringify({
     name: figure.name,
-    value: round(figure.value),
+    value: figure.notMeasured ? null : round(figure.value),
     unit: figure.unit,
     baseline: figure.baseline === undefined ? null : round(figure.baseline),
     ratio: figure.ratio === undefined ? null : round(figure.ratio),
@@ -82,6 +84,7 @@ export function jsonLine(figure: Figure): string {
 }
 
 export function verdict(figure: Figure): Verdict {
+  if (figure.notMeasured) return 'fail';
   const t = figure.target;
   if (!t) return '-';
   const subject = t.on === 'ratio' ? figure.ratio : figure.value;
@@ -114,6 +117,8 @@ export function formatNumber(value: number | undefined): string {
     : r.toLocaleString('en-US', { minimumFractionDigits: 0, maximumFractionDigits: 3 });
 }
 
+const valueCell = (f: Figure) => (f.notMeasured ? 'not measured' : formatNumber(f.value));
+
 const COLUMNS = ['figure', 'value', 'unit', 'baseline', 'ratio', 'target', 'result', 'note'] as const;
 const RIGHT_ALIGNED = new Set<string>(['value', 'baseline', 'ratio']);
 
@@ -121,7 +126,7 @@ const RIGHT_ALIGNED = new Set<string>(['value', 'baseline', 'ratio']);
 export function formatTable(figures: readonly Figure[], skipped: readonly Skipped[] = []): string {
   const rows = figures.map((f) => [
     f.name,
-    formatNumber(f.value),
+    valueCell(f),
     f.unit,
     formatNumber(f.baseline),
     formatNumber(f.ratio),
@@ -139,7 +144,7 @@ export function formatTable(figures: readonly Figure[], skipped: readonly Skippe
       .trimEnd();
   const out = [line(COLUMNS), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)];
   for (const s of skipped) out.push(`skipped: ${s.group}: ${s.reason}`);
-  const judged = figures.filter((f) => f.target);
+  const judged = figures.filter((f) => f.target || f.notMeasured);
   const failed = judged.filter((f) => verdict(f) === 'fail');
   out.push(
     `targets: ${judged.length - failed.length}/${judged.length} met` +
@@ -157,7 +162,7 @@ export function formatMarkdown(figures: readonly Figure[]): string {
     (f) =>
       `| ${[
         `\`${f.name}\``,
-        formatNumber(f.value),
+        valueCell(f),
         f.unit,
         formatNumber(f.baseline),
         formatNumber(f.ratio),
@@ -169,6 +174,68 @@ export function formatMarkdown(figures: readonly Figure[]): string {
         .join(' | ')} |`,
   );
   return [head, sep, ...rows].join('\n');
+}
+
+/** The expected figures as bench/targets.ts lists them (name, unit, target). */
+export interface Expectation {
+  name: string;
+  unit: string;
+  target?: Target;
+}
+
+/**
+ * The report's rows: every expected figure in the table's order with the table's target (the one
+ * source; a module's own target is overridden), then any figure the table does not know (as measured).
+ * `complete` (a full run, not `--only`): an expected figure no module produced is a "not measured" fail.
+ */
+export function assembleReport(
+  produced: readonly Figure[],
+  expected: readonly Expectation[],
+  complete: boolean,
+): Figure[] {
+  const byName = new Map(produced.map((f) => [f.name, f]));
+  const rows: Figure[] = [];
+  for (const e of expected) {
+    const figure = byName.get(e.name);
+    if (figure) {
+      const row: Figure = { ...figure };
+      delete row.target;
+      if (e.target) row.target = e.target;
+      rows.push(row);
+    } else if (complete)
+      rows.push({ name: e.name, value: Number.NaN, unit: e.unit, target: e.target, notMeasured: true });
+  }
+  const known = new Set(expected.map((e) => e.name));
+  rows.push(...produced.filter((f) => !known.has(f.name)));
+  return rows;
+}
+
+const CHART_WIDTH = 40;
+/** Where the target sits on the bar; a bar longer than this is over the target. */
+const CHART_TARGET_AT = 30;
+
+/**
+ * A text bar chart of every judged figure against its target: the bar is the judged number as a share
+ * of its limit, the target is the `│` at three quarters of the width (longer bars are clipped with `»`).
+ */
+export function formatChart(figures: readonly Figure[]): string {
+  const judged = figures.filter((f) => f.target || f.notMeasured);
+  const width = Math.max(0, ...judged.map((f) => f.name.length));
+  return judged
+    .map((f) => {
+      const label = f.name.padEnd(width);
+      if (f.notMeasured || !f.target) return `${label}  ${'?'.repeat(CHART_TARGET_AT)}│  not measured  fail`;
+      const subject = (f.target.on === 'ratio' ? f.ratio : f.value) ?? Number.NaN;
+      const share = f.target.limit > 0 ? subject / f.target.limit : Number.NaN;
+      const cells = Number.isFinite(share) ? Math.round(share * CHART_TARGET_AT) : 0;
+      const bar = Array.from({ length: CHART_WIDTH }, (_, i) =>
+        i === CHART_TARGET_AT ? '│' : i < cells ? '█' : i < CHART_TARGET_AT ? '·' : ' ',
+      ).join('');
+      const clipped = cells > CHART_WIDTH ? bar.slice(0, -1) + '»' : bar;
+      const what = `${formatNumber(subject)} / ${describeTarget(f.target, f.unit)}`;
+      return `${label}  ${clipped.trimEnd()}  ${what}  ${verdict(f)}`;
+    })
+    .join('\n');
 }
 
 export interface BenchArgs {

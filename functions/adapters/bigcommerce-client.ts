@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../common/zod';
 import type { Shipment } from '../domain/shipment';
 import { StoreGate } from './store-gate';
 
@@ -144,43 +144,43 @@ export interface HttpBigCommerceClientOptions {
 }
 
 const ordersSchema = z.object({
-  id: z.number().int(),
-  status_id: z.number().int(),
+  id: z.int(),
+  status_id: z.int(),
   status: z.string(),
   date_modified: z.string(),
-  is_deleted: z.boolean().optional(),
+  is_deleted: z.optional(z.boolean()),
 });
 
 const shipmentSchema = z.object({
-  id: z.number().int(),
-  date_created: z.string().optional(),
-  tracking_number: z.string().nullish(),
-  tracking_carrier: z.string().nullish(),
-  tracking_link: z.string().nullish(),
-  generated_tracking_link: z.string().nullish(),
-  shipping_provider: z.string().nullish(),
-  shipping_method: z.string().nullish(),
-  items: z.array(z.object({ order_product_id: z.number().int(), quantity: z.number().int() })).nullish(),
+  id: z.int(),
+  date_created: z.optional(z.string()),
+  tracking_number: z.nullish(z.string()),
+  tracking_carrier: z.nullish(z.string()),
+  tracking_link: z.nullish(z.string()),
+  generated_tracking_link: z.nullish(z.string()),
+  shipping_provider: z.nullish(z.string()),
+  shipping_method: z.nullish(z.string()),
+  items: z.nullish(z.array(z.object({ order_product_id: z.int(), quantity: z.int() }))),
 });
 
 const hookSchema = z.object({
-  id: z.number().int(),
+  id: z.int(),
   scope: z.string(),
   destination: z.string(),
   is_active: z.boolean(),
-  headers: z.record(z.string(), z.string()).nullable().optional(),
+  headers: z.optional(z.nullable(z.record(z.string(), z.string()))),
 });
 
 const hookEnvelope = z.object({ data: hookSchema });
 const hookPage = z.object({
   data: z.array(hookSchema),
-  meta: z
-    .object({
-      pagination: z
-        .object({ current_page: z.number().int().optional(), total_pages: z.number().int().optional() })
-        .optional(),
-    })
-    .optional(),
+  meta: z.optional(
+    z.object({
+      pagination: z.optional(
+        z.object({ current_page: z.optional(z.int()), total_pages: z.optional(z.int()) }),
+      ),
+    }),
+  ),
 });
 
 /** BigCommerce v2 dates are RFC-2822 (`Tue, 20 Nov 2012 00:00:00 +0000`); the port speaks ISO. */
@@ -412,7 +412,7 @@ export class HttpBigCommerceClient implements BigCommerceApi {
     await this.request(creds, { method: 'DELETE', path: `/v3/hooks/${id}` }, options);
   }
 
-  private parse<T>(schema: z.ZodType<T>, answer: Answer, what: string): T {
+  private parse<T>(schema: z.ZodMiniType<T>, answer: Answer, what: string): T {
     const parsed = schema.safeParse(answer.body);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];

@@ -5,7 +5,7 @@ import {
   type AttributeValue,
   type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
-import * as z from 'zod';
+import * as z from '../common/zod';
 import { importOrder } from '../domain/om-import';
 import { EVENT_SOURCES, HISTORY_OUTCOMES, NEEDS_ATTENTION_REASONS, type OmOrder } from '../domain/order';
 import { OM_STATUSES, type OmStatus } from '../domain/statuses';
@@ -33,59 +33,57 @@ const historyEntrySchema = z.object({
   at: z.string(),
   eventId: z.string(),
   source: z.enum(EVENT_SOURCES),
-  bigcommerceStatusId: z.number().int().nullable(),
-  outcome: z
-    .enum(HISTORY_OUTCOMES as [string, ...string[]])
-    .transform((o) => o as (typeof HISTORY_OUTCOMES)[number]),
-  statusBefore: z.enum(OM_STATUSES).nullable(),
-  statusAfter: z.enum(OM_STATUSES).nullable(),
-  attempt: z.number().int(),
-  attempts: z.number().int().optional(),
-  lastRetryAt: z.string().optional(),
-  reason: z.enum(NEEDS_ATTENTION_REASONS).optional(),
+  bigcommerceStatusId: z.nullable(z.int()),
+  outcome: z.pipe(
+    z.enum(HISTORY_OUTCOMES as [string, ...string[]]),
+    z.transform((o) => o as (typeof HISTORY_OUTCOMES)[number]),
+  ),
+  statusBefore: z.nullable(z.enum(OM_STATUSES)),
+  statusAfter: z.nullable(z.enum(OM_STATUSES)),
+  attempt: z.int(),
+  attempts: z.optional(z.int()),
+  lastRetryAt: z.optional(z.string()),
+  reason: z.optional(z.enum(NEEDS_ATTENTION_REASONS)),
 });
 
 const shipmentSchema = z.object({
-  shipmentId: z.number().int(),
-  trackingNumber: z.string().optional(),
-  trackingCarrier: z.string().optional(),
-  shippingProvider: z.string().optional(),
-  shippingMethod: z.string().optional(),
-  trackingLink: z.string().optional(),
-  shippedAt: z.string().optional(),
-  items: z.array(z.object({ orderProductId: z.number().int(), quantity: z.number().int() })),
+  shipmentId: z.int(),
+  trackingNumber: z.optional(z.string()),
+  trackingCarrier: z.optional(z.string()),
+  shippingProvider: z.optional(z.string()),
+  shippingMethod: z.optional(z.string()),
+  trackingLink: z.optional(z.string()),
+  shippedAt: z.optional(z.string()),
+  items: z.array(z.object({ orderProductId: z.int(), quantity: z.int() })),
 });
 
 const readSchema = z.object({
-  statusId: z.number().int(),
+  statusId: z.int(),
   dateModified: z.string(),
-  isDeleted: z.boolean().optional(),
+  isDeleted: z.optional(z.boolean()),
 });
 
 const pendingSchema = z.object({
   receivedAt: z.string(),
   source: z.enum(['webhook', 'reconcile']),
-  attempt: z.number().int(),
+  attempt: z.int(),
   at: z.number(),
   expired: z.boolean(),
-  read: readSchema.optional(),
+  read: z.optional(readSchema),
 });
 
 /** What a stored item must look like; anything else is a clear error, never a silent default. */
 const storedOrderSchema = z.object({
   channelId: z.string(),
-  orderId: z.number().int(),
-  status: z.enum(OM_STATUSES).optional(),
+  orderId: z.int(),
+  status: z.optional(z.enum(OM_STATUSES)),
   updatedAt: z.string(),
   history: z.array(historyEntrySchema),
-  processed: z.record(
-    z.string(),
-    z.object({ at: z.number(), attempt: z.number().int(), terminal: z.boolean() }),
-  ),
-  pending: z.record(z.string(), pendingSchema).optional(),
-  bigcommerceDateModified: z.string().optional(),
-  shipments: z.array(shipmentSchema).optional(),
-  version: z.number().int().nonnegative(),
+  processed: z.record(z.string(), z.object({ at: z.number(), attempt: z.int(), terminal: z.boolean() })),
+  pending: z.optional(z.record(z.string(), pendingSchema)),
+  bigcommerceDateModified: z.optional(z.string()),
+  shipments: z.optional(z.array(shipmentSchema)),
+  version: z.int().check(z.nonnegative()),
 });
 
 /** Plain JSON-ish value → DynamoDB attribute (strings, finite numbers, booleans, null, arrays, objects). */

@@ -12,7 +12,7 @@ import {
   PutSecretValueCommand,
   type SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager';
-import * as z from 'zod';
+import * as z from '../common/zod';
 import type { ChannelSecrets } from '../domain/channel';
 import { ConfigError } from '../common/config';
 import { secretsManagerClient, type EndpointConfig } from './aws-clients';
@@ -29,9 +29,9 @@ export interface SecretStore {
 }
 
 const channelSecretsSchema = z.object({
-  accessToken: z.string().min(1),
-  clientSecret: z.string().min(1).optional(),
-  webhookToken: z.string().min(1),
+  accessToken: z.string().check(z.minLength(1)),
+  clientSecret: z.optional(z.string().check(z.minLength(1))),
+  webhookToken: z.string().check(z.minLength(1)),
 });
 
 /** Secrets that do not have the expected shape (stored or given). Names the fields, never their values. */

@@ -1,30 +1,35 @@
-import * as z from 'zod';
+import * as z from './zod';
 
 /**
  * Environment contract shared by every function (docs/contract.md section 7 plus the AWS wiring).
  * Each function parses only what it needs, once at init, and fails fast naming the bad variable.
  */
 const seconds = (name: string) =>
+  z.pipe(
+    z.pipe(
+      z.string().check(z.regex(/^\d+$/, `${name} must be a whole number of seconds`)),
+      z.transform(Number),
+    ),
+    z.number().check(z.positive(`${name} must be greater than 0`)),
+  );
+
+const isDelayList = (s: string) => s.split(',').every((p) => /^\d+$/.test(p.trim()) && Number(p) > 0);
+const delayList = z.pipe(
   z
     .string()
-    .regex(/^\d+$/, `${name} must be a whole number of seconds`)
-    .transform(Number)
-    .refine((n) => n > 0, `${name} must be greater than 0`);
-
-const delayList = z.string().transform((s, ctx) => {
-  const parts = s.split(',').map((p) => p.trim());
-  if (parts.length === 0 || parts.some((p) => !/^\d+$/.test(p) || Number(p) <= 0)) {
-    ctx.addIssue({
-      code: 'custom',
-      message: 'DEFER_DELAYS_SECONDS must be a comma-separated list of positive whole seconds',
-    });
-    return z.NEVER;
-  }
-  return parts.map(Number);
-});
+    .check(
+      z.refine(isDelayList, 'DEFER_DELAYS_SECONDS must be a comma-separated list of positive whole seconds'),
+    ),
+  z.transform((s: string) => s.split(',').map((p) => Number(p.trim()))),
+);
 
 const url = (name: string) =>
-  z.url(`${name} must be an absolute URL`).transform((u) => u.replace(/\/+$/, ''));
+  z.pipe(
+    z.url(`${name} must be an absolute URL`),
+    z.transform((u: string) => u.replace(/\/+$/, '')),
+  );
+
+const nonEmpty = () => z.string().check(z.minLength(1));
 
 /** Defaults of the tunable variables (docs/contract.md section 7); lib/settings.ts deploys the same. */
 export const ENV_DEFAULTS = {
@@ -35,27 +40,25 @@ export const ENV_DEFAULTS = {
 } as const;
 
 export const envSchemas = {
-  CHANNELS_TABLE: z.string().min(1),
-  ORDERS_TABLE: z.string().min(1),
+  CHANNELS_TABLE: nonEmpty(),
+  ORDERS_TABLE: nonEmpty(),
   /** Local only: keep channel secrets in this DynamoDB table instead of Secrets Manager. */
-  SECRETS_TABLE: z.string().min(1).optional(),
+  SECRETS_TABLE: z.optional(nonEmpty()),
   /** AWS: channel secrets are named `${SECRET_NAME_PREFIX}${channelId}`. */
-  SECRET_NAME_PREFIX: z.string().min(1).optional(),
-  ORDER_EVENTS_QUEUE_URL: z.string().min(1),
-  DEAD_LETTER_QUEUE_URL: z.string().min(1).optional(),
-  EVENT_BUS_NAME: z.string().min(1).default('default'),
-  BIGCOMMERCE_API_URL: url('BIGCOMMERCE_API_URL').default(ENV_DEFAULTS.BIGCOMMERCE_API_URL),
+  SECRET_NAME_PREFIX: z.optional(nonEmpty()),
+  ORDER_EVENTS_QUEUE_URL: nonEmpty(),
+  DEAD_LETTER_QUEUE_URL: z.optional(nonEmpty()),
+  EVENT_BUS_NAME: z._default(nonEmpty(), 'default'),
+  BIGCOMMERCE_API_URL: z._default(url('BIGCOMMERCE_API_URL'), ENV_DEFAULTS.BIGCOMMERCE_API_URL),
   WEBHOOK_BASE_URL: url('WEBHOOK_BASE_URL'),
-  DEFER_DELAYS_SECONDS: delayList.default([...ENV_DEFAULTS.DEFER_DELAYS_SECONDS]),
-  DEFER_MAX_AGE_SECONDS: seconds('DEFER_MAX_AGE_SECONDS').default(ENV_DEFAULTS.DEFER_MAX_AGE_SECONDS),
-  HOOK_VERIFY_INTERVAL_SECONDS: seconds('HOOK_VERIFY_INTERVAL_SECONDS').default(
-    ENV_DEFAULTS.HOOK_VERIFY_INTERVAL_SECONDS,
-  ),
+  DEFER_DELAYS_SECONDS: z._default(delayList, [...ENV_DEFAULTS.DEFER_DELAYS_SECONDS]),
+  DEFER_MAX_AGE_SECONDS: z._default(seconds('DEFER_MAX_AGE_SECONDS'), ENV_DEFAULTS.DEFER_MAX_AGE_SECONDS),
+  HOOK_VERIFY_INTERVAL_SECONDS: z._default(seconds('HOOK_VERIFY_INTERVAL_SECONDS'), ENV_DEFAULTS.HOOK_VERIFY_INTERVAL_SECONDS),
   /** Local stand-ins; unset in AWS. */
-  DYNAMODB_ENDPOINT: url('DYNAMODB_ENDPOINT').optional(),
-  SQS_ENDPOINT: url('SQS_ENDPOINT').optional(),
-  EVENTBRIDGE_ENDPOINT: url('EVENTBRIDGE_ENDPOINT').optional(),
-  SECRETSMANAGER_ENDPOINT: url('SECRETSMANAGER_ENDPOINT').optional(),
+  DYNAMODB_ENDPOINT: z.optional(url('DYNAMODB_ENDPOINT')),
+  SQS_ENDPOINT: z.optional(url('SQS_ENDPOINT')),
+  EVENTBRIDGE_ENDPOINT: z.optional(url('EVENTBRIDGE_ENDPOINT')),
+  SECRETSMANAGER_ENDPOINT: z.optional(url('SECRETSMANAGER_ENDPOINT')),
 } as const;
 
 type Schemas = typeof envSchemas;

@@ -5,6 +5,7 @@ import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import { METRICS_NAMESPACE } from './metric-names';
+import type { AggregatedMetrics } from './aggregated-metrics';
 
 /**
  * Structured logs and EMF metrics per function. Tracing is Lambda's active X-Ray tracing (set in CDK);
@@ -42,14 +43,34 @@ export function createObservability(serviceName: string): Observability {
   };
 }
 
-/** The house middy chain: structured logging with the Lambda context, then metrics flushed per invocation. */
+export interface ObservabilityOptions {
+  /**
+   * middy's early-timeout timer (ms before Lambda's deadline); 0 turns it off. A function that answers
+   * in milliseconds and has no clean-up to do on a timeout should not pay for a timer per invocation.
+   * @default middy's default (5 ms)
+   */
+  timeoutEarlyInMillis?: number;
+  /** Counts summed in the container and written at most once per interval instead of per invocation. */
+  aggregated?: AggregatedMetrics;
+}
+
+/**
+ * The house middy chain: structured logging with the Lambda context, then metrics, flushed per
+ * invocation (or, with `aggregated`, when due).
+ */
 export function withObservability<E, R>(
   handler: (event: E, context: Context) => Promise<R>,
   obs: Observability,
+  options: ObservabilityOptions = {},
 ): (event: E, context: Context) => Promise<R> {
-  return middy(handler)
-    .use(injectLambdaContext(obs.logger))
-    .use(logMetrics(obs.metrics, { throwOnEmptyMetrics: false })) as unknown as (
+  const { aggregated } = options;
+  const chain = middy(
+    handler,
+    options.timeoutEarlyInMillis === undefined ? {} : { timeoutEarlyInMillis: options.timeoutEarlyInMillis },
+  ).use(injectLambdaContext(obs.logger));
+  return (aggregated
+    ? chain.use({ after: () => aggregated.flushIfDue(), onError: () => aggregated.flushIfDue() })
+    : chain.use(logMetrics(obs.metrics, { throwOnEmptyMetrics: false }))) as unknown as (
     event: E,
     context: Context,
   ) => Promise<R>;

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../common/zod';
 import type { FieldError } from './field-error';
 import type { OrderEvent } from './order-event';
 
@@ -7,38 +7,41 @@ import type { OrderEvent } from './order-event';
  * fields BigCommerce adds later are kept, not rejected. Some documented `store/order/statusUpdated`
  * payloads carry neither `created_at` nor `data.status`, so both are optional.
  */
-const statusId = z.number().int().nonnegative();
+const statusId = z.int().check(z.nonnegative());
+const text = (max: number) => z.string().check(z.minLength(1), z.maxLength(max));
 
 export const callbackSchema = z
   .looseObject({
-    scope: z.string().min(1).max(200),
-    store_id: z.union([z.string().min(1).max(64), z.number().int().nonnegative()]),
-    producer: z.string().min(1).max(200),
-    hash: z.string().min(1).max(200),
-    created_at: z.number().int().nonnegative().optional(),
+    scope: text(200),
+    store_id: z.union([text(64), z.int().check(z.nonnegative())]),
+    producer: text(200),
+    hash: text(200),
+    created_at: z.optional(z.int().check(z.nonnegative())),
     data: z.looseObject({
-      type: z.string().optional(),
+      type: z.optional(z.string()),
       // Order scopes: the order id (checked below); other scopes' ids (shipments, carts…) are not ours.
-      id: z.unknown().optional(),
-      status: z
-        .looseObject({ previous_status_id: statusId.optional(), new_status_id: statusId.optional() })
-        .optional(),
+      id: z.optional(z.unknown()),
+      status: z.optional(
+        z.looseObject({ previous_status_id: z.optional(statusId), new_status_id: z.optional(statusId) }),
+      ),
     }),
   })
-  .superRefine((callback, ctx) => {
-    if (isOrderScope(callback.scope) && orderIdOf(callback) === undefined)
-      ctx.addIssue({
-        code: 'custom',
-        path: ['data', 'id'],
-        message: 'order callbacks need the order id as a positive integer',
-      });
-    if (isShipmentScope(callback.scope) && orderIdOf(callback) === undefined)
-      ctx.addIssue({
-        code: 'custom',
-        path: ['data', 'orderId'],
-        message: 'shipment callbacks need the order id as a positive integer',
-      });
-  });
+  .check(
+    z.superRefine((callback, ctx) => {
+      if (isOrderScope(callback.scope) && orderIdOf(callback) === undefined)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['data', 'id'],
+          message: 'order callbacks need the order id as a positive integer',
+        });
+      if (isShipmentScope(callback.scope) && orderIdOf(callback) === undefined)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['data', 'orderId'],
+          message: 'shipment callbacks need the order id as a positive integer',
+        });
+    }),
+  );
 export type Callback = z.infer<typeof callbackSchema>;
 
 /** Every `store/order/…` scope names the order in `data.id`. */

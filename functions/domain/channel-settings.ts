@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../common/zod';
 import type { FieldError } from './field-error';
 
 export type { FieldError };
@@ -60,41 +60,59 @@ const ALLOWED_IDS = BIGCOMMERCE_STATUS_IDS.join(', ');
 
 const storeHashSchema = z
   .string({ error: 'storeHash must be a string' })
-  .regex(STORE_HASH_PATTERN, 'storeHash must be 1-32 lower-case letters and digits (BigCommerce store hash)');
+  .check(
+    z.regex(
+      STORE_HASH_PATTERN,
+      'storeHash must be 1-32 lower-case letters and digits (BigCommerce store hash)',
+    ),
+  );
 
 // Secret values are never echoed in messages, only described.
 const secretSchema = (field: string) =>
   z
     .string({ error: `${field} must be a non-empty string` })
-    .trim()
-    .min(1, `${field} must be a non-empty string`)
-    .max(4096, `${field} is too long`);
+    .check(
+      z.trim(),
+      z.minLength(1, `${field} must be a non-empty string`),
+      z.maxLength(4096, `${field} is too long`),
+    );
+
+const unique = <T>() => z.transform((list: T[]) => [...new Set(list)]);
 
 const statusSetSchema = (field: string) =>
-  z
-    .array(
+  z.pipe(
+    z.array(
       z.enum(CONFIGURABLE_OM_STATUSES, {
         error: (issue) =>
           `${field}: ${show(issue.input)} is not allowed; only the processed, non-terminal OM statuses are: ${ALLOWED_STATUSES}`,
       }),
       { error: `${field} must be an array of OM statuses (use [] for none)` },
-    )
-    .transform((list) => [...new Set(list)]);
+    ),
+    unique<ConfigurableOmStatus>(),
+  );
 
 const statusIdListSchema = (field: string) =>
-  z
-    .array(
-      z
-        .number({ error: (issue) => `${field}: ${show(issue.input)} is not a BigCommerce status id` })
-        .refine((n) => BIGCOMMERCE_STATUS_IDS.includes(n), {
-          error: (issue) => `${field}: ${show(issue.input)} is not a BigCommerce status id (${ALLOWED_IDS})`,
-        }),
-      { error: `${field} must be an array of BigCommerce status ids` },
-    )
-    .min(1, `${field} must name at least one status id (omit it for the default)`)
-    .transform((list) => [...new Set(list)]);
+  z.pipe(
+    z
+      .array(
+        z.number({ error: (issue) => `${field}: ${show(issue.input)} is not a BigCommerce status id` }).check(
+          z.refine((n: number) => BIGCOMMERCE_STATUS_IDS.includes(n), {
+            error: (issue) =>
+              `${field}: ${show(issue.input)} is not a BigCommerce status id (${ALLOWED_IDS})`,
+          }),
+        ),
+        { error: `${field} must be an array of BigCommerce status ids` },
+      )
+      .check(z.minLength(1, `${field} must name at least one status id (omit it for the default)`)),
+    unique<number>(),
+  );
 
-function check<T>(field: string, schema: z.ZodType<T>, value: unknown, errors: FieldError[]): T | undefined {
+function check<T>(
+  field: string,
+  schema: z.ZodMiniType<T>,
+  value: unknown,
+  errors: FieldError[],
+): T | undefined {
   const result = schema.safeParse(value);
   if (result.success) return result.data;
   for (const issue of result.error.issues) errors.push({ field, message: issue.message });

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../common/zod';
 import type { FieldError } from './field-error';
 import { OM_STATUSES, type OmStatus } from './statuses';
 

@@ -1,6 +1,6 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context } from 'aws-lambda';
-import * as z from 'zod';
+import * as z from '../common/zod';
 import { dynamoDbClient, sqsClient } from '../adapters/aws-clients';
 import { HttpBigCommerceClient } from '../adapters/bigcommerce-client';
 import { CHANNEL_EVENTS_SOURCE, CHANNEL_SETTINGS_CHANGED } from '../adapters/channel-events';
@@ -36,7 +36,7 @@ const channelSettingsChangedSchema = z.object({
   source: z.literal(CHANNEL_EVENTS_SOURCE),
   'detail-type': z.literal(CHANNEL_SETTINGS_CHANGED),
   detail: z.object({
-    channelId: z.string().min(1),
+    channelId: z.string().check(z.minLength(1)),
     change: z.enum(['saved', 'deleted']),
     at: z.string(),
   }),

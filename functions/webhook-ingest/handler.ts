@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Logger } from '@aws-lambda-powertools/logger';
-import { MetricUnit, type Metrics } from '@aws-lambda-powertools/metrics';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { dynamoDbClient, sqsClient } from '../adapters/aws-clients';
 import { DynamoChannelStore, type ChannelStore } from '../adapters/channel-store';
@@ -15,8 +15,9 @@ import {
 } from '../domain/callback';
 import { CHANNEL_ID_PATTERN, type Channel } from '../domain/channel';
 import { loadConfig } from '../common/config';
-import { empty, errors, rawBody, type HttpResult } from '../common/http';
 import { INGEST_METRICS, REJECTION_REASONS, type IngestMetric } from '../common/metric-names';
+import { empty, errors, rawBody, type HttpResult } from '../common/http';
+import { aggregateCounts, type CountingMetrics } from '../common/aggregated-metrics';
 import { createObservability, withObservability } from '../common/observability';
 import { createTtlCache } from '../common/ttl-cache';
 import {
@@ -38,7 +39,7 @@ export interface IngestDeps {
   secrets: Pick<SecretStore, 'get'>;
   queue: OrderEventQueue;
   logger: Pick<Logger, 'debug' | 'info' | 'warn' | 'error'>;
-  metrics: Pick<Metrics, 'addMetric' | 'singleMetric'>;
+  metrics: CountingMetrics;
   /** Epoch ms; drives receivedAt and the channel cache. */
   now?: () => number;
   cacheTtlMs?: number;
@@ -209,6 +210,9 @@ export const WIRE_KEYS = [
 export function wire(env: Record<string, string | undefined>) {
   const config = loadConfig(env, WIRE_KEYS);
   const obs = createObservability('webhook-ingest');
+  // Accepted requests are counted in memory and written once a minute (docs/webhook-ingest.md).
+  const aggregated = aggregateCounts(obs.metrics);
+  // X-Ray subsegments per SDK call when tracing is on; the clients are returned as-is when it is off.
   const dynamo = dynamoDbClient(config);
   const sqs = sqsClient(config);
   const handler = makeHandler({
@@ -216,7 +220,10 @@ export function wire(env: Record<string, string | undefined>) {
     secrets: createSecretStore(config, dynamo),
     queue: new SqsOrderEventQueue(sqs, config.ORDER_EVENTS_QUEUE_URL),
     logger: obs.logger,
-    metrics: obs.metrics,
+    metrics: aggregated.metrics,
   });
-  return withObservability(handler as (e: APIGatewayProxyEventV2, c: Context) => Promise<HttpResult>, obs);
+  return withObservability(handler as (e: APIGatewayProxyEventV2, c: Context) => Promise<HttpResult>, obs, {
+    timeoutEarlyInMillis: 0,
+    aggregated,
+  });
 }

@@ -22,6 +22,8 @@ export interface ChannelApiFunctionProps {
 /** channel-api: the IAM-authorized admin routes (channel settings, OM orders, audit trail). */
 export class ChannelApiFunction extends HouseFunction {
   static readonly TIMEOUT = Duration.seconds(FUNCTION_TIMEOUT_SECONDS['channel-api']);
+  /** Also what the cost model in bench/ bills per GB-second. */
+  static readonly MEMORY_MB = 512;
   static readonly ACCESS: StoreAccess = {
     // A channel delete is a tombstone written by `put`; hook-manager purges the item and its secret.
     channels: ['get', 'put'],
@@ -34,7 +36,7 @@ export class ChannelApiFunction extends HouseFunction {
     super(scope, id, {
       name: 'channel-api',
       description: 'Admin API: channel settings, OM order import and the per-order audit trail',
-      memorySize: 512,
+      memorySize: ChannelApiFunction.MEMORY_MB,
       timeout: ChannelApiFunction.TIMEOUT,
       logRemovalPolicy: props.logRemovalPolicy,
       environment: {

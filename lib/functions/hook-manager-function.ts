@@ -30,6 +30,8 @@ export interface HookManagerFunctionProps {
 export class HookManagerFunction extends HouseFunction {
   /** A sweep over every channel may take a while; the next scheduled run converges whatever is left. */
   static readonly TIMEOUT = Duration.seconds(FUNCTION_TIMEOUT_SECONDS['hook-manager']);
+  /** Also what the cost model in bench/ bills per GB-second. */
+  static readonly MEMORY_MB = 512;
   static readonly ACCESS: StoreAccess = {
     channels: ['get', 'list', 'recordHookState', 'recordReconcile', 'purge'],
     orders: [],
@@ -46,7 +48,7 @@ export class HookManagerFunction extends HouseFunction {
     super(scope, id, {
       name: 'hook-manager',
       description: 'Creates, verifies, repairs and deletes the BigCommerce hooks of every channel',
-      memorySize: 512,
+      memorySize: HookManagerFunction.MEMORY_MB,
       timeout: HookManagerFunction.TIMEOUT,
       logRemovalPolicy: props.logRemovalPolicy,
       environment: {

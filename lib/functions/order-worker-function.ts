@@ -26,6 +26,8 @@ export interface OrderWorkerFunctionProps {
 export class OrderWorkerFunction extends HouseFunction {
   /** The queue's visibility timeout is derived from this (6×). */
   static readonly TIMEOUT = Duration.seconds(FUNCTION_TIMEOUT_SECONDS['order-worker']);
+  /** Also what the cost model in bench/ bills per GB-second. */
+  static readonly MEMORY_MB = 512;
   static readonly BATCH_SIZE = 10;
   /** Caps parallel workers, and so the pressure on BigCommerce's per-store rate limit. */
   static readonly MAX_CONCURRENCY = 5;
@@ -41,7 +43,7 @@ export class OrderWorkerFunction extends HouseFunction {
     super(scope, id, {
       name: 'order-worker',
       description: 'Applies BigCommerce order changes to OM orders (status-gated cancel and fulfill)',
-      memorySize: 512,
+      memorySize: OrderWorkerFunction.MEMORY_MB,
       timeout: OrderWorkerFunction.TIMEOUT,
       logRemovalPolicy: props.logRemovalPolicy,
       environment: {

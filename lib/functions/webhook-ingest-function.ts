@@ -20,6 +20,8 @@ export interface WebhookIngestFunctionProps {
  */
 export class WebhookIngestFunction extends HouseFunction {
   static readonly TIMEOUT = Duration.seconds(FUNCTION_TIMEOUT_SECONDS['webhook-ingest']);
+  /** Also what the cost model in bench/ bills per GB-second. */
+  static readonly MEMORY_MB = 512;
   static readonly ACCESS: StoreAccess = {
     channels: ['get'],
     orders: [],
@@ -32,7 +34,7 @@ export class WebhookIngestFunction extends HouseFunction {
       name: 'webhook-ingest',
       description: 'Authenticates BigCommerce webhooks and enqueues them as order events',
       // More memory means more CPU: a shorter cold start on the path BigCommerce times.
-      memorySize: 512,
+      memorySize: WebhookIngestFunction.MEMORY_MB,
       timeout: WebhookIngestFunction.TIMEOUT,
       logRemovalPolicy: props.logRemovalPolicy,
       environment: {
