@@ -65,6 +65,7 @@ export const FUNCTION_CLIENTS: Record<FunctionName, SdkClient[]> = {
   'order-worker': ['dynamodb', 'sqs', 'secretsManager'],
   'hook-manager': ['dynamodb', 'sqs', 'secretsManager'],
   'channel-api': ['dynamodb', 'eventBridge', 'secretsManager'],
+  'support-widget': ['dynamodb'],
 };
 
 /** The bare handler: the same clients, constructed at init like `wire(env)` does, and nothing else. */

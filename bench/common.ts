@@ -4,7 +4,13 @@ import type { Figure, Skipped } from './report';
 
 export const ROOT = path.resolve(__dirname, '..');
 
-export const FUNCTIONS = ['webhook-ingest', 'order-worker', 'hook-manager', 'channel-api'] as const;
+export const FUNCTIONS = [
+  'webhook-ingest',
+  'order-worker',
+  'hook-manager',
+  'channel-api',
+  'support-widget',
+] as const;
 export type FunctionName = (typeof FUNCTIONS)[number];
 
 export interface GroupContext {

@@ -32,6 +32,7 @@ export const FUNCTION_TIMEOUTS_MS: Record<FunctionName, number> = {
   'channel-api': 10_000,
   'order-worker': 30_000,
   'hook-manager': 600_000,
+  'support-widget': 10_000,
 };
 
 export class HandlerLoadError extends Error {

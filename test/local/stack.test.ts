@@ -76,6 +76,11 @@ function fakeModules(recorded: Recorded) {
     'hook-manager': () => async (event) => {
       recorded.hookManager.push(event as ScheduledEvent);
     },
+    'support-widget': () => async () => ({
+      statusCode: 200,
+      headers: { 'content-type': 'text/html' },
+      body: '<p>support</p>',
+    }),
   };
   return {
     clients,
