@@ -76,21 +76,24 @@ export type SupportQuery =
   | { kind: 'channel'; channelId: string }
   | { kind: 'order'; channelId: string; orderId: number };
 
-/** Dashboard variables default to this: "no value" (it is neither a channel id nor an order id). */
-export const ANY = '*';
+/**
+ * What the dashboard variables hold when nothing was typed: `*` (any channel) and `0` (any order;
+ * BigCommerce order ids start at 1). Neither is a valid id, so neither can hide a real one.
+ */
+export const ANY = { channelId: '*', orderId: '0' } as const;
 
-const given = (value: string | undefined) => {
+const given = (value: string | undefined, any: string) => {
   const trimmed = value?.trim() ?? '';
-  return trimmed === '' || trimmed === ANY ? undefined : trimmed;
+  return trimmed === '' || trimmed === any || trimmed === '*' ? undefined : trimmed;
 };
 
-/** The two ids as typed (query string or dashboard variables); empty and `*` mean "not given". */
+/** The two ids as typed (query string or dashboard variables); empty and the ANY values mean "not given". */
 export function parseSupportQuery(input: {
   channelId?: string;
   orderId?: string;
 }): { ok: true; query: SupportQuery } | { ok: false; errors: FieldError[] } {
-  const channelId = given(input.channelId);
-  const orderText = given(input.orderId);
+  const channelId = given(input.channelId, ANY.channelId);
+  const orderText = given(input.orderId, ANY.orderId);
   const errors: FieldError[] = [];
   if (channelId !== undefined && !CHANNEL_ID_PATTERN.test(channelId))
     errors.push({ field: 'channelId', message: 'channelId must be 1-64 letters, digits, "_" or "-"' });

@@ -14,6 +14,7 @@ import {
   type SupportPage,
   type SupportQuery,
 } from '../domain/support-view';
+import { SUPPORT_WIDGET_METRICS } from './metric-names';
 
 /**
  * The support console (DESIGN.md section 14). CloudWatch calls it as a custom widget with the dashboard
@@ -106,7 +107,7 @@ export function makeHandler(deps: SupportWidgetDeps) {
     try {
       return await buildPage(parsed.query, deps.reader);
     } catch (error) {
-      metrics.addMetric('SupportWidgetErrors', MetricUnit.Count, 1);
+      metrics.addMetric(SUPPORT_WIDGET_METRICS.errors, MetricUnit.Count, 1);
       logger.error('support view failed', {
         query: parsed.query,
         error: error instanceof Error ? `${error.name}: ${error.message}` : 'unknown error',
@@ -122,7 +123,7 @@ export function makeHandler(deps: SupportWidgetDeps) {
     event: CustomWidgetEvent | SupportHttpEvent,
     _context?: Context,
   ): Promise<string | HttpResult> => {
-    metrics.addMetric('SupportWidgetRequests', MetricUnit.Count, 1);
+    metrics.addMetric(SUPPORT_WIDGET_METRICS.requests, MetricUnit.Count, 1);
     if (isHttp(event)) {
       const q = event.queryStringParameters ?? {};
       const input = { channelId: q.channelId, orderId: q.orderId };

@@ -1,10 +1,9 @@
 import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import { METRICS_NAMESPACE } from '../house-function';
 
 /**
- * The Powertools metrics each function emits (namespace OmBigCommerce, default dimension `service` =
- * POWERTOOLS_SERVICE_NAME). The dashboard and alarms read them by these names.
+ * The Powertools metrics each function emits (namespace `OmBigCommerce/<stage>`, default dimension
+ * `service` = POWERTOOLS_SERVICE_NAME). The dashboard and alarms read them by these names.
  */
 export const INGEST_METRICS = {
   received: 'WebhookReceived',
@@ -13,9 +12,13 @@ export const INGEST_METRICS = {
   rejected: 'WebhookRejected',
   ignored: 'WebhookIgnored',
   enqueueFailed: 'EnqueueFailed',
+  /** A `store/hook/deliveryException` callback: BigCommerce is failing to deliver to us. */
+  deliveryException: 'WebhookDeliveryException',
 } as const;
 
 export const REJECTION_REASONS = ['unauthorized', 'invalid', 'too_large', 'unknown_channel'] as const;
+/** `WebhookRejected` with this `reason`: bad or missing token or signature. */
+export const UNAUTHORIZED_REASON = 'unauthorized' satisfies (typeof REJECTION_REASONS)[number];
 
 export const WORKER_METRICS = {
   cancelled: 'OrderCancelled',
@@ -33,7 +36,17 @@ export const WORKER_METRICS = {
   deferralChained: 'DeferralChained',
   malformedDropped: 'MalformedMessageDropped',
   unknownChannelDropped: 'UnknownChannelDropped',
+  /** Extra dimension `reason` (NEEDS_ATTENTION_REASONS). */
+  needsAttention: 'NeedsAttention',
 } as const;
+
+/** The `reason` of a `needs_attention` outcome (DESIGN.md section 12). */
+export const NEEDS_ATTENTION_REASONS = [
+  'disputed',
+  'manual_verification_required',
+  'uncancelled_in_bigcommerce',
+  'archived_in_bigcommerce',
+] as const;
 
 export const HOOK_METRICS = {
   created: 'HookCreated',
@@ -55,6 +68,14 @@ export const CHANNEL_API_METRICS = {
   eventPublishFailed: 'ChannelEventPublishFailed',
 } as const;
 
+export { SUPPORT_WIDGET_METRICS } from '../../functions/support-widget/metric-names';
+
+/** Where a function's metrics live: its stage's namespace and its service name. */
+export interface MetricSource {
+  readonly serviceName: string;
+  readonly metricsNamespace: string;
+}
+
 export interface ServiceMetricOptions {
   readonly label?: string;
   readonly dimensions?: Record<string, string>;
@@ -62,16 +83,16 @@ export interface ServiceMetricOptions {
   readonly period?: Duration;
 }
 
-/** A count metric of one function (Sum over the period). */
+/** A count metric of one function (Sum over the period), in that function's stage namespace. */
 export function serviceMetric(
-  service: string,
+  source: MetricSource,
   metricName: string,
   options: ServiceMetricOptions = {},
 ): cloudwatch.Metric {
   return new cloudwatch.Metric({
-    namespace: METRICS_NAMESPACE,
+    namespace: source.metricsNamespace,
     metricName,
-    dimensionsMap: { service, ...options.dimensions },
+    dimensionsMap: { service: source.serviceName, ...options.dimensions },
     statistic: cloudwatch.Stats.SUM,
     period: options.period ?? Duration.minutes(5),
     label: options.label,

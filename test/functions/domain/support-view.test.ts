@@ -11,6 +11,8 @@ describe('parseSupportQuery', () => {
   it.each([
     [{}, { kind: 'overview' }],
     [{ channelId: '*', orderId: '*' }, { kind: 'overview' }],
+    [{ channelId: '*', orderId: '0' }, { kind: 'overview' }],
+    [{ channelId: 'shop-1', orderId: '0' }, { kind: 'channel', channelId: 'shop-1' }],
     [{ channelId: ' ', orderId: '' }, { kind: 'overview' }],
     [{ channelId: 'shop-1' }, { kind: 'channel', channelId: 'shop-1' }],
     [
@@ -28,7 +30,7 @@ describe('parseSupportQuery', () => {
   it.each([
     [{ channelId: 'a b' }, ['channelId']],
     [{ channelId: 'shop-1', orderId: '12x' }, ['orderId']],
-    [{ channelId: 'shop-1', orderId: '0' }, ['orderId']],
+    [{ channelId: 'shop-1', orderId: '-1' }, ['orderId']],
     [{ orderId: '123' }, ['channelId']],
     [{ channelId: '<script>', orderId: '-1' }, ['channelId', 'orderId']],
   ])('%j is refused, naming %j', (input, fields) => {
