@@ -157,6 +157,10 @@ export function settingsFromContext(node: Node): StageSettings {
       );
     return settingsFrom(stage, (key) => (committed as Record<string, unknown>)[key]);
   }
+  if (isProductionStage(stage))
+    throw new SettingsError(
+      `Invalid settings: production stage ${stage} must be committed in cdk.json (context.stages.${stage})`,
+    );
   return settingsFrom(stage, (key) => node.tryGetContext(key) as unknown);
 }
 
