@@ -1,3 +1,5 @@
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+
 /**
  * Stored items as the support console reads them (plain JSON, as DynamoDB holds them), with the fields
  * newer parts of the system add: shipments, `needs_attention` reasons, `om_import` entries, delivery
@@ -94,3 +96,20 @@ export const needsAttentionItem = (orderId: number, reason: string, at: string) 
       },
     ],
   });
+
+/** A plain JSON object as a DynamoDB item (strings, numbers, booleans, null, lists, maps). */
+export function toDynamoItem(value: Record<string, unknown>): Record<string, AttributeValue> {
+  const attr = (v: unknown): AttributeValue => {
+    if (v === null) return { NULL: true };
+    if (typeof v === 'string') return { S: v };
+    if (typeof v === 'number') return { N: String(v) };
+    if (typeof v === 'boolean') return { BOOL: v };
+    if (Array.isArray(v)) return { L: v.map(attr) };
+    return { M: toDynamoItem(v as Record<string, unknown>) };
+  };
+  return Object.fromEntries(
+    Object.entries(value)
+      .filter(([, v]) => v !== undefined)
+      .map(([k, v]) => [k, attr(v)]),
+  );
+}
