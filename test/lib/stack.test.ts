@@ -1,6 +1,6 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { CHANNEL_EVENTS_SOURCE, CHANNEL_SETTINGS_CHANGED } from '../../functions/adapters/channel-events';
-import { API_GATEWAY_ROUTES, ROUTES, routeKey } from '../../functions/common/routes';
+import { API_GATEWAY_ROUTES, ROUTES, routeKey, type RouteDefinition } from '../../functions/common/routes';
 import { TABLES } from '../../functions/common/tables';
 import { ChannelApiFunction } from '../../lib/functions/channel-api-function';
 import { HookManagerFunction } from '../../lib/functions/hook-manager-function';
@@ -363,7 +363,9 @@ describe('HTTP API', () => {
 
   it('has one route per ROUTES entry, except the local-only support page', () => {
     synth.template.resourceCountIs('AWS::ApiGatewayV2::Route', API_GATEWAY_ROUTES.length);
-    expect(ROUTES.filter((r) => !API_GATEWAY_ROUTES.includes(r)).map(routeKey)).toEqual(['GET /support']);
+    expect(
+      ROUTES.filter((r) => !(API_GATEWAY_ROUTES as readonly RouteDefinition[]).includes(r)).map(routeKey),
+    ).toEqual(['GET /support']);
   });
 
   it.each(API_GATEWAY_ROUTES.map((r) => [routeKey(r), r] as const))('%s', (key, route) => {
