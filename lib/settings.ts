@@ -47,6 +47,8 @@ export const DEFAULT_SETTINGS: Omit<StageSettings, 'stage'> = {
   throttle: { rateLimit: 500, burstLimit: 1000 },
 };
 
+const MAX_HOOK_VERIFY_INTERVAL_SECONDS = 12 * 3600;
+
 /** SQS caps DelaySeconds at 15 minutes; deferral waits are SendMessage delays. */
 const MAX_DEFER_DELAY_SECONDS = 900;
 
@@ -63,6 +65,10 @@ export function validateSettings(settings: StageSettings): StageSettings {
   const interval = settings.hookVerifyInterval.toSeconds();
   if (!Number.isInteger(interval / 60) || interval < 60) {
     problems.push('hookVerifyIntervalSeconds must be a whole number of minutes (EventBridge rate)');
+  }
+  // The hook alarms evaluate two sweep intervals; CloudWatch evaluates at most one day.
+  if (interval > MAX_HOOK_VERIFY_INTERVAL_SECONDS) {
+    problems.push('hookVerifyIntervalSeconds must be at most 43200 (12 hours)');
   }
   if (settings.deferDelays.length === 0) problems.push('deferDelaysSeconds must name at least one delay');
   for (const delay of settings.deferDelays) {

@@ -59,6 +59,7 @@ describe('settingsFromContext', () => {
     [{ stage: 'Prod' }, /stage/],
     [{ stage: 'a_b' }, /stage/],
     [{ hookVerifyIntervalSeconds: '90' }, /whole number of minutes/],
+    [{ hookVerifyIntervalSeconds: '86400' }, /at most 43200/],
     [{ hookVerifyIntervalSeconds: 'often' }, /hookVerifyIntervalSeconds/],
     [{ deferDelaysSeconds: '60,abc' }, /deferDelaysSeconds/],
     [{ deferDelaysSeconds: '60,901' }, /901.*1\.\.900/],
