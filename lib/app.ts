@@ -1,7 +1,7 @@
 import { type App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { OmBigCommerceStack } from './om-bigcommerce-stack';
-import { settingsFromContext, type StageSettings } from './settings';
+import { isProductionStage, settingsFromContext, type StageSettings } from './settings';
 
 /** Stack name of a stage: `OmBigCommerce-dev`, `OmBigCommerce-prod`. */
 export const stackNameFor = (stage: string) => `OmBigCommerce-${stage}`;
@@ -15,6 +15,8 @@ export function buildApp(app: App, overrides: Partial<StageSettings> = {}): OmBi
   const stack = new OmBigCommerceStack(app, stackNameFor(settings.stage), {
     settings,
     description: `OM ↔ BigCommerce order webhooks (${settings.stage})`,
+    // A production stack cannot be deleted by a stray `cdk destroy`.
+    terminationProtection: isProductionStage(settings.stage),
   });
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
   return stack;

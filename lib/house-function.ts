@@ -7,6 +7,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { METRICS_NAMESPACE } from '../functions/common/metric-names';
 import type { FunctionName } from '../functions/common/routes';
+import { BASE_METRICS_NAMESPACE, metricsNamespaceFor, stageContextOf } from './stage-context';
 
 /** Repository root: lib/ sits right under it. */
 export const PROJECT_ROOT = path.resolve(__dirname, '..');
@@ -59,10 +60,14 @@ export class HouseFunction extends Construct {
   readonly logGroup: logs.LogGroup;
   /** POWERTOOLS_SERVICE_NAME: the `service` dimension of every metric the function emits. */
   readonly serviceName: string;
+  /** POWERTOOLS_METRICS_NAMESPACE: `OmBigCommerce/<stage>`, so no stage reads another's metrics. */
+  readonly metricsNamespace: string;
 
   constructor(scope: Construct, id: string, props: HouseFunctionProps) {
     super(scope, id);
     this.serviceName = props.name;
+    const stage = stageContextOf(this);
+    this.metricsNamespace = metricsNamespaceFor(stage?.stage);
 
     this.logGroup = new logs.LogGroup(this, 'LogGroup', {
       retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
@@ -95,13 +100,13 @@ export class HouseFunction extends Construct {
       role: this.role,
       logGroup: this.logGroup,
       loggingFormat: lambda.LoggingFormat.JSON,
-      applicationLogLevelV2: lambda.ApplicationLogLevel.INFO,
+      applicationLogLevelV2: lambda.ApplicationLogLevel[stage?.logLevel ?? 'INFO'],
       systemLogLevelV2: lambda.SystemLogLevel.WARN,
       tracing: lambda.Tracing.ACTIVE,
       environment: {
         ...props.environment,
         POWERTOOLS_SERVICE_NAME: props.name,
-        POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
+        POWERTOOLS_METRICS_NAMESPACE: this.metricsNamespace,
         NODE_OPTIONS: '--enable-source-maps',
       },
       bundling: HOUSE_BUNDLING,

@@ -8,12 +8,12 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { ROUTES, routeKey, type RouteDefinition } from '../functions/common/routes';
+import { API_GATEWAY_ROUTES, routeKey, type RouteDefinition } from '../functions/common/routes';
 import type { CustomDomainSettings } from './settings';
 
 export interface OmHttpApiProps {
   /** The function behind each route target of functions/common/routes.ts. */
-  readonly targets: Record<RouteDefinition['target'], lambda.IFunction>;
+  readonly targets: Record<ApiTarget, lambda.IFunction>;
   readonly customDomain?: CustomDomainSettings;
   /**
    * Stage throttling. Generous on purpose: a throttled webhook is a failed delivery to BigCommerce,
@@ -23,9 +23,11 @@ export interface OmHttpApiProps {
   readonly logRemovalPolicy?: RemovalPolicy;
 }
 
+type ApiTarget = (typeof API_GATEWAY_ROUTES)[number]['target'];
+
 /** The public webhook route (the only one with authorization `none`). */
 export const WEBHOOK_ROUTE: RouteDefinition = (() => {
-  const route = ROUTES.find((r) => r.target === 'webhook-ingest');
+  const route = API_GATEWAY_ROUTES.find((r) => r.target === 'webhook-ingest');
   if (!route) throw new Error('ROUTES has no webhook-ingest route');
   return route;
 })();
@@ -109,11 +111,11 @@ export class OmHttpApi extends Construct {
     const integrations = {
       'webhook-ingest': new HttpLambdaIntegration('WebhookIngest', props.targets['webhook-ingest']),
       'channel-api': new HttpLambdaIntegration('ChannelApi', props.targets['channel-api']),
-    } satisfies Record<RouteDefinition['target'], HttpLambdaIntegration>;
+    } satisfies Record<ApiTarget, HttpLambdaIntegration>;
     const iam = new HttpIamAuthorizer();
     const none = new apigw.HttpNoneAuthorizer();
 
-    for (const route of ROUTES) {
+    for (const route of API_GATEWAY_ROUTES) {
       const [created] = this.api.addRoutes({
         path: route.path,
         methods: [apigw.HttpMethod[route.method]],

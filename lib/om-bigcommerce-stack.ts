@@ -5,12 +5,14 @@ import { ChannelSecrets } from './channel-secrets';
 import { ChannelApiFunction } from './functions/channel-api-function';
 import { HookManagerFunction } from './functions/hook-manager-function';
 import { OrderWorkerFunction } from './functions/order-worker-function';
+import { SupportWidgetFunction } from './functions/support-widget-function';
 import { WebhookIngestFunction } from './functions/webhook-ingest-function';
 import { OmHttpApi, WEBHOOK_ROUTE } from './http-api';
 import { SupportAlarms } from './monitoring/support-alarms';
 import { SupportDashboard } from './monitoring/support-dashboard';
 import { OrderEventsQueue } from './order-events-queue';
 import { isProductionStage, type StageSettings, validateSettings } from './settings';
+import { metricsNamespaceFor, setStageContext } from './stage-context';
 import { DataTables } from './tables';
 
 export interface OmBigCommerceStackProps extends StackProps {
@@ -30,6 +32,9 @@ export class OmBigCommerceStack extends Stack {
   readonly worker: OrderWorkerFunction;
   readonly hookManager: HookManagerFunction;
   readonly channelApi: ChannelApiFunction;
+  readonly supportWidget: SupportWidgetFunction;
+  /** ChannelSettingsChanged travels on this stage's own bus: no other stage's hook-manager hears it. */
+  readonly channelEvents: events.EventBus;
   readonly httpApi: OmHttpApi;
   readonly alarms: SupportAlarms;
   readonly dashboard: SupportDashboard;
@@ -37,6 +42,8 @@ export class OmBigCommerceStack extends Stack {
   constructor(scope: Construct, id: string, props: OmBigCommerceStackProps) {
     super(scope, id, props);
     const settings = validateSettings(props.settings);
+    // Before any child: every function reads its metrics namespace and log level from here.
+    setStageContext(this, { stage: settings.stage, logLevel: settings.logLevel });
     // Production keeps its data (and its logs) when the stack goes; other stages clean up after themselves.
     const removalPolicy = isProductionStage(settings.stage) ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
     const logRemovalPolicy = removalPolicy;
@@ -50,7 +57,9 @@ export class OmBigCommerceStack extends Stack {
       removalPolicy,
     });
     this.secrets = new ChannelSecrets(this);
-    const defaultBus = events.EventBus.fromEventBusName(this, 'DefaultBus', 'default');
+    this.channelEvents = new events.EventBus(this, 'ChannelEvents', {
+      description: `ChannelSettingsChanged of the ${settings.stage} stage (channel-api → hook-manager)`,
+    });
 
     this.ingest = new WebhookIngestFunction(this, 'WebhookIngest', {
       channelsTable: this.tables.channels,
@@ -62,13 +71,14 @@ export class OmBigCommerceStack extends Stack {
       channelsTable: this.tables.channels,
       ordersTable: this.tables.orders,
       secrets: this.secrets,
-      eventBus: defaultBus,
+      eventBus: this.channelEvents,
       orderEventsQueue: this.queues.queue,
       logRemovalPolicy,
     });
     this.httpApi = new OmHttpApi(this, 'Http', {
       targets: { 'webhook-ingest': this.ingest.function, 'channel-api': this.channelApi.function },
       customDomain: settings.customDomain,
+      throttle: settings.throttle,
       logRemovalPolicy,
     });
     this.worker = new OrderWorkerFunction(this, 'OrderWorker', {
@@ -89,17 +99,27 @@ export class OmBigCommerceStack extends Stack {
       bigCommerceApiUrl: settings.bigCommerceApiUrl,
       webhookBaseUrl: this.httpApi.webhookBaseUrl,
       verifyInterval: settings.hookVerifyInterval,
-      eventBus: defaultBus,
+      eventBus: this.channelEvents,
+      logRemovalPolicy,
+    });
+
+    this.supportWidget = new SupportWidgetFunction(this, 'SupportWidget', {
+      channelsTable: this.tables.channels,
+      ordersTable: this.tables.orders,
       logRemovalPolicy,
     });
 
     this.alarms = new SupportAlarms(this, 'Alarms', {
+      stage: settings.stage,
       ingest: this.ingest,
       worker: this.worker,
       hookManager: this.hookManager,
       orderEventsQueue: this.queues.queue,
       deadLetterQueue: this.queues.deadLetterQueue,
-      webhookRoute5xx: this.httpApi.routeMetric(WEBHOOK_ROUTE, '5xx'),
+      webhookRouteMetric: (metricName, period) =>
+        this.httpApi.routeMetric(WEBHOOK_ROUTE, metricName, { period }),
+      sweepSchedule: this.hookManager.scheduleRule,
+      verifyInterval: settings.hookVerifyInterval,
       alarmEmail: settings.alarmEmail,
       removalPolicy,
     });
@@ -109,6 +129,7 @@ export class OmBigCommerceStack extends Stack {
       worker: this.worker,
       hookManager: this.hookManager,
       channelApi: this.channelApi,
+      supportWidget: this.supportWidget,
       orderEventsQueue: this.queues.queue,
       deadLetterQueue: this.queues.deadLetterQueue,
       webhookRouteMetric: (metricName, statistic) =>
@@ -134,8 +155,20 @@ export class OmBigCommerceStack extends Stack {
       description: 'Support dashboard',
       value: `https://${Aws.REGION}.console.aws.amazon.com/cloudwatch/home?region=${Aws.REGION}#dashboards:name=${this.dashboard.dashboard.dashboardName}`,
     });
+    new CfnOutput(this, 'DashboardName', { value: this.dashboard.dashboard.dashboardName });
     new CfnOutput(this, 'OrderEventsQueueUrl', { value: this.queues.queue.queueUrl });
     new CfnOutput(this, 'DeadLetterQueueUrl', { value: this.queues.deadLetterQueue.queueUrl });
+    new CfnOutput(this, 'DeadLetterQueueArn', {
+      description: 'Source ARN for an SQS redrive back to the order events queue (docs/deploy.md)',
+      value: this.queues.deadLetterQueue.queueArn,
+    });
+    new CfnOutput(this, 'ChannelsTableName', { value: this.tables.channels.tableName });
+    new CfnOutput(this, 'OrdersTableName', { value: this.tables.orders.tableName });
+    new CfnOutput(this, 'MetricsNamespace', {
+      description: "This stage's CloudWatch metrics namespace",
+      value: metricsNamespaceFor(settings.stage),
+    });
+    new CfnOutput(this, 'ChannelEventBusName', { value: this.channelEvents.eventBusName });
     new CfnOutput(this, 'AlarmTopicArn', {
       description: 'Subscribe support to this topic',
       value: this.alarms.topic.topicArn,

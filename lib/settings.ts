@@ -4,8 +4,9 @@ import { ENV_DEFAULTS } from '../functions/common/config';
 import { SQS_MAX_DELAY_SECONDS } from '../functions/domain/retry-policy';
 
 /**
- * Deployment settings of one stage. Everything has a default so `npx cdk deploy` works without
- * context; each can be overridden with `-c key=value` (see docs/deploy.md).
+ * Deployment settings of one stage. A stage named in cdk.json's `context.stages` takes its settings
+ * from there only (committed, reviewed, the same on every deploy); any other stage (a developer's own)
+ * starts from the defaults and takes `-c key=value` flags. See docs/deploy.md.
  */
 export interface StageSettings {
   /** Stage name (`-c stage=prod`); part of the stack name. Lowercase letters, digits and dashes. */
@@ -22,7 +23,14 @@ export interface StageSettings {
   readonly bigCommerceApiUrl: string;
   /** Optional e-mail address subscribed to the alarm topic. */
   readonly alarmEmail?: string;
+  /** Application log level of every function. */
+  readonly logLevel: LogLevel;
+  /** Throttling of the HTTP API stage (requests per second, and burst). */
+  readonly throttle: { readonly rateLimit: number; readonly burstLimit: number };
 }
+
+export const LOG_LEVELS = ['DEBUG', 'INFO', 'WARN', 'ERROR'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
 
 export interface CustomDomainSettings {
   readonly domainName: string;
@@ -35,7 +43,13 @@ export const DEFAULT_SETTINGS: Omit<StageSettings, 'stage'> = {
   deferDelays: ENV_DEFAULTS.DEFER_DELAYS_SECONDS.map((s) => Duration.seconds(s)),
   deferMaxAge: Duration.seconds(ENV_DEFAULTS.DEFER_MAX_AGE_SECONDS),
   bigCommerceApiUrl: ENV_DEFAULTS.BIGCOMMERCE_API_URL,
+  logLevel: 'INFO',
+  // Generous on purpose: a throttled webhook is a failed delivery, and BigCommerce blocklists the
+  // domain when under 90% succeed.
+  throttle: { rateLimit: 500, burstLimit: 1000 },
 };
+
+const MAX_HOOK_VERIFY_INTERVAL_SECONDS = 12 * 3600;
 
 export class SettingsError extends Error {
   override name = 'SettingsError';
@@ -50,6 +64,10 @@ export function validateSettings(settings: StageSettings): StageSettings {
   const interval = settings.hookVerifyInterval.toSeconds();
   if (!Number.isInteger(interval / 60) || interval < 60) {
     problems.push('hookVerifyIntervalSeconds must be a whole number of minutes (EventBridge rate)');
+  }
+  // The hook alarms evaluate two sweep intervals; CloudWatch evaluates at most one day.
+  if (interval > MAX_HOOK_VERIFY_INTERVAL_SECONDS) {
+    problems.push('hookVerifyIntervalSeconds must be at most 43200 (12 hours)');
   }
   if (settings.deferDelays.length === 0) problems.push('deferDelaysSeconds must name at least one delay');
   for (const delay of settings.deferDelays) {
@@ -79,6 +97,20 @@ export function validateSettings(settings: StageSettings): StageSettings {
   if (settings.alarmEmail !== undefined && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(settings.alarmEmail)) {
     problems.push('alarmEmail must be an e-mail address');
   }
+  if (!(LOG_LEVELS as readonly string[]).includes(settings.logLevel)) {
+    problems.push(`logLevel must be one of ${LOG_LEVELS.join(', ')}`);
+  }
+  const { rateLimit, burstLimit } = settings.throttle;
+  if (
+    !Number.isInteger(rateLimit) ||
+    rateLimit <= 0 ||
+    !Number.isInteger(burstLimit) ||
+    burstLimit < rateLimit
+  ) {
+    problems.push(
+      'throttleRateLimit must be a positive whole number and throttleBurstLimit at least as large',
+    );
+  }
   if (problems.length > 0) throw new SettingsError(`Invalid settings: ${problems.join('; ')}`);
   return settings;
 }
@@ -93,31 +125,81 @@ export const CONTEXT_KEYS = [
   'certificateArn',
   'bigCommerceApiUrl',
   'alarmEmail',
+  'logLevel',
+  'throttleRateLimit',
+  'throttleBurstLimit',
 ] as const;
+type ContextKey = (typeof CONTEXT_KEYS)[number];
+
+/** cdk.json `context.stages.<stage>`: the committed settings of the stages that must not drift. */
+export const STAGES_CONTEXT_KEY = 'stages';
 
 /**
- * Reads the stage settings from CDK context (`-c stage=prod -c deferMaxAgeSeconds=43200`, or the
- * `context` of cdk.json). Values from the command line are strings; cdk.json may hold numbers/arrays.
+ * Reads the stage settings. `-c stage=<name>` picks the stage (default `dev`). A stage committed in
+ * cdk.json (`context.stages.<name>`) takes every setting from there and refuses setting flags, so a
+ * deploy cannot change it by adding or forgetting one; other stages read `-c key=value` flags.
+ * Values from the command line are strings; cdk.json may hold numbers and arrays.
  */
 export function settingsFromContext(node: Node): StageSettings {
-  const raw = (key: (typeof CONTEXT_KEYS)[number]): unknown => {
-    const value: unknown = node.tryGetContext(key);
+  const stageValue: unknown = node.tryGetContext('stage');
+  const stage = typeof stageValue === 'string' && stageValue.trim() !== '' ? stageValue.trim() : 'dev';
+  const stages: unknown = node.tryGetContext(STAGES_CONTEXT_KEY);
+  const committed =
+    typeof stages === 'object' && stages !== null && Object.hasOwn(stages, stage)
+      ? (stages as Record<string, unknown>)[stage]
+      : undefined;
+  if (committed !== undefined) {
+    if (typeof committed !== 'object' || committed === null || Array.isArray(committed))
+      throw new SettingsError(`Invalid settings: context.stages.${stage} must be an object`);
+    const flags = CONTEXT_KEYS.filter((k) => k !== 'stage' && node.tryGetContext(k) !== undefined);
+    if (flags.length > 0)
+      throw new SettingsError(
+        `Invalid settings: stage ${stage} is committed in cdk.json (context.stages.${stage}); ` +
+          `change ${flags.join(', ')} there, not with -c`,
+      );
+    const unknown = Object.keys(committed).filter((k) => !(CONTEXT_KEYS as readonly string[]).includes(k));
+    if (unknown.length > 0)
+      throw new SettingsError(
+        `Invalid settings: context.stages.${stage} has unknown keys ${unknown.join(', ')}`,
+      );
+    return settingsFrom(stage, (key) => (committed as Record<string, unknown>)[key]);
+  }
+  if (isProductionStage(stage))
+    throw new SettingsError(
+      `Invalid settings: production stage ${stage} must be committed in cdk.json (context.stages.${stage})`,
+    );
+  return settingsFrom(stage, (key) => node.tryGetContext(key) as unknown);
+}
+
+/** Every stage committed in cdk.json's context, by name (for tests and docs). */
+export function committedStages(context: Record<string, unknown>): string[] {
+  const stages = context[STAGES_CONTEXT_KEY];
+  return typeof stages === 'object' && stages !== null ? Object.keys(stages) : [];
+}
+
+function settingsFrom(stage: string, source: (key: ContextKey) => unknown): StageSettings {
+  const raw = (key: ContextKey): unknown => {
+    const value = source(key);
     return value === '' ? undefined : value;
   };
-  const text = (key: (typeof CONTEXT_KEYS)[number]): string | undefined => {
+  const text = (key: ContextKey): string | undefined => {
     const value = raw(key);
     if (value === undefined || value === null) return undefined;
     if (typeof value !== 'string') throw new SettingsError(`Invalid settings: ${key} must be a string`);
     return value.trim();
   };
-  const seconds = (key: (typeof CONTEXT_KEYS)[number], fallback: Duration): Duration => {
+  const wholeNumber = (key: ContextKey): number | undefined => {
     const value = raw(key);
-    if (value === undefined || value === null) return fallback;
+    if (value === undefined || value === null) return undefined;
     const n = typeof value === 'number' ? value : /^\s*\d+\s*$/.test(String(value)) ? Number(value) : NaN;
     if (!Number.isInteger(n) || n <= 0) {
-      throw new SettingsError(`Invalid settings: ${key} must be a positive whole number of seconds`);
+      throw new SettingsError(`Invalid settings: ${key} must be a positive whole number`);
     }
-    return Duration.seconds(n);
+    return n;
+  };
+  const seconds = (key: ContextKey, fallback: Duration): Duration => {
+    const n = wholeNumber(key);
+    return n === undefined ? fallback : Duration.seconds(n);
   };
   const delays = (): readonly Duration[] => {
     const value = raw('deferDelaysSeconds');
@@ -143,13 +225,18 @@ export function settingsFromContext(node: Node): StageSettings {
   }
 
   return validateSettings({
-    stage: text('stage') ?? 'dev',
+    stage,
     hookVerifyInterval: seconds('hookVerifyIntervalSeconds', DEFAULT_SETTINGS.hookVerifyInterval),
     deferDelays: delays(),
     deferMaxAge: seconds('deferMaxAgeSeconds', DEFAULT_SETTINGS.deferMaxAge),
     customDomain: domainName && certificateArn ? { domainName, certificateArn } : undefined,
     bigCommerceApiUrl: text('bigCommerceApiUrl') ?? DEFAULT_SETTINGS.bigCommerceApiUrl,
     alarmEmail: text('alarmEmail'),
+    logLevel: (text('logLevel')?.toUpperCase() ?? DEFAULT_SETTINGS.logLevel) as LogLevel,
+    throttle: {
+      rateLimit: wholeNumber('throttleRateLimit') ?? DEFAULT_SETTINGS.throttle.rateLimit,
+      burstLimit: wholeNumber('throttleBurstLimit') ?? DEFAULT_SETTINGS.throttle.burstLimit,
+    },
   });
 }
 

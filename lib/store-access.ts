@@ -5,6 +5,7 @@ import type { ChannelStore } from '../functions/adapters/channel-store';
 import type { OrderEventQueue } from '../functions/adapters/order-event-queue';
 import type { OrderStore } from '../functions/adapters/order-store';
 import type { SecretStore } from '../functions/adapters/secret-store';
+import type { SupportReader } from '../functions/adapters/support-reader';
 
 /**
  * The AWS actions behind each port method, as the adapters in functions/adapters/ call them. Each
@@ -87,4 +88,27 @@ export function grantOrderEventQueue(
   methods: readonly (keyof OrderEventQueue)[],
 ): iam.Grant | undefined {
   return grantMethods((...a) => queue.grant(grantee, ...a), ORDER_EVENT_QUEUE_ACTIONS, methods);
+}
+
+/** The support console's reads: each on the table it reads, nothing that writes, no secrets. */
+export const SUPPORT_READER_ACTIONS = {
+  channel: { table: 'channels', actions: ['dynamodb:GetItem'] },
+  order: { table: 'orders', actions: ['dynamodb:GetItem'] },
+  channels: { table: 'channels', actions: ['dynamodb:Scan'] },
+  recentOrders: { table: 'orders', actions: ['dynamodb:Query'] },
+} as const satisfies Record<
+  keyof SupportReader,
+  { table: 'channels' | 'orders'; actions: readonly string[] }
+>;
+
+export function grantSupportReader(
+  tables: { channels: dynamodb.ITable; orders: dynamodb.ITable },
+  grantee: iam.IGrantable,
+): void {
+  for (const table of ['channels', 'orders'] as const) {
+    const actions = Object.values(SUPPORT_READER_ACTIONS)
+      .filter((m) => m.table === table)
+      .flatMap((m) => m.actions);
+    tables[table].grant(grantee, ...new Set(actions));
+  }
 }

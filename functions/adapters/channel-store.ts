@@ -60,7 +60,8 @@ const fromAttr = (attr: AttributeValue): Json => {
   return null;
 };
 
-const fromItem = (item: Record<string, AttributeValue>): { [key: string]: Json } =>
+/** A DynamoDB item as plain JSON (also used by the support reader). */
+export const fromItem = (item: Record<string, AttributeValue>): { [key: string]: Json } =>
   Object.fromEntries(Object.entries(item).map(([key, attr]) => [key, fromAttr(attr)]));
 
 const asJson = (value: object) => value as unknown as { [key: string]: Json | undefined };

@@ -9,6 +9,7 @@ export const FUNCTION_TIMEOUT_SECONDS: Readonly<Record<FunctionName, number>> = 
   'channel-api': 10,
   'order-worker': 30,
   'hook-manager': 600,
+  'support-widget': 10,
 };
 
 /** Receives of an order event before SQS moves it to the dead-letter queue (AWS and local). */

@@ -16,6 +16,8 @@ export const INGEST_METRICS = {
   rejected: 'WebhookRejected',
   ignored: 'WebhookIgnored',
   enqueueFailed: 'EnqueueFailed',
+  /** A `store/hook/deliveryException` callback: BigCommerce is failing to deliver to us. */
+  deliveryException: 'WebhookDeliveryException',
 } as const;
 
 export const REJECTION_REASONS = ['unauthorized', 'invalid', 'too_large', 'unknown_channel'] as const;

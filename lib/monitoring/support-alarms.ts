@@ -5,19 +5,31 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
+import type * as events from 'aws-cdk-lib/aws-events';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { HouseFunction } from '../house-function';
-import { HOOK_METRICS, serviceMetric, WORKER_METRICS } from './metric-names';
+import {
+  HOOK_METRICS,
+  INGEST_METRICS,
+  NEEDS_ATTENTION_REASONS,
+  serviceMetric,
+  UNAUTHORIZED_REASON,
+  WORKER_METRICS,
+} from './metric-names';
 
 export interface SupportAlarmsProps {
+  readonly stage: string;
   readonly ingest: HouseFunction;
   readonly worker: HouseFunction;
   readonly hookManager: HouseFunction;
   readonly orderEventsQueue: sqs.IQueue;
   readonly deadLetterQueue: sqs.IQueue;
-  /** 5xx answers of the webhook route (API Gateway, route level). */
-  readonly webhookRoute5xx: cloudwatch.IMetric;
+  /** Requests and 5xx answers of the webhook route (API Gateway, route level). */
+  readonly webhookRouteMetric: (metricName: 'Count' | '5xx', period: Duration) => cloudwatch.IMetric;
+  /** The rule that starts the scheduled sweep, and its rate. */
+  readonly sweepSchedule: events.IRule;
+  readonly verifyInterval: Duration;
   readonly alarmEmail?: string;
   readonly removalPolicy: RemovalPolicy;
 }
@@ -26,8 +38,21 @@ export interface SupportAlarmsProps {
 export const OLDEST_MESSAGE_THRESHOLD = Duration.minutes(15);
 
 /**
- * The support alarms (docs/deploy.md says what to do for each), all to one SNS topic encrypted with a
- * customer managed key (CloudWatch cannot publish to a topic under the AWS managed SNS key).
+ * Error-rate thresholds (percent of requests or invocations) and how long they must hold: one retried
+ * failure never pages; a sustained share of failures does. BigCommerce blocklists the whole domain
+ * under 90% success, so the webhook route alarms well before that.
+ */
+export const ALARM_RATES = {
+  webhook5xxPercent: 5,
+  workerErrorPercent: 10,
+  /** Rejected as unauthorized per 5 minutes, twice in a row: a secret rotated badly, or someone probing. */
+  unauthorizedPer5Minutes: 25,
+} as const;
+
+/**
+ * The support alarms (docs/deploy.md "Alarms" says what to do for each), all to one SNS topic encrypted
+ * with a customer managed key (CloudWatch cannot publish to a topic under the AWS managed SNS key).
+ * Every metric is read from this stage's namespace, so another stage's events never fire them.
  */
 export class SupportAlarms extends Construct {
   readonly topic: sns.Topic;
@@ -37,9 +62,15 @@ export class SupportAlarms extends Construct {
   readonly orderExpired: cloudwatch.Alarm;
   readonly hookVerifyFailed: cloudwatch.Alarm;
   readonly workerErrors: cloudwatch.Alarm;
+  readonly sweepMissing: cloudwatch.Alarm;
+  readonly unauthorizedSurge: cloudwatch.Alarm;
+  readonly needsAttention: cloudwatch.Alarm;
+  readonly deliveryException: cloudwatch.Alarm;
+  private readonly stage: string;
 
   constructor(scope: Construct, id: string, props: SupportAlarmsProps) {
     super(scope, id);
+    this.stage = props.stage;
 
     const key = new kms.Key(this, 'TopicKey', {
       description: 'Encrypts the OM BigCommerce alarm topic',
@@ -81,80 +112,196 @@ export class SupportAlarms extends Construct {
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     };
-
-    this.deadLetterQueueNotEmpty = this.alarm('DeadLetterQueueNotEmpty', {
-      ...anyOccurrence,
-      metric: props.deadLetterQueue.metricApproximateNumberOfMessagesVisible({
-        statistic: cloudwatch.Stats.MAXIMUM,
-        period: Duration.minutes(1),
-      }),
-      alarmDescription:
-        'Order events failed 5 times and sit in the dead-letter queue. See docs/deploy.md "Dead-letter queue not empty".',
-    });
-
-    this.oldestMessageTooOld = this.alarm('OldestMessageTooOld', {
-      metric: props.orderEventsQueue.metricApproximateAgeOfOldestMessage({
-        statistic: cloudwatch.Stats.MAXIMUM,
-        period: Duration.minutes(1),
-      }),
-      threshold: OLDEST_MESSAGE_THRESHOLD.toSeconds(),
+    /** `datapoints` of the last `periods` periods above the threshold. */
+    const sustained = (datapoints: number, periods: number) => ({
+      evaluationPeriods: periods,
+      datapointsToAlarm: datapoints,
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-      evaluationPeriods: 3,
-      datapointsToAlarm: 3,
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-      alarmDescription:
-        'An order event has waited over 15 minutes: the worker is failing or not keeping up. See docs/deploy.md "Oldest message".',
     });
+
+    this.deadLetterQueueNotEmpty = this.alarm(
+      'DeadLetterQueueNotEmpty',
+      {
+        ...anyOccurrence,
+        metric: props.deadLetterQueue.metricApproximateNumberOfMessagesVisible({
+          statistic: cloudwatch.Stats.MAXIMUM,
+          period: Duration.minutes(1),
+        }),
+        alarmDescription: 'Order events failed 5 times and sit in the dead-letter queue.',
+      },
+      'Dead-letter queue not empty',
+    );
+
+    this.oldestMessageTooOld = this.alarm(
+      'OldestMessageTooOld',
+      {
+        metric: props.orderEventsQueue.metricApproximateAgeOfOldestMessage({
+          statistic: cloudwatch.Stats.MAXIMUM,
+          period: Duration.minutes(1),
+        }),
+        threshold: OLDEST_MESSAGE_THRESHOLD.toSeconds(),
+        ...sustained(3, 3),
+        alarmDescription:
+          'An order event has waited over 15 minutes: the worker is failing or not keeping up.',
+      },
+      'Oldest message',
+    );
 
     // A Lambda error surfaces as a 500 too; the function metric keeps the alarm honest if the
-    // route-level metric is ever missing.
-    this.ingest5xx = this.alarm('Ingest5xx', {
-      ...anyOccurrence,
-      metric: new cloudwatch.MathExpression({
-        expression: 'FILL(route5xx, 0) + FILL(ingestErrors, 0)',
-        usingMetrics: {
-          route5xx: props.webhookRoute5xx,
-          ingestErrors: props.ingest.function.metricErrors({ period: fiveMinutes }),
-        },
-        label: 'Webhook 5xx + ingest errors',
-        period: fiveMinutes,
-      }),
-      alarmDescription:
-        'BigCommerce got 5xx answers from the webhook route (it blocklists the domain under 90% success). See docs/deploy.md "Ingest 5xx".',
-    });
+    // route-level metric is ever missing. A rate over two of three periods: one retried failure is no page.
+    this.ingest5xx = this.alarm(
+      'Ingest5xx',
+      {
+        metric: new cloudwatch.MathExpression({
+          expression: 'IF(requests > 0, 100 * (FILL(route5xx, 0) + FILL(ingestErrors, 0)) / requests, 0)',
+          usingMetrics: {
+            requests: props.webhookRouteMetric('Count', fiveMinutes),
+            route5xx: props.webhookRouteMetric('5xx', fiveMinutes),
+            ingestErrors: props.ingest.function.metricErrors({ period: fiveMinutes }),
+          },
+          label: 'Webhook 5xx + ingest errors, % of requests',
+          period: fiveMinutes,
+        }),
+        threshold: ALARM_RATES.webhook5xxPercent,
+        ...sustained(2, 3),
+        alarmDescription: `Over ${ALARM_RATES.webhook5xxPercent}% of BigCommerce's deliveries got a 5xx (it blocklists the domain under 90% success).`,
+      },
+      'Ingest 5xx',
+    );
 
-    this.orderExpired = this.alarm('OrderExpired', {
-      ...anyOccurrence,
-      metric: serviceMetric(props.worker.serviceName, WORKER_METRICS.expired, { period: fiveMinutes }),
-      alarmDescription:
-        'An event for an order OM never processed expired without being applied. See docs/deploy.md "Expired".',
-    });
+    this.orderExpired = this.alarm(
+      'OrderExpired',
+      {
+        ...anyOccurrence,
+        metric: serviceMetric(props.worker, WORKER_METRICS.expired, { period: fiveMinutes }),
+        alarmDescription:
+          'An event for an order OM has not processed expired; it is applied only if OM imports the order.',
+      },
+      'Expired',
+    );
 
-    this.hookVerifyFailed = this.alarm('HookVerifyFailed', {
-      ...anyOccurrence,
-      metric: serviceMetric(props.hookManager.serviceName, HOOK_METRICS.verifyFailed, {
-        period: fiveMinutes,
-      }),
-      alarmDescription:
-        'hook-manager could not verify or repair a channel\'s BigCommerce hooks. See docs/deploy.md "Hook verify failures".',
-    });
+    // The period is the sweep interval: each period holds exactly one sweep, so a quiet period is not
+    // "no failures" by accident; two failing sweeps in a row (not one BigCommerce blip) raise it.
+    const sweepPeriod = props.verifyInterval;
+    this.hookVerifyFailed = this.alarm(
+      'HookVerifyFailed',
+      {
+        metric: serviceMetric(props.hookManager, HOOK_METRICS.verifyFailed, { period: sweepPeriod }),
+        threshold: 1,
+        evaluationPeriods: 2,
+        datapointsToAlarm: 2,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+        alarmDescription:
+          "hook-manager could not verify or repair a channel's BigCommerce hooks in two sweeps in a row.",
+      },
+      'Hook verify failures',
+    );
 
-    this.workerErrors = this.alarm('WorkerErrors', {
-      ...anyOccurrence,
-      metric: new cloudwatch.MathExpression({
-        expression: 'FILL(errors, 0) + FILL(failed, 0)',
-        usingMetrics: {
-          errors: props.worker.function.metricErrors({ period: fiveMinutes }),
-          failed: serviceMetric(props.worker.serviceName, WORKER_METRICS.processingFailed, {
-            period: fiveMinutes,
-          }),
-        },
-        label: 'Worker invocation errors + failed records',
-        period: fiveMinutes,
-      }),
-      alarmDescription:
-        'order-worker failed invocations or records (they are retried, then dead-lettered). See docs/deploy.md "Worker errors".',
-    });
+    this.workerErrors = this.alarm(
+      'WorkerErrors',
+      {
+        metric: new cloudwatch.MathExpression({
+          expression: 'IF(invocations > 0, 100 * (FILL(errors, 0) + FILL(failed, 0)) / invocations, 0)',
+          usingMetrics: {
+            invocations: props.worker.function.metricInvocations({ period: fiveMinutes }),
+            errors: props.worker.function.metricErrors({ period: fiveMinutes }),
+            failed: serviceMetric(props.worker, WORKER_METRICS.processingFailed, { period: fiveMinutes }),
+          },
+          label: 'Worker errors + failed records, % of invocations',
+          period: fiveMinutes,
+        }),
+        threshold: ALARM_RATES.workerErrorPercent,
+        ...sustained(3, 3),
+        alarmDescription: `For 15 minutes over ${ALARM_RATES.workerErrorPercent}% of order-worker invocations failed (records are retried, then dead-lettered).`,
+      },
+      'Worker errors',
+    );
+
+    // Heartbeat: the schedule fired and hook-manager reported a run. Two sweep intervals without both
+    // (a disabled rule, a function that crashes before it counts anything) is a sweep that did not run.
+    const heartbeatPeriod = Duration.seconds(props.verifyInterval.toSeconds() * 2);
+    this.sweepMissing = this.alarm(
+      'SweepMissing',
+      {
+        metric: new cloudwatch.MathExpression({
+          expression: 'MIN([FILL(scheduled, 0), FILL(sweeps, 0)])',
+          usingMetrics: {
+            scheduled: new cloudwatch.Metric({
+              namespace: 'AWS/Events',
+              metricName: 'Invocations',
+              dimensionsMap: { RuleName: props.sweepSchedule.ruleName },
+              statistic: cloudwatch.Stats.SUM,
+              period: heartbeatPeriod,
+            }),
+            sweeps: serviceMetric(props.hookManager, HOOK_METRICS.channelsVerified, {
+              period: heartbeatPeriod,
+            }).with({
+              statistic: cloudwatch.Stats.SAMPLE_COUNT,
+            }),
+          },
+          label: 'Scheduled sweeps that ran',
+          period: heartbeatPeriod,
+        }),
+        threshold: 1,
+        evaluationPeriods: 1,
+        comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
+        // No data at all is exactly what a heartbeat alarm is for.
+        treatMissingData: cloudwatch.TreatMissingData.BREACHING,
+        alarmDescription: `The scheduled hook sweep did not run for ${heartbeatPeriod.toMinutes()} minutes: hooks are not verified or repaired.`,
+      },
+      'Sweep missing',
+    );
+
+    this.unauthorizedSurge = this.alarm(
+      'UnauthorizedSurge',
+      {
+        metric: serviceMetric(props.ingest, INGEST_METRICS.rejected, {
+          period: fiveMinutes,
+          dimensions: { reason: UNAUTHORIZED_REASON },
+        }),
+        threshold: ALARM_RATES.unauthorizedPer5Minutes,
+        ...sustained(2, 2),
+        alarmDescription: `Over ${ALARM_RATES.unauthorizedPer5Minutes} webhooks per 5 minutes rejected as unauthorized, 10 minutes long.`,
+      },
+      'Unauthorized surge',
+    );
+
+    this.needsAttention = this.alarm(
+      'NeedsAttention',
+      {
+        ...anyOccurrence,
+        metric: new cloudwatch.MathExpression({
+          expression: NEEDS_ATTENTION_REASONS.map((_, i) => `FILL(r${i}, 0)`).join(' + '),
+          usingMetrics: Object.fromEntries(
+            NEEDS_ATTENTION_REASONS.map((reason, i) => [
+              `r${i}`,
+              serviceMetric(props.worker, WORKER_METRICS.needsAttention, {
+                period: Duration.hours(1),
+                dimensions: { reason },
+              }),
+            ]),
+          ),
+          label: 'Orders that need a person',
+          period: Duration.hours(1),
+        }),
+        alarmDescription:
+          'Orders need a person (disputed, manual verification, un-cancelled or archived in BigCommerce). Working hours, not a page.',
+      },
+      'Needs attention',
+    );
+
+    this.deliveryException = this.alarm(
+      'DeliveryException',
+      {
+        ...anyOccurrence,
+        metric: serviceMetric(props.ingest, INGEST_METRICS.deliveryException, { period: fiveMinutes }),
+        alarmDescription:
+          'BigCommerce reported that it cannot deliver webhooks to us (store/hook/deliveryException).',
+      },
+      'Delivery exception',
+    );
   }
 
   get alarms(): cloudwatch.Alarm[] {
@@ -165,11 +312,19 @@ export class SupportAlarms extends Construct {
       this.orderExpired,
       this.hookVerifyFailed,
       this.workerErrors,
+      this.sweepMissing,
+      this.unauthorizedSurge,
+      this.needsAttention,
+      this.deliveryException,
     ];
   }
 
-  private alarm(id: string, props: cloudwatch.AlarmProps): cloudwatch.Alarm {
-    const alarm = new cloudwatch.Alarm(this, id, props);
+  /** An alarm to the topic on ALARM and OK; its description names the stage and its runbook entry. */
+  private alarm(id: string, props: cloudwatch.AlarmProps, runbookEntry: string): cloudwatch.Alarm {
+    const alarm = new cloudwatch.Alarm(this, id, {
+      ...props,
+      alarmDescription: `[${this.stage}] ${props.alarmDescription} Runbook: docs/deploy.md "${runbookEntry}".`,
+    });
     const action = new SnsAction(this.topic);
     alarm.addAlarmAction(action);
     alarm.addOkAction(action);

@@ -7,12 +7,13 @@ import {
   CHANNEL_API_METRICS,
   HOOK_METRICS,
   INGEST_METRICS,
+  NEEDS_ATTENTION_REASONS,
   REJECTION_REASONS,
+  UNAUTHORIZED_REASON,
   serviceMetric,
   WORKER_METRICS,
 } from './metric-names';
 import { OLDEST_MESSAGE_THRESHOLD } from './support-alarms';
-import { NEEDS_ATTENTION_REASONS } from '../../functions/domain/order';
 import { NEEDS_ATTENTION_DIMENSION } from '../../functions/order-worker/deps';
 
 export interface SupportDashboardProps {
@@ -21,6 +22,8 @@ export interface SupportDashboardProps {
   readonly worker: HouseFunction;
   readonly hookManager: HouseFunction;
   readonly channelApi: HouseFunction;
+  /** The custom widget's function: the support console of DESIGN.md section 14. */
+  readonly supportWidget: HouseFunction;
   readonly orderEventsQueue: sqs.IQueue;
   readonly deadLetterQueue: sqs.IQueue;
   /** Route-level API Gateway metric of the webhook route (`4xx`, `5xx`, `Latency`…). */
@@ -28,27 +31,56 @@ export interface SupportDashboardProps {
   readonly alarms: cloudwatch.IAlarm[];
 }
 
+/** The dashboard of a stage; fixed so that runbooks and bookmarks can name it. */
+export const dashboardNameFor = (stage: string) => `OmBigCommerce-${stage}`;
+
 /**
- * Logs Insights: every outcome the worker logged, newest first. Support narrows it to one order by
- * un-commenting the filter line (Logs Insights ignores lines starting with #).
+ * Dashboard variables (pattern type): CloudWatch replaces these tokens everywhere in the dashboard
+ * (custom widget params and Logs Insights queries) with what support typed. The defaults mean "any":
+ * `*` for the channel, `0` for the order (BigCommerce order ids start at 1), and keep every query valid.
  */
+export const VARIABLES = {
+  channelId: { token: '__channelId__', any: '*', label: 'Channel id (* = any)' },
+  orderId: { token: '__orderId__', any: '0', label: 'BigCommerce order id (0 = any)' },
+} as const;
+
+const CHANNEL_FILTER = `| filter "${VARIABLES.channelId.token}" = "${VARIABLES.channelId.any}" or channelId = "${VARIABLES.channelId.token}"`;
+// Unquoted: the order id is a number in the logs; the default 0 keeps the expression numeric too.
+const ORDER_FILTER = `| filter ${VARIABLES.orderId.token} = ${VARIABLES.orderId.any} or orderId = ${VARIABLES.orderId.token}`;
+
+/** Logs Insights: every outcome the worker logged for the chosen channel/order, newest first. */
 export const RECENT_OUTCOMES_QUERY = [
-  'fields @timestamp, channelId, orderId, eventId, outcome, bigcommerceStatusId, statusBefore, statusAfter, attempt',
-  '| filter ispresent(outcome)',
-  '# | filter channelId = "<channel id>" and orderId = <BigCommerce order id>',
+  'fields @timestamp, channelId, orderId, eventId, outcome, reason, error, bigcommerceStatusId, statusBefore, statusAfter, attempt',
+  '| filter ispresent(outcome) or ispresent(error)',
+  CHANNEL_FILTER,
+  ORDER_FILTER,
   '| sort @timestamp desc',
   '| limit 200',
 ].join('\n');
 
-/** Logs Insights: webhooks webhook-ingest turned away, with the reason and channel. */
+/** Logs Insights: webhooks webhook-ingest turned away for the chosen channel, with the reason. */
 export const REJECTIONS_QUERY = [
-  'fields @timestamp, channelId, reason, status, message',
-  '| filter ispresent(reason)',
+  'fields @timestamp, channelId, reason, error, status, message',
+  '| filter ispresent(reason) or ispresent(error)',
+  CHANNEL_FILTER,
   '| sort @timestamp desc',
   '| limit 200',
 ].join('\n');
 
-/** The one support dashboard. */
+/** Logs Insights: warnings and errors of every function for the chosen channel/order. */
+export const PROBLEMS_QUERY = [
+  'fields @timestamp, service, level, message, channelId, orderId, reason, error',
+  '| filter level = "WARN" or level = "ERROR" or ispresent(error)',
+  CHANNEL_FILTER,
+  `| filter ${VARIABLES.orderId.token} = ${VARIABLES.orderId.any} or orderId = ${VARIABLES.orderId.token} or not ispresent(orderId)`,
+  '| sort @timestamp desc',
+  '| limit 200',
+].join('\n');
+
+/**
+ * The one support dashboard of a stage: the support console (custom widget) and the Logs Insights
+ * queries follow the channel/order variables at the top; the graphs show the whole stage.
+ */
 export class SupportDashboard extends Construct {
   readonly dashboard: cloudwatch.Dashboard;
 
@@ -56,18 +88,30 @@ export class SupportDashboard extends Construct {
     super(scope, id);
     const period = Duration.minutes(5);
     const ingest = (name: string, label: string, dimensions?: Record<string, string>) =>
-      serviceMetric(props.ingest.serviceName, name, { label, dimensions, period });
-    const worker = (name: string, label: string) =>
-      serviceMetric(props.worker.serviceName, name, { label, period });
-    const hooks = (name: string, label: string) =>
-      serviceMetric(props.hookManager.serviceName, name, { label, period });
+      serviceMetric(props.ingest, name, { label, dimensions, period });
+    const worker = (name: string, label: string, dimensions?: Record<string, string>) =>
+      serviceMetric(props.worker, name, { label, dimensions, period });
+    const hooks = (name: string, label: string) => serviceMetric(props.hookManager, name, { label, period });
     const channelApi = (name: string, label: string) =>
-      serviceMetric(props.channelApi.serviceName, name, { label, period });
-    const functions = [props.ingest, props.worker, props.hookManager, props.channelApi];
+      serviceMetric(props.channelApi, name, { label, period });
+    const functions = [props.ingest, props.worker, props.hookManager, props.channelApi, props.supportWidget];
 
     this.dashboard = new cloudwatch.Dashboard(this, 'Dashboard', {
+      dashboardName: dashboardNameFor(props.stage),
       defaultInterval: Duration.hours(6),
       periodOverride: cloudwatch.PeriodOverride.AUTO,
+      variables: (['channelId', 'orderId'] as const).map(
+        (id) =>
+          new cloudwatch.DashboardVariable({
+            id,
+            type: cloudwatch.VariableType.PATTERN,
+            inputType: cloudwatch.VariableInputType.INPUT,
+            value: VARIABLES[id].token,
+            label: VARIABLES[id].label,
+            defaultValue: cloudwatch.DefaultValue.value(VARIABLES[id].any),
+            visible: true,
+          }),
+      ),
     });
 
     this.dashboard.addWidgets(
@@ -75,10 +119,32 @@ export class SupportDashboard extends Construct {
         markdown: [
           `# OM ↔ BigCommerce order sync (${props.stage})`,
           'Webhooks in → order events queue → worker outcomes; hooks kept alive by hook-manager.',
-          'Runbook for every alarm: docs/deploy.md "Alarms".',
+          'Type a **channel id** and a **BigCommerce order id** in the variables above: the support console and the log queries follow them. Runbook for every alarm: docs/deploy.md "Alarms".',
         ].join('\n\n'),
         width: 24,
         height: 3,
+      }),
+    );
+    this.dashboard.addWidgets(
+      new cloudwatch.CustomWidget({
+        title: 'Support console: order timeline, channel settings and hook health',
+        functionArn: props.supportWidget.function.functionArn,
+        params: { channelId: VARIABLES.channelId.token, orderId: VARIABLES.orderId.token },
+        updateOnRefresh: true,
+        updateOnResize: false,
+        updateOnTimeRangeChange: false,
+        width: 24,
+        height: 12,
+      }),
+    );
+    this.dashboard.addWidgets(
+      new cloudwatch.LogQueryWidget({
+        title: 'Outcomes of the chosen channel / order (order-worker logs)',
+        logGroupNames: [props.worker.logGroup.logGroupName],
+        queryString: RECENT_OUTCOMES_QUERY,
+        view: cloudwatch.LogQueryVisualizationType.TABLE,
+        width: 24,
+        height: 8,
       }),
     );
     this.dashboard.addWidgets(
@@ -132,7 +198,7 @@ export class SupportDashboard extends Construct {
       new cloudwatch.GraphWidget({
         title: 'Orders that need a person',
         left: NEEDS_ATTENTION_REASONS.map((reason) =>
-          serviceMetric(props.worker.serviceName, WORKER_METRICS.needsAttention, {
+          serviceMetric(props.worker, WORKER_METRICS.needsAttention, {
             label: reason.replace(/_/g, ' '),
             dimensions: { [NEEDS_ATTENTION_DIMENSION]: reason },
             period,
@@ -147,6 +213,24 @@ export class SupportDashboard extends Construct {
           worker(WORKER_METRICS.shipmentRecorded, 'shipment recorded'),
         ],
         width: 8,
+      }),
+    );
+    this.dashboard.addWidgets(
+      new cloudwatch.GraphWidget({
+        title: 'Orders that need a person, by reason',
+        left: NEEDS_ATTENTION_REASONS.map((reason) =>
+          worker(WORKER_METRICS.needsAttention, reason, { reason }),
+        ),
+        stacked: true,
+        width: 12,
+      }),
+      new cloudwatch.GraphWidget({
+        title: 'BigCommerce delivery exceptions and unauthorized callbacks',
+        left: [
+          ingest(INGEST_METRICS.deliveryException, 'delivery exceptions'),
+          ingest(INGEST_METRICS.rejected, 'rejected as unauthorized', { reason: UNAUTHORIZED_REASON }),
+        ],
+        width: 12,
       }),
     );
     this.dashboard.addWidgets(
@@ -283,9 +367,9 @@ export class SupportDashboard extends Construct {
 
     this.dashboard.addWidgets(
       new cloudwatch.LogQueryWidget({
-        title: 'Recent outcomes for an order (order-worker logs)',
-        logGroupNames: [props.worker.logGroup.logGroupName],
-        queryString: RECENT_OUTCOMES_QUERY,
+        title: 'Rejections of the chosen channel (webhook-ingest logs)',
+        logGroupNames: [props.ingest.logGroup.logGroupName],
+        queryString: REJECTIONS_QUERY,
         view: cloudwatch.LogQueryVisualizationType.TABLE,
         width: 24,
         height: 8,
@@ -293,9 +377,9 @@ export class SupportDashboard extends Construct {
     );
     this.dashboard.addWidgets(
       new cloudwatch.LogQueryWidget({
-        title: 'Rejections (webhook-ingest logs)',
-        logGroupNames: [props.ingest.logGroup.logGroupName],
-        queryString: REJECTIONS_QUERY,
+        title: 'Warnings and errors of the chosen channel / order (every function)',
+        logGroupNames: functions.map((f) => f.logGroup.logGroupName),
+        queryString: PROBLEMS_QUERY,
         view: cloudwatch.LogQueryVisualizationType.TABLE,
         width: 24,
         height: 8,

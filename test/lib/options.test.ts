@@ -3,20 +3,22 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { buildApp } from '../../lib/app';
 import { idOf, synthApp, testApp, type Synthesized } from './helpers';
 
-/** A production stage with every option set, as `cdk deploy -c stage=prod -c …` passes them. */
+/** A production stage with every option set, committed as cdk.json's `context.stages.prod` holds it. */
 const PROD_CONTEXT = {
-  stage: 'prod',
   domainName: 'hooks.example.com',
   certificateArn: 'arn:aws:acm:eu-west-1:123456789012:certificate/0f0e0d0c-0b0a-0908-0706-050403020100',
   alarmEmail: 'om-support@example.com',
-  hookVerifyIntervalSeconds: '600',
-  deferDelaysSeconds: '30,90,300',
-  deferMaxAgeSeconds: '43200',
+  hookVerifyIntervalSeconds: 600,
+  deferDelaysSeconds: [30, 90, 300],
+  deferMaxAgeSeconds: 43200,
+  logLevel: 'WARN',
+  throttleRateLimit: 200,
+  throttleBurstLimit: 400,
 };
 
 let synth: Synthesized;
 beforeAll(() => {
-  synth = synthApp(PROD_CONTEXT);
+  synth = synthApp({ stage: 'prod', stages: { prod: PROD_CONTEXT } });
 });
 
 const envOf = (fn: Parameters<typeof idOf>[1]) =>
@@ -68,6 +70,20 @@ describe('a production stage with every option', () => {
     synth.template.allResourcesProperties('AWS::DynamoDB::Table', { DeletionProtectionEnabled: true });
     synth.template.allResources('AWS::SQS::Queue', { DeletionPolicy: 'Retain' });
     synth.template.allResources('AWS::Logs::LogGroup', { DeletionPolicy: 'Retain' });
+  });
+
+  it('cannot be deleted by a stray `cdk destroy` (termination protection)', () => {
+    expect(synth.stack.terminationProtection).toBe(true);
+    expect(synthApp().stack.terminationProtection).toBe(false);
+  });
+
+  it('passes the log level and the API throttle on', () => {
+    expect(
+      synth.template.toJSON().Resources[idOf(synth, synth.stack.ingest.function)].Properties.LoggingConfig,
+    ).toMatchObject({ ApplicationLogLevel: 'WARN' });
+    synth.template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+      DefaultRouteSettings: { ThrottlingRateLimit: 200, ThrottlingBurstLimit: 400 },
+    });
   });
 
   it('subscribes the alarm e-mail to the topic', () => {

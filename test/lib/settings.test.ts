@@ -2,9 +2,11 @@ import { App, Duration } from 'aws-cdk-lib';
 import {
   DEFAULT_SETTINGS,
   isProductionStage,
+  committedStages,
   settingsFromContext,
   validateSettings,
 } from '../../lib/settings';
+import { CDK_JSON_CONTEXT } from './helpers';
 
 const fromContext = (context: Record<string, unknown>) => settingsFromContext(new App({ context }).node);
 const seconds = (ds: readonly Duration[]) => ds.map((d) => d.toSeconds());
@@ -21,9 +23,9 @@ describe('settingsFromContext', () => {
     expect(s.alarmEmail).toBeUndefined();
   });
 
-  it('reads command-line strings (-c key=value)', () => {
+  it('reads command-line strings (-c key=value) for a stage not committed in cdk.json', () => {
     const s = fromContext({
-      stage: 'prod',
+      stage: 'qa',
       hookVerifyIntervalSeconds: '1800',
       deferDelaysSeconds: '30, 60,120',
       deferMaxAgeSeconds: '3600',
@@ -31,7 +33,7 @@ describe('settingsFromContext', () => {
       certificateArn: 'arn:aws:acm:us-east-1:123456789012:certificate/abc',
       alarmEmail: 'ops@example.com',
     });
-    expect(s.stage).toBe('prod');
+    expect(s.stage).toBe('qa');
     expect(s.hookVerifyInterval.toSeconds()).toBe(1800);
     expect(seconds(s.deferDelays)).toEqual([30, 60, 120]);
     expect(s.deferMaxAge.toSeconds()).toBe(3600);
@@ -57,6 +59,7 @@ describe('settingsFromContext', () => {
     [{ stage: 'Prod' }, /stage/],
     [{ stage: 'a_b' }, /stage/],
     [{ hookVerifyIntervalSeconds: '90' }, /whole number of minutes/],
+    [{ hookVerifyIntervalSeconds: '86400' }, /at most 43200/],
     [{ hookVerifyIntervalSeconds: 'often' }, /hookVerifyIntervalSeconds/],
     [{ deferDelaysSeconds: '60,abc' }, /deferDelaysSeconds/],
     [{ deferDelaysSeconds: '60,901' }, /901.*1\.\.900/],
@@ -78,10 +81,74 @@ describe('settingsFromContext', () => {
     expect(() => fromContext(context)).toThrow(message);
   });
 
+  it.each([
+    [{ logLevel: 'LOUD' }, /logLevel/],
+    [{ throttleRateLimit: '0' }, /throttleRateLimit/],
+    [{ throttleRateLimit: '100', throttleBurstLimit: '50' }, /throttleBurstLimit at least/],
+  ])('rejects %j naming the setting', (context, message) => {
+    expect(() => fromContext(context)).toThrow(message);
+  });
+
   it('names every bad setting at once', () => {
     expect(() => validateSettings({ ...DEFAULT_SETTINGS, stage: 'X', deferDelays: [] })).toThrow(
       /stage.*deferDelaysSeconds/,
     );
+  });
+});
+
+describe('stages committed in cdk.json (context.stages)', () => {
+  const stages = {
+    prod: {
+      domainName: 'hooks.example.com',
+      certificateArn: 'arn:aws:acm:us-east-1:123456789012:certificate/abc',
+      alarmEmail: 'oncall@example.com',
+      logLevel: 'WARN',
+      throttleRateLimit: 300,
+      throttleBurstLimit: 600,
+    },
+  };
+
+  it('take every setting from the committed entry', () => {
+    const s = fromContext({ stage: 'prod', stages });
+    expect(s).toMatchObject({
+      stage: 'prod',
+      customDomain: { domainName: 'hooks.example.com' },
+      alarmEmail: 'oncall@example.com',
+      logLevel: 'WARN',
+      throttle: { rateLimit: 300, burstLimit: 600 },
+    });
+    expect(s.hookVerifyInterval.toSeconds()).toBe(900);
+  });
+
+  it('refuse setting flags, so a deploy cannot drift from what is committed', () => {
+    expect(() => fromContext({ stage: 'prod', stages, domainName: 'other.example.com' })).toThrow(
+      /stage prod is committed in cdk.json.*domainName/,
+    );
+  });
+
+  it('refuse unknown keys (a typo would otherwise be a silent default)', () => {
+    expect(() =>
+      fromContext({ stage: 'prod', stages: { prod: { ...stages.prod, alarmMail: 'x@y.z' } } }),
+    ).toThrow(/unknown keys alarmMail/);
+  });
+
+  it('are required for a production stage: no production deploy from flags alone', () => {
+    expect(() => fromContext({ stage: 'prod-eu', stages })).toThrow(/must be committed in cdk.json/);
+  });
+
+  it("leave other stages (dev, a developer's own) on defaults and flags", () => {
+    expect(fromContext({ stages }).stage).toBe('dev');
+    expect(fromContext({ stage: 'dev-alice', stages, alarmEmail: 'a@example.com' }).alarmEmail).toBe(
+      'a@example.com',
+    );
+  });
+
+  it.each(committedStages(CDK_JSON_CONTEXT))('cdk.json stage %s is valid', (stage) => {
+    expect(fromContext({ ...CDK_JSON_CONTEXT, stage }).stage).toBe(stage);
+  });
+
+  it('cdk.json commits the production stage', () => {
+    expect(committedStages(CDK_JSON_CONTEXT).filter(isProductionStage)).toContain('prod');
   });
 });
 

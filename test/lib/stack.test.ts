@@ -1,6 +1,6 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { CHANNEL_EVENTS_SOURCE, CHANNEL_SETTINGS_CHANGED } from '../../functions/adapters/channel-events';
-import { ROUTES, routeKey } from '../../functions/common/routes';
+import { API_GATEWAY_ROUTES, ROUTES, routeKey, type RouteDefinition } from '../../functions/common/routes';
 import { TABLES } from '../../functions/common/tables';
 import { ChannelApiFunction } from '../../lib/functions/channel-api-function';
 import { HookManagerFunction } from '../../lib/functions/hook-manager-function';
@@ -29,7 +29,6 @@ describe('stack', () => {
       'AWS::DynamoDB::Table': 'TableName',
       'AWS::SQS::Queue': 'QueueName',
       'AWS::SNS::Topic': 'TopicName',
-      'AWS::CloudWatch::Dashboard': 'DashboardName',
       'AWS::CloudWatch::Alarm': 'AlarmName',
       'AWS::IAM::Role': 'RoleName',
       'AWS::IAM::Policy': 'PolicyName', // CDK generates it from the logical id; checked below
@@ -48,6 +47,13 @@ describe('stack', () => {
     }
     expect(checked).toBeGreaterThan(20);
   });
+
+  it('names its dashboard after the stage (the one name runbooks and bookmarks use)', () => {
+    synth.template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
+    synth.template.hasResourceProperties('AWS::CloudWatch::Dashboard', {
+      DashboardName: 'OmBigCommerce-dev',
+    });
+  });
 });
 
 describe('functions', () => {
@@ -56,13 +62,14 @@ describe('functions', () => {
     ['order-worker', synth.stack.worker],
     ['hook-manager', synth.stack.hookManager],
     ['channel-api', synth.stack.channelApi],
+    ['support-widget', synth.stack.supportWidget],
   ];
 
-  it('has exactly the four functions', () => {
-    synth.template.resourceCountIs('AWS::Lambda::Function', 4);
+  it('has exactly the five functions', () => {
+    synth.template.resourceCountIs('AWS::Lambda::Function', 5);
   });
 
-  it.each(['webhook-ingest', 'order-worker', 'hook-manager', 'channel-api'])(
+  it.each(['webhook-ingest', 'order-worker', 'hook-manager', 'channel-api', 'support-widget'])(
     '%s has the house defaults',
     (name) => {
       const [, fn] = all().find(([n]) => n === name)!;
@@ -84,7 +91,7 @@ describe('functions', () => {
       expect(propsOf(fn.function).Environment.Variables).toEqual(
         expect.objectContaining({
           POWERTOOLS_SERVICE_NAME: name,
-          POWERTOOLS_METRICS_NAMESPACE: 'OmBigCommerce',
+          POWERTOOLS_METRICS_NAMESPACE: 'OmBigCommerce/dev',
           NODE_OPTIONS: '--enable-source-maps',
         }),
       );
@@ -100,6 +107,7 @@ describe('functions', () => {
     expect(propsOf(synth.stack.worker.function)).toMatchObject({ MemorySize: 512, Timeout: 30 });
     expect(propsOf(synth.stack.hookManager.function)).toMatchObject({ MemorySize: 512, Timeout: 600 });
     expect(propsOf(synth.stack.channelApi.function)).toMatchObject({ MemorySize: 512, Timeout: 10 });
+    expect(propsOf(synth.stack.supportWidget.function)).toMatchObject({ MemorySize: 256, Timeout: 10 });
   });
 
   describe('environment (names as functions/common/config.ts)', () => {
@@ -148,8 +156,15 @@ describe('functions', () => {
         CHANNELS_TABLE: refOf(synth, synth.stack.tables.channels),
         ORDERS_TABLE: refOf(synth, synth.stack.tables.orders),
         SECRET_NAME_PREFIX: prefix,
-        EVENT_BUS_NAME: 'default',
+        EVENT_BUS_NAME: refOf(synth, synth.stack.channelEvents),
         ORDER_EVENTS_QUEUE_URL: refOf(synth, synth.stack.queues.queue),
+      });
+    });
+
+    it('support-widget (the two tables, nothing else)', () => {
+      expect(env(synth.stack.supportWidget)).toEqual({
+        CHANNELS_TABLE: refOf(synth, synth.stack.tables.channels),
+        ORDERS_TABLE: refOf(synth, synth.stack.tables.orders),
       });
     });
   });
@@ -222,21 +237,18 @@ describe('least-privilege IAM', () => {
     );
   });
 
-  it('channel-api saves channels and secrets, imports orders, sends re-checks, publishes on the default bus', () => {
-    const defaultBus = {
-      'Fn::Join': [
-        '',
-        [
-          'arn:',
-          { Ref: 'AWS::Partition' },
-          ':events:',
-          { Ref: 'AWS::Region' },
-          ':',
-          { Ref: 'AWS::AccountId' },
-          ':event-bus/default',
-        ],
-      ],
-    };
+  it('support-widget only reads the two tables: no writes, no queue, no secret', () => {
+    expect(grantedPairs(synth.template, roleOf(synth.stack.supportWidget))).toEqual(
+      [
+        ...logs(synth.stack.supportWidget),
+        ...xray,
+        ...pairs(['dynamodb:GetItem', 'dynamodb:Scan'], channels()),
+        ...pairs(['dynamodb:GetItem', 'dynamodb:Query'], orders()),
+      ].sort(),
+    );
+  });
+
+  it("channel-api saves channels and secrets, imports orders, sends re-checks, publishes on its stage's bus", () => {
     expect(grantedPairs(synth.template, roleOf(synth.stack.channelApi))).toEqual(
       [
         ...logs(synth.stack.channelApi),
@@ -248,7 +260,7 @@ describe('least-privilege IAM', () => {
           ['secretsmanager:CreateSecret', 'secretsmanager:GetSecretValue', 'secretsmanager:PutSecretValue'],
           secrets(),
         ),
-        ...pairs(['events:PutEvents'], defaultBus),
+        ...pairs(['events:PutEvents'], getAttOf(synth, synth.stack.channelEvents, 'Arn')),
         // one re-check message when an import takes an order out of Unprocessed; nothing else on the queue
         ...pairs(['sqs:SendMessage'], queue()),
       ].sort(),
@@ -354,11 +366,14 @@ describe('HTTP API', () => {
     );
   };
 
-  it('has one route per ROUTES entry', () => {
-    synth.template.resourceCountIs('AWS::ApiGatewayV2::Route', ROUTES.length);
+  it('has one route per ROUTES entry, except the local-only support page', () => {
+    synth.template.resourceCountIs('AWS::ApiGatewayV2::Route', API_GATEWAY_ROUTES.length);
+    expect(
+      ROUTES.filter((r) => !(API_GATEWAY_ROUTES as readonly RouteDefinition[]).includes(r)).map(routeKey),
+    ).toEqual(['GET /support']);
   });
 
-  it.each(ROUTES.map((r) => [routeKey(r), r] as const))('%s', (key, route) => {
+  it.each(API_GATEWAY_ROUTES.map((r) => [routeKey(r), r] as const))('%s', (key, route) => {
     const routes = synth.template.findResources('AWS::ApiGatewayV2::Route', {
       Properties: { RouteKey: key },
     });
@@ -418,9 +433,9 @@ describe('hook-manager triggers', () => {
     });
   });
 
-  it('runs on ChannelSettingsChanged from channel-api on the default bus', () => {
+  it("runs on ChannelSettingsChanged from channel-api on its stage's own bus", () => {
     expect(propsOf(synth.stack.hookManager.channelSettingsChangedRule)).toMatchObject({
-      EventBusName: 'default',
+      EventBusName: refOf(synth, synth.stack.channelEvents),
       EventPattern: { source: [CHANNEL_EVENTS_SOURCE], 'detail-type': [CHANNEL_SETTINGS_CHANGED] },
       Targets: [{ Arn: getAttOf(synth, synth.stack.hookManager.function, 'Arn') }],
     });
@@ -453,6 +468,17 @@ describe('outputs', () => {
     expect(outputs.DeadLetterQueueUrl.Value).toEqual(refOf(synth, synth.stack.queues.deadLetterQueue));
     expect(outputs.AlarmTopicArn.Value).toEqual(refOf(synth, synth.stack.alarms.topic));
     expect(outputs.CustomDomainTarget).toBeUndefined();
+  });
+
+  it("names what the runbook's commands need: dead-letter queue ARN, tables, dashboard, namespace", () => {
+    const outputs = synth.template.toJSON().Outputs;
+    expect(outputs.DeadLetterQueueArn.Value).toEqual(
+      getAttOf(synth, synth.stack.queues.deadLetterQueue, 'Arn'),
+    );
+    expect(outputs.ChannelsTableName.Value).toEqual(refOf(synth, synth.stack.tables.channels));
+    expect(outputs.OrdersTableName.Value).toEqual(refOf(synth, synth.stack.tables.orders));
+    expect(outputs.DashboardName.Value).toEqual(refOf(synth, synth.stack.dashboard.dashboard));
+    expect(outputs.MetricsNamespace.Value).toBe('OmBigCommerce/dev');
   });
 });
 

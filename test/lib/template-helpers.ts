@@ -51,14 +51,33 @@ export interface DashboardWidget {
     alarms?: string[];
     annotations?: Json;
     markdown?: string;
+    endpoint?: string;
+    params?: Record<string, Json>;
   };
+}
+
+export interface DashboardVariableJson {
+  type: string;
+  pattern?: string;
+  inputType: string;
+  id: string;
+  label?: string;
+  defaultValue?: string;
+}
+
+/** The parsed DashboardBody of the one dashboard: widgets and variables. */
+export function dashboardBody(template: Template): {
+  widgets: DashboardWidget[];
+  variables?: DashboardVariableJson[];
+} {
+  const dashboards = Object.values(template.findResources('AWS::CloudWatch::Dashboard'));
+  if (dashboards.length !== 1) throw new Error(`${dashboards.length} dashboards`);
+  return JSON.parse(flattenJoin(dashboards[0]!.Properties.DashboardBody));
 }
 
 /** The parsed DashboardBody of the one dashboard. */
 export function dashboardWidgets(template: Template): DashboardWidget[] {
-  const dashboards = Object.values(template.findResources('AWS::CloudWatch::Dashboard'));
-  if (dashboards.length !== 1) throw new Error(`${dashboards.length} dashboards`);
-  return JSON.parse(flattenJoin(dashboards[0]!.Properties.DashboardBody)).widgets;
+  return dashboardBody(template).widgets;
 }
 
 /** Every metric line of the dashboard's graphs: [namespace, name, ...dimension pairs]. */

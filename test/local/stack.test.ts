@@ -76,6 +76,11 @@ function fakeModules(recorded: Recorded) {
     'hook-manager': () => async (event) => {
       recorded.hookManager.push(event as ScheduledEvent);
     },
+    'support-widget': () => async () => ({
+      statusCode: 200,
+      headers: { 'content-type': 'text/html' },
+      body: '<p>support</p>',
+    }),
   };
   return {
     clients,
@@ -127,6 +132,7 @@ describe('the local stack with stand-in functions', () => {
       'channel-api',
       'hook-manager',
       'order-worker',
+      'support-widget',
       'webhook-ingest',
     ]);
     expect(recorded.env['order-worker']).toBe(env);
@@ -143,6 +149,13 @@ describe('the local stack with stand-in functions', () => {
     });
     expect(stack.env).toBe(env);
     expect(stack.sandboxUrl).toBeUndefined();
+  });
+
+  test('GET /support (local only) reaches the support-widget function', async () => {
+    const res = await fetch(`${stack.url}/support?channelId=ch-1`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('text/html');
+    expect(await res.text()).toBe('<p>support</p>');
   });
 
   test('a webhook request goes through the gateway, the queue and the poller to the worker', async () => {

@@ -6,7 +6,7 @@ import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import fc from 'fast-check';
 import { Webhook } from 'standardwebhooks';
 import { createSecretStore } from '../../functions/adapters/secret-store';
-import { ROUTES } from '../../functions/common/routes';
+import { API_GATEWAY_ROUTES } from '../../functions/common/routes';
 import { startEventBus, type EventBusShim } from '../../local/event-bus';
 import { loadHandlerModule } from '../../local/handlers';
 import { createHttpGateway } from '../../local/http-gateway';
@@ -1569,10 +1569,10 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzSummary> {
     };
 
     const gateway = createHttpGateway({
-      routes: ROUTES,
+      routes: API_GATEWAY_ROUTES,
       health: async () => ({ ok: true, parts: {} }),
       invoke: (target, event) =>
-        invokeHandler(handlers[target], event, { functionName: target, timeoutMs: 10_000 }),
+        invokeHandler(handlers[target as Target], event, { functionName: target, timeoutMs: 10_000 }),
     });
     const port = await gateway.listen(0, '127.0.0.1');
     cleanups.push(() => gateway.close());

@@ -1,0 +1,3 @@
+import { wire } from './handler';
+
+export const handler = wire(process.env);

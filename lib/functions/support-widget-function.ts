@@ -1,0 +1,35 @@
+import { Duration, type RemovalPolicy } from 'aws-cdk-lib';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import type { Construct } from 'constructs';
+import { HouseFunction } from '../house-function';
+import { grantSupportReader } from '../store-access';
+
+export interface SupportWidgetFunctionProps {
+  readonly channelsTable: dynamodb.ITable;
+  readonly ordersTable: dynamodb.ITable;
+  readonly logRemovalPolicy?: RemovalPolicy;
+}
+
+/**
+ * support-widget: the dashboard's custom widget (DESIGN.md section 14). CloudWatch invokes it with the
+ * console user's own credentials (they need lambda:InvokeFunction on it), so it has no resource policy
+ * and no route. Its role reads the two tables and nothing else: no writes, no queue, no secrets.
+ */
+export class SupportWidgetFunction extends HouseFunction {
+  static readonly TIMEOUT = Duration.seconds(10);
+
+  constructor(scope: Construct, id: string, props: SupportWidgetFunctionProps) {
+    super(scope, id, {
+      name: 'support-widget',
+      description: 'Support console: renders an order timeline, channel settings and hook health as HTML',
+      memorySize: 256,
+      timeout: SupportWidgetFunction.TIMEOUT,
+      logRemovalPolicy: props.logRemovalPolicy,
+      environment: {
+        CHANNELS_TABLE: props.channelsTable.tableName,
+        ORDERS_TABLE: props.ordersTable.tableName,
+      },
+    });
+    grantSupportReader({ channels: props.channelsTable, orders: props.ordersTable }, this.function);
+  }
+}
