@@ -194,11 +194,11 @@ describe('support dashboard', () => {
 
   it('shows the orders that need a person by every reason, and shipments recorded', () => {
     for (const reason of NEEDS_ATTENTION_REASONS) {
-      const shown = hasMetric('OmBigCommerce', 'NeedsAttention', { service: 'order-worker', reason });
+      const shown = hasMetric(NAMESPACE, 'NeedsAttention', { service: 'order-worker', reason });
       expect({ reason, shown }).toEqual({ reason, shown: true });
     }
     for (const name of ['PartiallyShipped', 'ShipmentRecorded'])
-      expect({ name, shown: hasMetric('OmBigCommerce', name, { service: 'order-worker' }) }).toEqual({
+      expect({ name, shown: hasMetric(NAMESPACE, name, { service: 'order-worker' }) }).toEqual({
         name,
         shown: true,
       });
