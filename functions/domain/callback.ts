@@ -34,7 +34,12 @@ export const callbackSchema = z
           path: ['data', 'id'],
           message: 'order callbacks need the order id as a positive integer',
         });
-      if (isShipmentScope(callback.scope) && orderIdOf(callback) === undefined)
+      // Only the shipment scopes we act on must name their order; the others are acknowledged as they come.
+      if (
+        ACTED_ON_SCOPES.includes(callback.scope) &&
+        isShipmentScope(callback.scope) &&
+        orderIdOf(callback) === undefined
+      )
         ctx.addIssue({
           code: 'custom',
           path: ['data', 'orderId'],

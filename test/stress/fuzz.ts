@@ -204,7 +204,7 @@ const ingestRecipe = fc.oneof(
         'store/order/updated',
         'store/product/updated',
         'store/cart/created',
-        'store/shipment/created',
+        'store/shipment/deleted',
       ),
       id: fc.jsonValue({ maxDepth: 1 }),
       cb: callbackArb,
@@ -1021,9 +1021,12 @@ function planAdmin(r: AdminRecipe, world: World): Planned {
       // An id may not both cancel and fulfil, defaults included (DESIGN.md section 3).
       const cancelIds = r.body.cancelIds ?? [5];
       const overlap = (r.body.fulfillIds ?? [2, 10]).some((id) => cancelIds.includes(id));
+      // Partially Shipped (3) never fulfils: it would ship the whole order (DESIGN.md section 11).
+      const partial = r.body.fulfillIds?.includes(3) ?? false;
       const field = [
         ...(needsToken ? ['accessToken'] : []),
         ...(overlap ? ['cancelOnBigCommerceStatusIds', 'fulfillOnBigCommerceStatusIds'] : []),
+        ...(partial ? ['fulfillOnBigCommerceStatusIds'] : []),
       ];
       return adminRequest(
         'PUT',
