@@ -49,7 +49,7 @@ export class OmBigCommerceStack extends Stack {
       consumerTimeout: OrderWorkerFunction.TIMEOUT,
       removalPolicy,
     });
-    this.secrets = new ChannelSecrets(this);
+    this.secrets = new ChannelSecrets(this, { legacyFallback: settings.legacySecretFallback });
     const defaultBus = events.EventBus.fromEventBusName(this, 'DefaultBus', 'default');
 
     this.ingest = new WebhookIngestFunction(this, 'WebhookIngest', {
@@ -140,7 +140,8 @@ export class OmBigCommerceStack extends Stack {
       value: this.alarms.topic.topicArn,
     });
     new CfnOutput(this, 'SecretNamePrefix', {
-      description: 'Channel secrets are named <prefix><channelId>',
+      description:
+        'Channel secrets are named <prefix>webhook-auth/<channelId> and <prefix>api-credentials/<channelId>',
       value: this.secrets.prefix,
     });
   }

@@ -20,6 +20,11 @@ export interface StageSettings {
   readonly bigCommerceApiUrl: string;
   /** Optional e-mail address subscribed to the alarm topic. */
   readonly alarmEmail?: string;
+  /**
+   * Readers (the webhook function included) may fall back to a channel's combined pre-split secret.
+   * Turn off once `npm run secrets:migrate` reports nothing left to migrate (docs/deploy.md).
+   */
+  readonly legacySecretFallback: boolean;
 }
 
 export interface CustomDomainSettings {
@@ -33,6 +38,7 @@ export const DEFAULT_SETTINGS: Omit<StageSettings, 'stage'> = {
   deferDelays: [60, 120, 240, 480, 900].map((s) => Duration.seconds(s)),
   deferMaxAge: Duration.seconds(86400),
   bigCommerceApiUrl: 'https://api.bigcommerce.com',
+  legacySecretFallback: true,
 };
 
 /** SQS caps DelaySeconds at 15 minutes; deferral waits are SendMessage delays. */
@@ -92,6 +98,7 @@ export const CONTEXT_KEYS = [
   'certificateArn',
   'bigCommerceApiUrl',
   'alarmEmail',
+  'legacySecretFallback',
 ] as const;
 
 /**
@@ -141,6 +148,14 @@ export function settingsFromContext(node: Node): StageSettings {
     );
   }
 
+  const flag = (key: (typeof CONTEXT_KEYS)[number], fallback: boolean): boolean => {
+    const value = raw(key);
+    if (value === undefined || value === null) return fallback;
+    if (value === true || value === 'true') return true;
+    if (value === false || value === 'false') return false;
+    throw new SettingsError(`Invalid settings: ${key} must be true or false`);
+  };
+
   return validateSettings({
     stage: text('stage') ?? 'dev',
     hookVerifyInterval: seconds('hookVerifyIntervalSeconds', DEFAULT_SETTINGS.hookVerifyInterval),
@@ -149,6 +164,7 @@ export function settingsFromContext(node: Node): StageSettings {
     customDomain: domainName && certificateArn ? { domainName, certificateArn } : undefined,
     bigCommerceApiUrl: text('bigCommerceApiUrl') ?? DEFAULT_SETTINGS.bigCommerceApiUrl,
     alarmEmail: text('alarmEmail'),
+    legacySecretFallback: flag('legacySecretFallback', DEFAULT_SETTINGS.legacySecretFallback),
   });
 }
 

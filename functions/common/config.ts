@@ -31,8 +31,13 @@ export const envSchemas = {
   ORDERS_TABLE: z.string().min(1),
   /** Local only: keep channel secrets in this DynamoDB table instead of Secrets Manager. */
   SECRETS_TABLE: z.string().min(1).optional(),
-  /** AWS: channel secrets are named `${SECRET_NAME_PREFIX}${channelId}`. */
+  /** AWS: channel secrets are named under this prefix (functions/adapters/secret-store.ts). */
   SECRET_NAME_PREFIX: z.string().min(1).optional(),
+  /** `false` once every channel's combined secret is migrated (docs/deploy.md); readers then skip it. */
+  SECRET_LEGACY_FALLBACK: z
+    .enum(['true', 'false'], 'SECRET_LEGACY_FALLBACK must be true or false')
+    .transform((v) => v === 'true')
+    .optional(),
   ORDER_EVENTS_QUEUE_URL: z.string().min(1),
   DEAD_LETTER_QUEUE_URL: z.string().min(1).optional(),
   EVENT_BUS_NAME: z.string().min(1).default('default'),
