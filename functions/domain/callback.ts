@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { firstFieldErrors } from './field-error';
 import type { OrderEvent } from './order-event';
 
 /**
@@ -55,13 +56,13 @@ export interface FieldIssue {
 
 export type CallbackParse = { ok: true; callback: Callback } | { ok: false; errors: FieldIssue[] };
 
-/** Validates an already JSON-parsed body; every issue names its field as a dotted path. */
+/** Validates an already JSON-parsed body; each issue (the first 20) names its field as a dotted path. */
 export function parseCallback(body: unknown): CallbackParse {
   const result = callbackSchema.safeParse(body);
   if (result.success) return { ok: true, callback: result.data };
   return {
     ok: false,
-    errors: result.error.issues.map((issue) => ({
+    errors: firstFieldErrors(result.error.issues).map((issue) => ({
       field: issue.path.length ? issue.path.join('.') : 'body',
       message: issue.message,
     })),
