@@ -43,13 +43,17 @@ export function createObservability(serviceName: string): Observability {
   };
 }
 
-/** The house middy chain: structured logging with the Lambda context, then metrics flushed per invocation. */
+/**
+ * The house middy chain: structured logging with the Lambda context, then metrics flushed per invocation.
+ * `logEvent: false` wins over POWERTOOLS_LOGGER_LOG_EVENT: an event carries the webhook token and
+ * signature headers, or a channel's credentials, and must never reach a log whatever the environment says.
+ */
 export function withObservability<E, R>(
   handler: (event: E, context: Context) => Promise<R>,
   obs: Observability,
 ): (event: E, context: Context) => Promise<R> {
   return middy(handler)
-    .use(injectLambdaContext(obs.logger))
+    .use(injectLambdaContext(obs.logger, { logEvent: false }))
     .use(logMetrics(obs.metrics, { throwOnEmptyMetrics: false })) as unknown as (
     event: E,
     context: Context,
