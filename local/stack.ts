@@ -36,6 +36,7 @@ import {
 import { startScheduler, type Scheduler } from './scheduler';
 import type { Sandbox } from './sandbox/server';
 import { startSqsPoller, type SqsPoller } from './sqs-poller';
+import { LOOPBACK_ADDRESS, onLoopbackOnly } from './loopback';
 
 /**
  * The whole system on one machine (DESIGN.md section 7): DynamoDB on dynalite, SQS on fauxqs, the
@@ -61,8 +62,6 @@ export interface PollerSettings {
 export interface LocalStackOptions {
   /** The API port; 0 picks a free one. Default 3000. */
   port?: number;
-  /** Address to listen on. Default 127.0.0.1 (the admin routes have no authentication locally). */
-  host?: string;
   /** The embedded sandbox's port (0 = any free one). Default 3100. Unused when BIGCOMMERCE_API_URL is set. */
   sandboxPort?: number;
   /** Keep nothing on disk. */
@@ -131,7 +130,7 @@ async function startDynalite(path: string | undefined): Promise<{ endpoint: stri
   });
   await new Promise<void>((ok, fail) => {
     server.once('error', fail);
-    server.listen(0, '127.0.0.1', () => {
+    server.listen(0, LOOPBACK_ADDRESS, () => {
       server.off('error', fail);
       ok();
     });
@@ -151,12 +150,10 @@ async function startEmbeddedSqs(dataDir: string | undefined): Promise<{ endpoint
   // fauxqs is ESM-only: imported only when it is actually needed (never under Jest's CommonJS).
   const { startFauxqs } = await import('fauxqs');
   if (dataDir) await mkdir(dataDir, { recursive: true });
-  const server = await startFauxqs({
-    port: 0,
-    host: 'localhost',
-    logger: false,
-    ...(dataDir ? { dataDir } : {}),
-  });
+  // fauxqs ignores its host option and listens on 0.0.0.0: forced onto loopback here.
+  const server = await onLoopbackOnly(() =>
+    startFauxqs({ port: 0, host: LOOPBACK_ADDRESS, logger: false, ...(dataDir ? { dataDir } : {}) }),
+  );
   return { endpoint: server.address, stop: () => server.stop() };
 }
 
@@ -258,7 +255,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     // The API port first: a port in use fails before anything else starts.
     let port: number;
     try {
-      port = await gateway.listen(requestedPort, options.host ?? '127.0.0.1');
+      port = await gateway.listen(requestedPort, LOOPBACK_ADDRESS);
     } catch (error) {
       throw describeListenError('API', 'PORT', requestedPort, error);
     }
