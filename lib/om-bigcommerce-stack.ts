@@ -9,6 +9,7 @@ import { WebhookIngestFunction } from './functions/webhook-ingest-function';
 import { OmHttpApi, WEBHOOK_ROUTE } from './http-api';
 import { SupportAlarms } from './monitoring/support-alarms';
 import { SupportDashboard } from './monitoring/support-dashboard';
+import { WebhookAbuseAlarms } from './monitoring/webhook-abuse-alarms';
 import { OrderEventsQueue } from './order-events-queue';
 import { isProductionStage, type StageSettings, validateSettings } from './settings';
 import { DataTables } from './tables';
@@ -33,6 +34,7 @@ export class OmBigCommerceStack extends Stack {
   readonly httpApi: OmHttpApi;
   readonly alarms: SupportAlarms;
   readonly dashboard: SupportDashboard;
+  readonly abuseAlarms: WebhookAbuseAlarms;
 
   constructor(scope: Construct, id: string, props: OmBigCommerceStackProps) {
     super(scope, id, props);
@@ -101,6 +103,11 @@ export class OmBigCommerceStack extends Stack {
       webhookRoute5xx: this.httpApi.routeMetric(WEBHOOK_ROUTE, '5xx'),
       alarmEmail: settings.alarmEmail,
       removalPolicy,
+    });
+    this.abuseAlarms = new WebhookAbuseAlarms(this, 'WebhookAbuseAlarms', {
+      ingestServiceName: this.ingest.serviceName,
+      webhookRoute4xx: this.httpApi.routeMetric(WEBHOOK_ROUTE, '4xx'),
+      topic: this.alarms.topic,
     });
     this.dashboard = new SupportDashboard(this, 'Support', {
       stage: settings.stage,
