@@ -1,5 +1,5 @@
 import { App, Stack } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
+import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { INGEST_METRICS } from '../../lib/monitoring/metric-names';
@@ -33,10 +33,10 @@ describe('alarms on abuse of the public webhook route', () => {
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       Namespace: METRICS_NAMESPACE,
       MetricName: INGEST_METRICS.rejected,
-      Dimensions: [
-        { Name: 'service', Value: 'webhook-ingest' },
+      Dimensions: Match.arrayEquals([
         { Name: 'reason', Value: 'unauthorized' },
-      ],
+        { Name: 'service', Value: 'webhook-ingest' },
+      ]),
       Statistic: 'Sum',
       Period: 300,
       Threshold: UNAUTHORIZED_SURGE_THRESHOLD,
