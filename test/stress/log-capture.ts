@@ -1,0 +1,33 @@
+/**
+ * Captures everything this process writes to stdout/stderr (the functions' Powertools log lines among
+ * it), so a stress run can check that no secret ever reaches a log. `print` still reaches the terminal.
+ */
+export interface OutputCapture {
+  readonly lines: string[];
+  print(text: string): void;
+  stop(): void;
+}
+
+export function captureOutput(): OutputCapture {
+  const streams = [process.stdout, process.stderr] as const;
+  const originals = streams.map((s) => s.write.bind(s));
+  const lines: string[] = [];
+  for (const stream of streams)
+    stream.write = ((chunk: string | Uint8Array, ...rest: unknown[]) => {
+      lines.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8'));
+      const done = rest.find((r) => typeof r === 'function') as (() => void) | undefined;
+      done?.();
+      return true;
+    }) as typeof stream.write;
+  return {
+    lines,
+    print: (text) => void originals[1]!(text),
+    stop: () => streams.forEach((s, i) => (s.write = originals[i] as typeof s.write)),
+  };
+}
+
+/** The secrets (given as values) that appear in any line; each reported by position, never by value. */
+export function leakedSecrets(lines: readonly string[], secrets: Iterable<string>): number[] {
+  const text = lines.join('\n');
+  return [...secrets].flatMap((secret, i) => (secret.length >= 8 && text.includes(secret) ? [i] : []));
+}
