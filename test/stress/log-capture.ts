@@ -1,6 +1,7 @@
 /**
  * Captures everything this process writes to stdout/stderr (the functions' Powertools log lines among
- * it), so a stress run can check that no secret ever reaches a log. `print` still reaches the terminal.
+ * it), so a stress run can check that no secret ever reaches a log. Structured (JSON) lines are kept
+ * from the terminal; plain progress lines still reach it, and so does `print`.
  */
 export interface OutputCapture {
   readonly lines: string[];
@@ -14,7 +15,9 @@ export function captureOutput(): OutputCapture {
   const lines: string[] = [];
   for (const stream of streams)
     stream.write = ((chunk: string | Uint8Array, ...rest: unknown[]) => {
-      lines.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8'));
+      const text = typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
+      lines.push(text);
+      if (!text.trimStart().startsWith('{')) originals[streams.indexOf(stream)]!(text);
       const done = rest.find((r) => typeof r === 'function') as (() => void) | undefined;
       done?.();
       return true;

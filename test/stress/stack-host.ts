@@ -63,7 +63,8 @@ export function localStackOptions(
       WEBHOOK_BASE_URL: settings.webhookBaseUrl,
       DEFER_DELAYS_SECONDS: settings.deferDelaysSeconds,
       DEFER_MAX_AGE_SECONDS: String(settings.deferMaxAgeSeconds),
-      POWERTOOLS_LOG_LEVEL: 'SILENT',
+      // Everything the functions can say: the stress runs search these lines for secrets.
+      POWERTOOLS_LOG_LEVEL: 'DEBUG',
     },
     // Four pollers: closer to Lambda scaling out than the local default of two.
     pollerOptions: {
@@ -151,7 +152,7 @@ export function childProcessHost(settings: StackSettings): StackHost {
           env: {
             ...process.env,
             STRESS_STACK_SETTINGS: JSON.stringify(childSettings),
-            POWERTOOLS_LOG_LEVEL: 'SILENT',
+            POWERTOOLS_LOG_LEVEL: 'DEBUG',
           },
           stdio: ['pipe', 'pipe', 'pipe'],
         });
@@ -167,7 +168,8 @@ export function childProcessHost(settings: StackSettings): StackHost {
           if (stderrTail.length > 20) stderrTail.shift();
         });
         createInterface({ input: proc.stdout! }).on('line', (line) => {
-          if (!line.startsWith('{"type":')) return;
+          // The stack's own log lines go on to this process's output, where the run checks them.
+          if (!line.startsWith('{"type":')) return void process.stdout.write(`${line}\n`);
           const message = JSON.parse(line) as { type: string; url?: string; message?: string };
           if (message.type === 'ready') {
             clearTimeout(timer);
