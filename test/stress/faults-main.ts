@@ -9,7 +9,7 @@
 import { formatTable } from './ledger';
 import { SCENARIOS, runScenario, type ScenarioResult, type ScenarioSpec } from './faults';
 import { startStandIns } from './stand-ins';
-import { captureOutput, leakedSecrets } from './log-capture';
+import { captureOutput, FAULTS_LOG_LEVEL, leakedSecrets } from './log-capture';
 
 interface Args {
   orders: number;
@@ -84,8 +84,8 @@ async function main(): Promise<number> {
     console.log(USAGE);
     return 0;
   }
-  // Every log line of the matrix is captured (at DEBUG) and searched for the scenarios' secrets.
-  process.env.POWERTOOLS_LOG_LEVEL = 'DEBUG';
+  // Every log line of the matrix is captured and searched for the scenarios' secrets.
+  process.env.POWERTOOLS_LOG_LEVEL = FAULTS_LOG_LEVEL;
   process.env.POWERTOOLS_METRICS_DISABLED = 'true';
   const output = captureOutput();
   const secrets: string[] = [];
@@ -125,7 +125,7 @@ async function main(): Promise<number> {
   console.log(`\nFault matrix: ${args.orders} orders per scenario, seed ${args.seed}\n`);
   console.log(formatTable(results.map((r) => r.row)));
   console.log(
-    `\nsecrets in logs: ${logLeaks} (${output.lines.length} log lines captured at DEBUG, ${secrets.length} secrets searched)`,
+    `\nsecrets in logs: ${logLeaks} (${output.lines.length} log lines captured at ${FAULTS_LOG_LEVEL}, ${secrets.length} secrets searched)`,
   );
   let failed = logLeaks > 0 || secrets.length === 0;
   for (const r of results) {

@@ -3,6 +3,13 @@
  * it), so a stress run can check that no secret ever reaches a log. Structured (JSON) lines are kept
  * from the terminal; plain progress lines still reach it, and so does `print`.
  */
+/**
+ * The fault matrix logs at INFO: every rejection, failure and worker outcome line, without the per-request
+ * debug lines whose volume slows ten concurrent scenarios down enough to time out. Fuzzing, one request at
+ * a time, logs at DEBUG.
+ */
+export const FAULTS_LOG_LEVEL = 'INFO';
+
 export interface OutputCapture {
   readonly lines: string[];
   print(text: string): void;

@@ -4,6 +4,7 @@ import { createInterface } from 'node:readline';
 import { startLocalStack, type LocalLog, type LocalStack, type LocalStackOptions } from '../../local/stack';
 import { createRng } from './rng';
 import { faultyWorkerLoader, type WorkerFaultControl } from './worker-faults';
+import { FAULTS_LOG_LEVEL } from './log-capture';
 
 /**
  * Runs the local stack (local/stack.ts: gateway, SQS poller, scheduler, event bus, the four wired
@@ -63,8 +64,8 @@ export function localStackOptions(
       WEBHOOK_BASE_URL: settings.webhookBaseUrl,
       DEFER_DELAYS_SECONDS: settings.deferDelaysSeconds,
       DEFER_MAX_AGE_SECONDS: String(settings.deferMaxAgeSeconds),
-      // Everything the functions can say: the stress runs search these lines for secrets.
-      POWERTOOLS_LOG_LEVEL: 'DEBUG',
+      // The stress runs search these lines for secrets.
+      POWERTOOLS_LOG_LEVEL: FAULTS_LOG_LEVEL,
     },
     // Four pollers: closer to Lambda scaling out than the local default of two.
     pollerOptions: {
@@ -152,7 +153,7 @@ export function childProcessHost(settings: StackSettings): StackHost {
           env: {
             ...process.env,
             STRESS_STACK_SETTINGS: JSON.stringify(childSettings),
-            POWERTOOLS_LOG_LEVEL: 'DEBUG',
+            POWERTOOLS_LOG_LEVEL: FAULTS_LOG_LEVEL,
           },
           stdio: ['pipe', 'pipe', 'pipe'],
         });
