@@ -205,12 +205,14 @@ describe('support dashboard', () => {
 describe('alarms', () => {
   const topic = () => refOf(synth, synth.stack.alarms.topic);
 
-  it('are six, each notifying the topic on ALARM and OK', () => {
-    synth.template.resourceCountIs('AWS::CloudWatch::Alarm', 6);
+  it('are six support alarms and two on abuse of the webhook route, each notifying the topic on ALARM and OK', () => {
+    synth.template.resourceCountIs('AWS::CloudWatch::Alarm', 6 + 2);
     for (const alarm of synth.stack.alarms.alarms) {
       expect(propsOf(alarm)).toMatchObject({ AlarmActions: [topic()], OKActions: [topic()] });
       expect(propsOf(alarm).AlarmDescription).toMatch(/docs\/deploy\.md/);
     }
+    for (const alarm of synth.stack.abuseAlarms.alarms)
+      expect(propsOf(alarm)).toMatchObject({ AlarmActions: [topic()], OKActions: [topic()] });
   });
 
   it('dead-letter queue not empty', () => {
