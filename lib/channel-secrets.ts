@@ -4,45 +4,77 @@ import { Construct, type IConstruct } from 'constructs';
 // How cdk-nag renders a resource in a finding id; used so the acknowledgment names this exact ARN.
 import { flattenCfnReference } from 'cdk-nag/lib/utils/flatten-cfn-reference';
 import type { SecretStore } from '../functions/adapters/secret-store';
+import { SECRET_NAME_PARTS } from '../functions/common/secret-names';
 import { actionsFor, SECRET_STORE_ACTIONS } from './store-access';
 
 /**
- * The channels' Secrets Manager secrets. channel-api creates them at runtime, one per channel, named
- * `${prefix}${channelId}`; the stack owns none of them, so access is granted on the name prefix only.
+ * The channels' Secrets Manager secrets. channel-api creates them at runtime, two per channel (webhook
+ * authentication and API credentials, functions/adapters/secret-store.ts) under `${prefix}`; the stack
+ * owns none of them, so access is granted on name patterns only.
  */
 export class ChannelSecrets {
   /** SECRET_NAME_PREFIX of the functions. */
   readonly prefix: string;
   /** Every secret under the prefix (Secrets Manager appends `-XXXXXX` to the name in the ARN). */
   readonly arnPattern: string;
+  /** Only the webhook-authentication secrets: all the public webhook function may read. */
+  readonly webhookAuthArnPattern: string;
+  readonly apiCredentialsArnPattern: string;
+  /** Readers may still fall back to a channel's combined (pre-split) secret; see docs/deploy.md. */
+  readonly legacyFallback: boolean;
   private readonly stack: Stack;
 
-  constructor(scope: IConstruct) {
+  constructor(scope: IConstruct, options: { legacyFallback?: boolean } = {}) {
     const stack = Stack.of(scope);
     this.stack = stack;
     this.prefix = `om-bigcommerce/${stack.stackName}/channels/`;
-    this.arnPattern = stack.formatArn({
-      service: 'secretsmanager',
-      resource: 'secret',
-      resourceName: `${this.prefix}*`,
-      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-    });
+    this.legacyFallback = options.legacyFallback ?? true;
+    const arn = (namePattern: string) =>
+      stack.formatArn({
+        service: 'secretsmanager',
+        resource: 'secret',
+        resourceName: `${this.prefix}${namePattern}`,
+        arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+      });
+    this.arnPattern = arn('*');
+    this.webhookAuthArnPattern = arn(`${SECRET_NAME_PARTS.webhookAuth}*`);
+    this.apiCredentialsArnPattern = arn(`${SECRET_NAME_PARTS.apiCredentials}*`);
   }
 
-  /** Exactly the Secrets Manager actions behind the given SecretStore methods, on this prefix. */
+  /**
+   * Exactly the Secrets Manager actions behind the given SecretStore methods. A grantee that only
+   * authenticates webhooks (`getWebhookAuth`) gets the webhook-authentication secrets; during the
+   * migration window also the legacy combined ones (the same name pattern covers the API-credentials
+   * secrets, so an explicit deny takes those back out).
+   */
   grant(grantee: iam.IGrantable, methods: readonly (keyof SecretStore)[]): iam.Grant | undefined {
     const actions = actionsFor(SECRET_STORE_ACTIONS, methods);
     if (actions.length === 0) return undefined;
-    const grant = iam.Grant.addToPrincipal({ grantee, actions, resourceArns: [this.arnPattern] });
-    if (Construct.isConstruct(grantee.grantPrincipal)) {
-      const resource = flattenCfnReference(this.stack.resolve(this.arnPattern));
-      Validations.of(grantee.grantPrincipal).acknowledge({
-        id: `AwsSolutions-IAM5[Resource::${resource}]`,
-        reason:
-          'Channel secrets are created at runtime, one per channel, named <prefix><channelId>; the ' +
-          'grant is scoped to the prefix of this stack (Secrets Manager also appends a random suffix).',
-      });
-    }
+    const webhookOnly = methods.every((m) => m === 'getWebhookAuth');
+    const resourceArns = !webhookOnly
+      ? [this.arnPattern]
+      : this.legacyFallback
+        ? [this.webhookAuthArnPattern, this.arnPattern]
+        : [this.webhookAuthArnPattern];
+    const grant = iam.Grant.addToPrincipal({ grantee, actions, resourceArns });
+    if (webhookOnly && this.legacyFallback)
+      grantee.grantPrincipal.addToPrincipalPolicy(
+        new iam.PolicyStatement({
+          effect: iam.Effect.DENY,
+          actions,
+          resources: [this.apiCredentialsArnPattern],
+        }),
+      );
+    if (Construct.isConstruct(grantee.grantPrincipal))
+      for (const arn of resourceArns) {
+        const resource = flattenCfnReference(this.stack.resolve(arn));
+        Validations.of(grantee.grantPrincipal).acknowledge({
+          id: `AwsSolutions-IAM5[Resource::${resource}]`,
+          reason:
+            'Channel secrets are created at runtime, per channel, named <prefix><part><channelId>; the ' +
+            'grant is scoped to the prefix (and part) of this stack (Secrets Manager appends a random suffix).',
+        });
+      }
     return grant;
   }
 }

@@ -56,7 +56,7 @@ export class OmBigCommerceStack extends Stack {
       consumerTimeout: OrderWorkerFunction.TIMEOUT,
       removalPolicy,
     });
-    this.secrets = new ChannelSecrets(this);
+    this.secrets = new ChannelSecrets(this, { legacyFallback: settings.legacySecretFallback });
     this.channelEvents = new events.EventBus(this, 'ChannelEvents', {
       description: `ChannelSettingsChanged of the ${settings.stage} stage (channel-api → hook-manager)`,
     });
@@ -174,7 +174,8 @@ export class OmBigCommerceStack extends Stack {
       value: this.alarms.topic.topicArn,
     });
     new CfnOutput(this, 'SecretNamePrefix', {
-      description: 'Channel secrets are named <prefix><channelId>',
+      description:
+        'Channel secrets are named <prefix>webhook-auth/<channelId> and <prefix>api-credentials/<channelId>',
       value: this.secrets.prefix,
     });
   }

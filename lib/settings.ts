@@ -27,6 +27,11 @@ export interface StageSettings {
   readonly logLevel: LogLevel;
   /** Throttling of the HTTP API stage (requests per second, and burst). */
   readonly throttle: { readonly rateLimit: number; readonly burstLimit: number };
+  /**
+   * Readers (the webhook function included) may fall back to a channel's combined pre-split secret.
+   * Turn off once `npm run secrets:migrate` reports nothing left to migrate (docs/deploy.md).
+   */
+  readonly legacySecretFallback: boolean;
 }
 
 export const LOG_LEVELS = ['DEBUG', 'INFO', 'WARN', 'ERROR'] as const;
@@ -47,6 +52,7 @@ export const DEFAULT_SETTINGS: Omit<StageSettings, 'stage'> = {
   // Generous on purpose: a throttled webhook is a failed delivery, and BigCommerce blocklists the
   // domain when under 90% succeed.
   throttle: { rateLimit: 500, burstLimit: 1000 },
+  legacySecretFallback: true,
 };
 
 const MAX_HOOK_VERIFY_INTERVAL_SECONDS = 12 * 3600;
@@ -128,6 +134,7 @@ export const CONTEXT_KEYS = [
   'logLevel',
   'throttleRateLimit',
   'throttleBurstLimit',
+  'legacySecretFallback',
 ] as const;
 type ContextKey = (typeof CONTEXT_KEYS)[number];
 
@@ -224,6 +231,14 @@ function settingsFrom(stage: string, source: (key: ContextKey) => unknown): Stag
     );
   }
 
+  const flag = (key: (typeof CONTEXT_KEYS)[number], fallback: boolean): boolean => {
+    const value = raw(key);
+    if (value === undefined || value === null) return fallback;
+    if (value === true || value === 'true') return true;
+    if (value === false || value === 'false') return false;
+    throw new SettingsError(`Invalid settings: ${key} must be true or false`);
+  };
+
   return validateSettings({
     stage,
     hookVerifyInterval: seconds('hookVerifyIntervalSeconds', DEFAULT_SETTINGS.hookVerifyInterval),
@@ -237,6 +252,7 @@ function settingsFrom(stage: string, source: (key: ContextKey) => unknown): Stag
       rateLimit: wholeNumber('throttleRateLimit') ?? DEFAULT_SETTINGS.throttle.rateLimit,
       burstLimit: wholeNumber('throttleBurstLimit') ?? DEFAULT_SETTINGS.throttle.burstLimit,
     },
+    legacySecretFallback: flag('legacySecretFallback', DEFAULT_SETTINGS.legacySecretFallback),
   });
 }
 

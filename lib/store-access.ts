@@ -30,8 +30,9 @@ export const ORDER_STORE_ACTIONS = {
 
 export const SECRET_STORE_ACTIONS = {
   get: ['secretsmanager:GetSecretValue'],
-  // PutSecretValue on an existing secret, CreateSecret for a new one.
-  put: ['secretsmanager:PutSecretValue', 'secretsmanager:CreateSecret'],
+  getWebhookAuth: ['secretsmanager:GetSecretValue'],
+  // PutSecretValue on an existing secret, CreateSecret for a new one, DeleteSecret for the legacy one.
+  put: ['secretsmanager:PutSecretValue', 'secretsmanager:CreateSecret', 'secretsmanager:DeleteSecret'],
   delete: ['secretsmanager:DeleteSecret'],
 } as const satisfies Record<keyof SecretStore, readonly string[]>;
 

@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { routeKey, type RouteDefinition } from '../functions/common/routes';
 import { LOCAL_ACCOUNT_ID } from './lambda-context';
+import { isLoopbackHost, LOOPBACK_ADDRESS } from './loopback';
 
 /**
  * The local stand-in for API Gateway (HTTP API, payload format 2.0): matches the shared ROUTES, turns
@@ -260,6 +261,16 @@ export function createHttpGateway(options: HttpGatewayOptions): HttpGateway {
   const onError = options.onError ?? (() => undefined);
 
   async function handle(req: IncomingMessage): Promise<HttpAnswer> {
+    // Before anything else: a request addressed to another name may come from a web page (DNS rebinding).
+    const port = (req.socket.localPort ?? 0) as number;
+    if (!isLoopbackHost(req.headers.host, port)) {
+      req.resume();
+      return jsonAnswer(403, {
+        errors: [
+          { field: 'host', message: `Host must be 127.0.0.1:${port}, localhost:${port} or [::1]:${port}` },
+        ],
+      });
+    }
     const url = req.url ?? '/';
     const path = url.split('?')[0]!;
     if (path === '/health' && req.method === 'GET') {
@@ -320,7 +331,7 @@ export function createHttpGateway(options: HttpGatewayOptions): HttpGateway {
 
   return {
     server,
-    listen: (port, host = '127.0.0.1') =>
+    listen: (port, host = LOOPBACK_ADDRESS) =>
       new Promise((resolve, reject) => {
         const onListenError = (error: Error) => reject(error);
         server.once('error', onListenError);

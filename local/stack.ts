@@ -37,6 +37,7 @@ import {
 import { startScheduler, type Scheduler } from './scheduler';
 import type { Sandbox } from './sandbox/server';
 import { startSqsPoller, type SqsPoller } from './sqs-poller';
+import { LOOPBACK_ADDRESS, onLoopbackOnly } from './loopback';
 
 /**
  * The whole system on one machine (docs/contract.md section 7): DynamoDB on dynalite, SQS on fauxqs, the
@@ -62,8 +63,6 @@ export interface PollerSettings {
 export interface LocalStackOptions {
   /** The API port; 0 picks a free one. Default 3000. */
   port?: number;
-  /** Address to listen on. Default 127.0.0.1 (the admin routes have no authentication locally). */
-  host?: string;
   /** The embedded sandbox's port (0 = any free one). Default 3100. Unused when BIGCOMMERCE_API_URL is set. */
   sandboxPort?: number;
   /** Keep nothing on disk. */
@@ -132,7 +131,7 @@ async function startDynalite(path: string | undefined): Promise<{ endpoint: stri
   });
   await new Promise<void>((ok, fail) => {
     server.once('error', fail);
-    server.listen(0, '127.0.0.1', () => {
+    server.listen(0, LOOPBACK_ADDRESS, () => {
       server.off('error', fail);
       ok();
     });
@@ -152,12 +151,10 @@ async function startEmbeddedSqs(dataDir: string | undefined): Promise<{ endpoint
   // fauxqs is ESM-only: imported only when it is actually needed (never under Jest's CommonJS).
   const { startFauxqs } = await import('fauxqs');
   if (dataDir) await mkdir(dataDir, { recursive: true });
-  const server = await startFauxqs({
-    port: 0,
-    host: 'localhost',
-    logger: false,
-    ...(dataDir ? { dataDir } : {}),
-  });
+  // fauxqs ignores its host option and listens on 0.0.0.0: forced onto loopback here.
+  const server = await onLoopbackOnly(() =>
+    startFauxqs({ port: 0, host: LOOPBACK_ADDRESS, logger: false, ...(dataDir ? { dataDir } : {}) }),
+  );
   return { endpoint: server.address, stop: () => server.stop() };
 }
 
@@ -259,7 +256,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     // The API port first: a port in use fails before anything else starts.
     let port: number;
     try {
-      port = await gateway.listen(requestedPort, options.host ?? '127.0.0.1');
+      port = await gateway.listen(requestedPort, LOOPBACK_ADDRESS);
     } catch (error) {
       throw describeListenError('API', 'PORT', requestedPort, error);
     }

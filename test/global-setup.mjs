@@ -2,6 +2,7 @@
 // (native ESM) rather than inside the CommonJS test files. Workers inherit the endpoints via process.env.
 import { createRequire } from 'node:module';
 import { startFauxqs } from 'fauxqs';
+import { tsImport } from 'tsx/esm/api';
 
 const require = createRequire(import.meta.url);
 const dynalite = require('dynalite');
@@ -12,7 +13,9 @@ export default async function globalSetup() {
     dynamo.once('error', reject);
     dynamo.listen(0, '127.0.0.1', resolve);
   });
-  const sqs = await startFauxqs({ port: 0, logger: false });
+  // fauxqs ignores its host option (it listens on 0.0.0.0): forced onto loopback like the local stack.
+  const { onLoopbackOnly, LOOPBACK_ADDRESS } = await tsImport('../local/loopback.ts', import.meta.url);
+  const sqs = await onLoopbackOnly(() => startFauxqs({ port: 0, host: LOOPBACK_ADDRESS, logger: false }));
   globalThis.__standIns = { dynamo, sqs };
   process.env.TEST_DYNAMODB_ENDPOINT = `http://127.0.0.1:${dynamo.address().port}`;
   process.env.TEST_SQS_ENDPOINT = sqs.address;

@@ -13,20 +13,31 @@ import {
   type SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager';
 import * as z from '../common/zod';
-import type { ChannelSecrets } from '../domain/channel';
+import type { ChannelSecrets, WebhookAuthSecrets } from '../domain/channel';
 import { ConfigError } from '../common/config';
+import { SECRET_NAME_PARTS } from '../common/secret-names';
 import { secretsManagerClient, type EndpointConfig } from './aws-clients';
 
 /**
- * Channel credentials and webhook token. AWS: one Secrets Manager secret per channel named
- * `${SECRET_NAME_PREFIX}${channelId}`. Locally: a DynamoDB table (SECRETS_TABLE).
- * Nothing read from here is ever logged or returned by an API.
+ * Channel credentials and webhook token, kept as two secrets so the public webhook function can be
+ * granted the first only (DESIGN.md section 15):
+ * - webhook authentication: `webhookToken` and `clientSecret` — `${prefix}webhook-auth/${channelId}`;
+ * - API credentials: `accessToken` — `${prefix}api-credentials/${channelId}`.
+ * Channels saved before the split have one combined secret `${prefix}${channelId}` (legacy); readers
+ * fall back to it until `put` (the next save) or `npm run secrets:migrate` replaces it with the pair.
+ * Locally: one DynamoDB item per channel (SECRETS_TABLE). Nothing read here is ever logged or returned.
  */
 export interface SecretStore {
-  get(channelId: string): Promise<ChannelSecrets | undefined>;
+  /** Both parts (channel-api, hook-manager, order-worker). `legacy`: still the combined secret. */
+  get(channelId: string): Promise<StoredSecrets | undefined>;
+  /** Only what authenticating a callback needs (webhook-ingest). */
+  getWebhookAuth(channelId: string): Promise<WebhookAuthSecrets | undefined>;
+  /** Writes both parts and removes a legacy combined secret (the migration on save). */
   put(channelId: string, secrets: ChannelSecrets): Promise<void>;
   delete(channelId: string): Promise<void>;
 }
+
+export type StoredSecrets = ChannelSecrets & { legacy?: true };
 
 const channelSecretsSchema = z.object({
   accessToken: z.string().check(z.minLength(1)),
@@ -58,6 +69,24 @@ function parseSecrets(channelId: string, value: unknown): ChannelSecrets {
     : { accessToken, clientSecret, webhookToken };
 }
 
+const webhookAuthSchema = z.pick(channelSecretsSchema, { clientSecret: true, webhookToken: true });
+const apiCredentialsSchema = z.pick(channelSecretsSchema, { accessToken: true });
+
+function parsePart<T>(channelId: string, schema: z.ZodMiniType<T>, value: unknown): T {
+  if (value && typeof value === 'object' && (value as { clientSecret?: unknown }).clientSecret === '')
+    value = { ...value, clientSecret: undefined };
+  const result = schema.safeParse(value);
+  if (!result.success)
+    throw new MalformedSecretError(
+      channelId,
+      result.error.issues.map((i) => i.path.join('.')).filter(Boolean),
+    );
+  return result.data;
+}
+
+const webhookAuthOf = ({ clientSecret, webhookToken }: WebhookAuthSecrets): WebhookAuthSecrets =>
+  clientSecret === undefined ? { webhookToken } : { clientSecret, webhookToken };
+
 const hasName = (error: unknown, name: string) => error instanceof Error && error.name === name;
 
 /** Local stand-in for Secrets Manager: one item per channel in SECRETS_TABLE. */
@@ -84,6 +113,26 @@ export class DynamoSecretStore implements SecretStore {
     });
   }
 
+  /** Projects the webhook fields only: the access token is never read into the public function. */
+  async getWebhookAuth(channelId: string): Promise<WebhookAuthSecrets | undefined> {
+    const out = await this.client.send(
+      new GetItemCommand({
+        TableName: this.tableName,
+        Key: { channelId: { S: channelId } },
+        ConsistentRead: true,
+        ProjectionExpression: 'clientSecret, webhookToken',
+      }),
+    );
+    if (!out.Item) return undefined;
+    const { clientSecret, webhookToken } = out.Item;
+    return webhookAuthOf(
+      parsePart(channelId, webhookAuthSchema, {
+        clientSecret: clientSecret?.S,
+        webhookToken: webhookToken?.S,
+      }),
+    );
+  }
+
   async put(channelId: string, given: ChannelSecrets): Promise<void> {
     const secrets = parseSecrets(channelId, given);
     const item: Record<string, AttributeValue> = {
@@ -102,41 +151,108 @@ export class DynamoSecretStore implements SecretStore {
   }
 }
 
-/** AWS: the secret `${namePrefix}${channelId}` holds the JSON of ChannelSecrets. */
+type SecretName = keyof typeof SECRET_NAME_PARTS | 'legacy';
+
+/** AWS: the pair of secrets per channel (see SecretStore), JSON each; the legacy combined one as fallback. */
 export class SecretsManagerSecretStore implements SecretStore {
   constructor(
     private readonly client: SecretsManagerClient,
     private readonly namePrefix: string,
+    /** Off once every channel is migrated: the webhook function is then not granted the legacy names. */
+    private readonly options: { legacyFallback: boolean } = { legacyFallback: true },
   ) {}
 
-  private name(channelId: string) {
-    return `${this.namePrefix}${channelId}`;
+  name(channelId: string, part: SecretName) {
+    return part === 'legacy'
+      ? `${this.namePrefix}${channelId}`
+      : `${this.namePrefix}${SECRET_NAME_PARTS[part]}${channelId}`;
   }
 
-  async get(channelId: string): Promise<ChannelSecrets | undefined> {
+  /** The parsed JSON of one secret; undefined when it does not exist. */
+  private async read(channelId: string, part: SecretName): Promise<unknown> {
     let secretString: string | undefined;
     try {
-      const out = await this.client.send(new GetSecretValueCommand({ SecretId: this.name(channelId) }));
+      const out = await this.client.send(new GetSecretValueCommand({ SecretId: this.name(channelId, part) }));
       secretString = out.SecretString;
     } catch (error) {
       if (hasName(error, 'ResourceNotFoundException')) return undefined;
       throw error;
     }
     if (secretString === undefined) throw new MalformedSecretError(channelId, []);
-    let value: unknown;
     try {
-      value = JSON.parse(secretString);
+      return JSON.parse(secretString) as unknown;
     } catch {
       // Never echo the parser's message: it may quote the secret.
       throw new MalformedSecretError(channelId, []);
     }
-    return parseSecrets(channelId, value);
+  }
+
+  private async readLegacy(channelId: string): Promise<StoredSecrets | undefined> {
+    const value = await this.read(channelId, 'legacy');
+    return value === undefined ? undefined : { ...parseSecrets(channelId, value), legacy: true };
+  }
+
+  async get(channelId: string): Promise<StoredSecrets | undefined> {
+    const [auth, api] = await Promise.all([
+      this.read(channelId, 'webhookAuth'),
+      this.read(channelId, 'apiCredentials'),
+    ]);
+    if (auth !== undefined && api !== undefined)
+      return parseSecrets(channelId, {
+        ...parsePart(channelId, apiCredentialsSchema, api),
+        ...webhookAuthOf(parsePart(channelId, webhookAuthSchema, auth)),
+      });
+    // Not migrated yet (or a save interrupted between the two writes: the legacy secret is still there).
+    const legacy = await this.readLegacy(channelId);
+    if (legacy !== undefined || (auth === undefined && api === undefined)) return legacy;
+    throw new MalformedSecretError(channelId, [auth === undefined ? 'webhookToken' : 'accessToken']);
+  }
+
+  async getWebhookAuth(channelId: string): Promise<WebhookAuthSecrets | undefined> {
+    const auth = await this.read(channelId, 'webhookAuth');
+    if (auth !== undefined) return webhookAuthOf(parsePart(channelId, webhookAuthSchema, auth));
+    if (!this.options.legacyFallback) return undefined;
+    const legacy = await this.readLegacy(channelId);
+    return legacy && webhookAuthOf(legacy);
+  }
+
+  /** Both parts, then the legacy secret goes: readers prefer the pair, so there is no gap. */
+  async put(channelId: string, given: ChannelSecrets): Promise<void> {
+    const secrets = parseSecrets(channelId, given);
+    await Promise.all([
+      this.write(this.name(channelId, 'webhookAuth'), webhookAuthOf(secrets)),
+      this.write(this.name(channelId, 'apiCredentials'), { accessToken: secrets.accessToken }),
+    ]);
+    await this.remove(this.name(channelId, 'legacy'));
+  }
+
+  /**
+   * Replaces a legacy combined secret by the pair (`npm run secrets:migrate`). Idempotent: a channel
+   * already migrated, or without secrets, is left alone.
+   */
+  async migrate(channelId: string): Promise<'migrated' | 'already_split' | 'no_secrets'> {
+    const legacy = await this.readLegacy(channelId);
+    if (legacy === undefined) {
+      const auth = await this.read(channelId, 'webhookAuth');
+      return auth === undefined ? 'no_secrets' : 'already_split';
+    }
+    const { legacy: _legacy, ...secrets } = legacy;
+    await this.put(channelId, secrets);
+    return 'migrated';
+  }
+
+  /** Immediate deletion (no recovery window), so the channel id can be reused. Missing is fine. */
+  async delete(channelId: string): Promise<void> {
+    await Promise.all(
+      (['webhookAuth', 'apiCredentials', 'legacy'] as const).map((part) =>
+        this.remove(this.name(channelId, part)),
+      ),
+    );
   }
 
   /** New value for an existing secret, or a new secret; a concurrent create is settled by a second put. */
-  async put(channelId: string, secrets: ChannelSecrets): Promise<void> {
-    const SecretId = this.name(channelId);
-    const SecretString = JSON.stringify(parseSecrets(channelId, secrets));
+  private async write(SecretId: string, value: object): Promise<void> {
+    const SecretString = JSON.stringify(value);
     try {
       await this.client.send(new PutSecretValueCommand({ SecretId, SecretString }));
       return;
@@ -151,26 +267,32 @@ export class SecretsManagerSecretStore implements SecretStore {
     }
   }
 
-  /** Immediate deletion (no recovery window), so the channel id can be reused. Missing is fine. */
-  async delete(channelId: string): Promise<void> {
+  private async remove(SecretId: string): Promise<void> {
     try {
-      await this.client.send(
-        new DeleteSecretCommand({ SecretId: this.name(channelId), ForceDeleteWithoutRecovery: true }),
-      );
+      await this.client.send(new DeleteSecretCommand({ SecretId, ForceDeleteWithoutRecovery: true }));
     } catch (error) {
       if (!hasName(error, 'ResourceNotFoundException')) throw error;
     }
   }
 }
 
-/** SECRETS_TABLE (local) wins; else Secrets Manager under SECRET_NAME_PREFIX (AWS); else a ConfigError. */
+/**
+ * SECRETS_TABLE (local) wins; else Secrets Manager under SECRET_NAME_PREFIX (AWS); else a ConfigError.
+ * SECRET_LEGACY_FALLBACK (default on) lets readers use a channel's combined secret until it is migrated.
+ */
 export function createSecretStore(
-  config: { SECRETS_TABLE?: string; SECRET_NAME_PREFIX?: string } & EndpointConfig,
+  config: {
+    SECRETS_TABLE?: string;
+    SECRET_NAME_PREFIX?: string;
+    SECRET_LEGACY_FALLBACK?: boolean;
+  } & EndpointConfig,
   dynamo: DynamoDBClient,
 ): SecretStore {
   if (config.SECRETS_TABLE) return new DynamoSecretStore(dynamo, config.SECRETS_TABLE);
   if (config.SECRET_NAME_PREFIX)
-    return new SecretsManagerSecretStore(secretsManagerClient(config), config.SECRET_NAME_PREFIX);
+    return new SecretsManagerSecretStore(secretsManagerClient(config), config.SECRET_NAME_PREFIX, {
+      legacyFallback: config.SECRET_LEGACY_FALLBACK ?? true,
+    });
   throw new ConfigError(
     'Invalid environment: SECRETS_TABLE or SECRET_NAME_PREFIX is required (where channel secrets are kept)',
   );

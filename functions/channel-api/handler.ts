@@ -125,7 +125,9 @@ const putChannel: Route = async (event, deps) => {
     newWebhookToken: deps.newWebhookToken(),
   });
   // Secrets first: a channel item never points at credentials that were not stored.
-  if (!sameSecrets(storedSecrets, secrets)) await deps.secrets.put(channelId, secrets);
+  // A save also migrates a channel still on the legacy combined secret (the store splits it).
+  if (!sameSecrets(storedSecrets, secrets) || storedSecrets?.legacy)
+    await deps.secrets.put(channelId, secrets);
   const channel = buildChannel({ channelId, input: parsed.input, existing, now });
   await deps.channels.put(channel);
   await publish(deps, channelId, 'saved', now);

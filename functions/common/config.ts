@@ -44,8 +44,15 @@ export const envSchemas = {
   ORDERS_TABLE: nonEmpty(),
   /** Local only: keep channel secrets in this DynamoDB table instead of Secrets Manager. */
   SECRETS_TABLE: z.optional(nonEmpty()),
-  /** AWS: channel secrets are named `${SECRET_NAME_PREFIX}${channelId}`. */
+  /** AWS: channel secrets are named under this prefix (functions/adapters/secret-store.ts). */
   SECRET_NAME_PREFIX: z.optional(nonEmpty()),
+  /** `false` once every channel's combined secret is migrated (docs/deploy.md); readers then skip it. */
+  SECRET_LEGACY_FALLBACK: z.optional(
+    z.pipe(
+      z.enum(['true', 'false'], 'SECRET_LEGACY_FALLBACK must be true or false'),
+      z.transform((v) => v === 'true'),
+    ),
+  ),
   ORDER_EVENTS_QUEUE_URL: nonEmpty(),
   DEAD_LETTER_QUEUE_URL: z.optional(nonEmpty()),
   EVENT_BUS_NAME: z._default(nonEmpty(), 'default'),

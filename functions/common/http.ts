@@ -1,5 +1,5 @@
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import type { FieldError } from '../domain/field-error';
+import { firstFieldErrors, type FieldError } from '../domain/field-error';
 
 export type HttpResult = APIGatewayProxyStructuredResultV2 & { statusCode: number };
 
@@ -15,10 +15,13 @@ export const json = (
 
 export const empty = (statusCode: number): HttpResult => ({ statusCode });
 
-/** Error answers are always `{"errors":[{field?, message}]}` so clients can point at the bad field. */
+/**
+ * Error answers are always `{"errors":[{field?, message}]}` so clients can point at the bad field; at
+ * most MAX_FIELD_ERRORS of them.
+ */
 export type { FieldError };
 export const errors = (statusCode: number, list: FieldError[]): HttpResult =>
-  json(statusCode, { errors: list });
+  json(statusCode, { errors: firstFieldErrors(list) });
 
 /** The raw request body as bytes, honouring API Gateway's base64 flag. */
 export const rawBody = (event: { body?: string; isBase64Encoded?: boolean }): Buffer =>

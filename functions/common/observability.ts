@@ -57,6 +57,8 @@ export interface ObservabilityOptions {
 /**
  * The house middy chain: structured logging with the Lambda context, then metrics, flushed per
  * invocation (or, with `aggregated`, when due).
+ * `logEvent: false` wins over POWERTOOLS_LOGGER_LOG_EVENT: an event carries the webhook token and
+ * signature headers, or a channel's credentials, and must never reach a log whatever the environment says.
  */
 export function withObservability<E, R>(
   handler: (event: E, context: Context) => Promise<R>,
@@ -67,7 +69,7 @@ export function withObservability<E, R>(
   const chain = middy(
     handler,
     options.timeoutEarlyInMillis === undefined ? {} : { timeoutEarlyInMillis: options.timeoutEarlyInMillis },
-  ).use(injectLambdaContext(obs.logger));
+  ).use(injectLambdaContext(obs.logger, { logEvent: false }));
   return (aggregated
     ? chain.use({ after: () => aggregated.flushIfDue(), onError: () => aggregated.flushIfDue() })
     : chain.use(logMetrics(obs.metrics, { throwOnEmptyMetrics: false }))) as unknown as (

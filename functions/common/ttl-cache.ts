@@ -10,6 +10,8 @@ export interface TtlCache<V> {
 
 export function createTtlCache<V>(options: {
   ttlMs: number;
+  /** A shorter (or longer) life for some loaded values, e.g. a brief one for "not found". */
+  ttlFor?: (value: V) => number;
   now?: () => number;
   maxEntries?: number;
 }): TtlCache<V> {
@@ -22,7 +24,15 @@ export function createTtlCache<V>(options: {
       if (hit && hit.expiresAt > now()) return hit.value;
       if (entries.size >= maxEntries) entries.delete(entries.keys().next().value as string);
       const value = load();
-      entries.set(key, { value, expiresAt: now() + options.ttlMs });
+      const entry = { value, expiresAt: now() + options.ttlMs };
+      entries.set(key, entry);
+      if (options.ttlFor) {
+        const ttlFor = options.ttlFor;
+        value.then(
+          (v) => void (entry.expiresAt = now() + ttlFor(v)),
+          () => undefined,
+        );
+      }
       // A failed load is not cached: the next call tries again.
       value.catch(() => {
         if (entries.get(key)?.value === value) entries.delete(key);

@@ -1,5 +1,5 @@
 import * as z from '../common/zod';
-import type { FieldError } from './field-error';
+import { firstFieldErrors, type FieldError } from './field-error';
 import type { OrderEvent } from './order-event';
 
 /**
@@ -77,13 +77,13 @@ export const ACTED_ON_SCOPES: readonly string[] = [
 
 export type CallbackParse = { ok: true; callback: Callback } | { ok: false; errors: FieldError[] };
 
-/** Validates an already JSON-parsed body; every issue names its field as a dotted path. */
+/** Validates an already JSON-parsed body; each issue (the first 20) names its field as a dotted path. */
 export function parseCallback(body: unknown): CallbackParse {
   const result = callbackSchema.safeParse(body);
   if (result.success) return { ok: true, callback: result.data };
   return {
     ok: false,
-    errors: result.error.issues.map((issue) => ({
+    errors: firstFieldErrors(result.error.issues).map((issue) => ({
       field: issue.path.length ? issue.path.join('.') : 'body',
       message: issue.message,
     })),
@@ -105,16 +105,19 @@ export function decideCallback(callback: Callback): CallbackDecision {
 export const WEBHOOK_ID_PATTERN = /^[\x21-\x7e]{1,128}$/;
 
 /**
- * The event id the worker deduplicates on: the `webhook-id` (the same on every redelivery), else a
- * stable digest of the callback `hash` and the order id, so redeliveries of a payload without an id
- * dedupe too. `sha256Hex` is passed in to keep the domain free of I/O modules.
+ * The event id the worker deduplicates on (DESIGN.md section 10). The `webhook-id` only when the delivery
+ * was signed and verified (`signedWebhookId`): an unsigned header is the sender's choice, not an identity.
+ * Otherwise a digest of the callback `hash`, `created_at` and the order id, so redeliveries of one payload
+ * dedupe while two callbacks sharing a `hash` but created at different times stay two events.
+ * `sha256Hex` is passed in to keep the domain free of I/O modules.
  */
 export function deriveEventId(
-  input: { webhookId?: string; hash: string; orderId: number },
+  input: { signedWebhookId?: string; hash: string; createdAt?: number; orderId: number },
   sha256Hex: (text: string) => string,
 ): string {
-  if (input.webhookId !== undefined) return input.webhookId;
-  return `h:${sha256Hex(`${input.hash}:${input.orderId}`)}`;
+  if (input.signedWebhookId !== undefined) return input.signedWebhookId;
+  // JSON keeps the fields apart whatever characters `hash` holds.
+  return `h:${sha256Hex(JSON.stringify([input.hash, input.createdAt ?? null, input.orderId]))}`;
 }
 
 /** The queue message for an accepted callback (first attempt). */

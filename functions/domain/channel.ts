@@ -44,6 +44,9 @@ export interface ChannelSecrets {
   webhookToken: string;
 }
 
+/** What authenticating a callback needs, and all the public webhook function may read. */
+export type WebhookAuthSecrets = Pick<ChannelSecrets, 'webhookToken' | 'clientSecret'>;
+
 /** A channel wants its hook when either valid-status set names a status. */
 export const wantsHooks = (
   settings: Pick<ChannelSettings, 'validCancellationStatuses' | 'validFulfillmentStatuses'>,

@@ -153,7 +153,7 @@ export function nextOrder(
     orderId: key.orderId,
     updatedAt: at,
     history: withEntry(read?.history ?? [], entry),
-    processed,
+    processed: capProcessedMarks(processed),
     version: (read?.version ?? 0) + 1,
   };
   const status = decision.statusAfter ?? read?.status;
@@ -168,6 +168,29 @@ export function nextOrder(
   const dateModified = later(read?.bigcommerceDateModified, applied);
   if (dateModified) order.bigcommerceDateModified = dateModified;
   return order;
+}
+
+/**
+ * At most this many processed marks per order, whatever ids senders choose: with event ids of at most
+ * 128 characters the marks stay under about 40 KB, far from DynamoDB's 400 KB item limit.
+ */
+export const PROCESSED_MARKS_LIMIT = 200;
+
+/**
+ * Keeps the newest `limit` marks (by `at`; among equals the one recorded later). An evicted mark is
+ * older than 200 other events of the same order, so its redelivery is long over; if one still came, the
+ * worker re-reads BigCommerce and OM before acting, so it cannot undo a newer outcome.
+ */
+export function capProcessedMarks(
+  processed: OmOrder['processed'],
+  limit: number = PROCESSED_MARKS_LIMIT,
+): OmOrder['processed'] {
+  const entries = Object.entries(processed);
+  if (entries.length <= limit) return processed;
+  const newestFirst = entries
+    .map((entry, index) => ({ entry, index }))
+    .sort((a, b) => b.entry[1].at - a.entry[1].at || b.index - a.index);
+  return Object.fromEntries(newestFirst.slice(0, limit).map(({ entry }) => entry));
 }
 
 /** TTL (epoch seconds) for an item OM has not imported (no status); undefined once it has a status. */

@@ -1,4 +1,5 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
+import type { WebhookAuthSecrets } from '../domain/channel';
 import { signatureVerifier } from './signature';
 
 /**
@@ -11,6 +12,7 @@ export type AuthFailure =
   | 'bad_signature'
   | 'stale_timestamp'
   | 'malformed_signature_headers'
+  | 'missing_signature'
   | 'producer_mismatch'
   | 'channel_has_no_secrets';
 
@@ -43,7 +45,7 @@ export interface ChannelAuth {
   verifySignature?: SignatureVerifier;
 }
 
-export function prepareChannelAuth(secrets: { webhookToken: string; clientSecret?: string }): ChannelAuth {
+export function prepareChannelAuth(secrets: WebhookAuthSecrets): ChannelAuth {
   return {
     checkToken: tokenChecker(secrets.webhookToken),
     ...(secrets.clientSecret ? { verifySignature: signatureVerifier(secrets.clientSecret) } : {}),
@@ -54,9 +56,9 @@ export function prepareChannelAuth(secrets: { webhookToken: string; clientSecret
  * Transport-level checks that need no parsing (run before the body is parsed, so an unauthenticated
  * caller learns nothing about what a valid body looks like):
  * 1. `X-Webhook-Token` must be present and match.
- * 2. When `webhook-id`, `webhook-timestamp` and `webhook-signature` are all present and the channel has a
- *    client secret, the signature must verify. Without a client secret, or with only some of the three
- *    headers, the token alone decides (BigCommerce sends either all three or none).
+ * 2. A channel with a client secret requires `webhook-id`, `webhook-timestamp` and `webhook-signature`,
+ *    and the signature must verify: the token alone is not enough (DESIGN.md section 15). Only a channel
+ *    without a client secret is authenticated by its token alone, and its callbacks are unsigned.
  */
 export function authenticateRequest(
   auth: ChannelAuth,
@@ -69,13 +71,14 @@ export function authenticateRequest(
   const id = headers['webhook-id'];
   const timestamp = headers['webhook-timestamp'];
   const signature = headers['webhook-signature'];
-  if (auth.verifySignature && id !== undefined && timestamp !== undefined && signature !== undefined)
-    return auth.verifySignature(rawBody, {
-      'webhook-id': id,
-      'webhook-timestamp': timestamp,
-      'webhook-signature': signature,
-    });
-  return { ok: true, signed: false };
+  if (!auth.verifySignature) return { ok: true, signed: false };
+  if (id === undefined || timestamp === undefined || signature === undefined)
+    return { ok: false, reason: 'missing_signature' };
+  return auth.verifySignature(rawBody, {
+    'webhook-id': id,
+    'webhook-timestamp': timestamp,
+    'webhook-signature': signature,
+  });
 }
 
 /** The last authentication check, once the body is known to be a callback. */

@@ -31,12 +31,18 @@ import {
 /** BigCommerce callbacks are a few hundred bytes; anything over this is not one. */
 export const MAX_BODY_BYTES = 64 * 1024;
 export const CHANNEL_CACHE_TTL_MS = 60_000;
+/**
+ * "No such channel" is remembered briefly: a flood of callbacks for made-up channel ids costs one
+ * DynamoDB read per id and container per this period, while a channel created a moment ago works soon.
+ */
+export const UNKNOWN_CHANNEL_CACHE_TTL_MS = 10_000;
 
 export type RejectReason = (typeof REJECTION_REASONS)[number];
 
 export interface IngestDeps {
   channels: Pick<ChannelStore, 'get'>;
-  secrets: Pick<SecretStore, 'get'>;
+  /** Webhook authentication material only (token, client secret): never the API credentials. */
+  secrets: Pick<SecretStore, 'getWebhookAuth'>;
   queue: OrderEventQueue;
   logger: Pick<Logger, 'debug' | 'info' | 'warn' | 'error'>;
   metrics: CountingMetrics;
@@ -75,14 +81,18 @@ function lowerCaseHeaders(headers: APIGatewayProxyEventV2['headers'] | undefined
 export function makeHandler(deps: IngestDeps): IngestHandler {
   const { channels, secrets, queue, logger, metrics } = deps;
   const now = deps.now ?? Date.now;
+  const ttlMs = deps.cacheTtlMs ?? CHANNEL_CACHE_TTL_MS;
   const cache = createTtlCache<KnownChannel | undefined>({
-    ttlMs: deps.cacheTtlMs ?? CHANNEL_CACHE_TTL_MS,
+    ttlMs,
+    ttlFor: (known) => (known ? ttlMs : Math.min(ttlMs, UNKNOWN_CHANNEL_CACHE_TTL_MS)),
     now,
   });
 
+  // The channel first: an unknown or deleted channel costs no secret read (DESIGN.md section 15).
   const loadChannel = async (channelId: string): Promise<KnownChannel | undefined> => {
-    const [channel, stored] = await Promise.all([channels.get(channelId), secrets.get(channelId)]);
+    const channel = await channels.get(channelId);
     if (!channel || channel.deletedAt !== undefined) return undefined;
+    const stored = await secrets.getWebhookAuth(channelId);
     return stored ? { channel, auth: prepareChannelAuth(stored) } : { channel };
   };
 
@@ -134,7 +144,8 @@ export function makeHandler(deps: IngestDeps): IngestHandler {
     } catch {
       return reject('invalid', errors(400, [{ field: 'body', message: 'body is not JSON' }]), { channelId });
     }
-    const webhookId = headers['webhook-id'];
+    // Trusted as the event id only when signed; an unsigned `webhook-id` is ignored.
+    const webhookId = auth.signed ? headers['webhook-id'] : undefined;
     if (webhookId !== undefined && !WEBHOOK_ID_PATTERN.test(webhookId))
       return reject(
         'invalid',
@@ -163,7 +174,10 @@ export function makeHandler(deps: IngestDeps): IngestHandler {
 
     // 7. One SendMessage; the worker re-reads the order, so this is only a notification.
     const orderId = decision.orderId;
-    const eventId = deriveEventId({ webhookId, hash: callback.hash, orderId }, sha256Hex);
+    const eventId = deriveEventId(
+      { signedWebhookId: webhookId, hash: callback.hash, createdAt: callback.created_at, orderId },
+      sha256Hex,
+    );
     const orderEvent = buildOrderEvent({
       callback,
       channelId,
@@ -200,6 +214,7 @@ export const WIRE_KEYS = [
   'CHANNELS_TABLE',
   'SECRETS_TABLE',
   'SECRET_NAME_PREFIX',
+  'SECRET_LEGACY_FALLBACK',
   'ORDER_EVENTS_QUEUE_URL',
   'DYNAMODB_ENDPOINT',
   'SQS_ENDPOINT',

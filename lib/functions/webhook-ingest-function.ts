@@ -25,7 +25,8 @@ export class WebhookIngestFunction extends HouseFunction {
   static readonly ACCESS: StoreAccess = {
     channels: ['get'],
     orders: [],
-    secrets: ['get'],
+    // Token and client secret only: never a store's API access token.
+    secrets: ['getWebhookAuth'],
     orderEventQueue: ['send'],
   };
 
@@ -40,6 +41,7 @@ export class WebhookIngestFunction extends HouseFunction {
       environment: {
         CHANNELS_TABLE: props.channelsTable.tableName,
         SECRET_NAME_PREFIX: props.secrets.prefix,
+        SECRET_LEGACY_FALLBACK: String(props.secrets.legacyFallback),
         ORDER_EVENTS_QUEUE_URL: props.orderEventsQueue.queueUrl,
       },
     });

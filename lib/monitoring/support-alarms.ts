@@ -26,7 +26,7 @@ export interface SupportAlarmsProps {
   readonly orderEventsQueue: sqs.IQueue;
   readonly deadLetterQueue: sqs.IQueue;
   /** Requests and 5xx answers of the webhook route (API Gateway, route level). */
-  readonly webhookRouteMetric: (metricName: 'Count' | '5xx', period: Duration) => cloudwatch.IMetric;
+  readonly webhookRouteMetric: (metricName: 'Count' | '4xx' | '5xx', period: Duration) => cloudwatch.IMetric;
   /** The rule that starts the scheduled sweep, and its rate. */
   readonly sweepSchedule: events.IRule;
   readonly verifyInterval: Duration;
@@ -47,6 +47,8 @@ export const ALARM_RATES = {
   workerErrorPercent: 10,
   /** Rejected as unauthorized per 5 minutes, twice in a row: a secret rotated badly, or someone probing. */
   unauthorizedPer5Minutes: 25,
+  /** Any 4xx of the webhook route per 5 minutes, twice in a row (API Gateway's 429 throttling included). */
+  webhook4xxPer5Minutes: 200,
 } as const;
 
 /**
@@ -64,6 +66,7 @@ export class SupportAlarms extends Construct {
   readonly workerErrors: cloudwatch.Alarm;
   readonly sweepMissing: cloudwatch.Alarm;
   readonly unauthorizedSurge: cloudwatch.Alarm;
+  readonly route4xxSurge: cloudwatch.Alarm;
   readonly needsAttention: cloudwatch.Alarm;
   readonly deliveryException: cloudwatch.Alarm;
   private readonly stage: string;
@@ -268,6 +271,17 @@ export class SupportAlarms extends Construct {
       'Unauthorized surge',
     );
 
+    this.route4xxSurge = this.alarm(
+      'WebhookRoute4xxSurge',
+      {
+        metric: props.webhookRouteMetric('4xx', fiveMinutes),
+        threshold: ALARM_RATES.webhook4xxPer5Minutes,
+        ...sustained(2, 2),
+        alarmDescription: `Over ${ALARM_RATES.webhook4xxPer5Minutes} 4xx answers (429 throttling included) per 5 minutes on the webhook route, 10 minutes long: genuine deliveries may be refused.`,
+      },
+      'Webhook route 4xx surge',
+    );
+
     this.needsAttention = this.alarm(
       'NeedsAttention',
       {
@@ -314,6 +328,7 @@ export class SupportAlarms extends Construct {
       this.workerErrors,
       this.sweepMissing,
       this.unauthorizedSurge,
+      this.route4xxSurge,
       this.needsAttention,
       this.deliveryException,
     ];

@@ -8,7 +8,7 @@ import { OrderWorkerFunction } from '../../lib/functions/order-worker-function';
 import { WebhookIngestFunction } from '../../lib/functions/webhook-ingest-function';
 import type { HouseFunction } from '../../lib/house-function';
 import { getAttOf, idOf, propsOf as propsOfResource, refOf, synthApp, type Synthesized } from './helpers';
-import { flattenJoin, grantedPairs, type Json, pairs } from './template-helpers';
+import { deniedPairs, flattenJoin, grantedPairs, type Json, pairs } from './template-helpers';
 
 let synth: Synthesized;
 beforeAll(() => {
@@ -124,6 +124,7 @@ describe('functions', () => {
       expect(env(synth.stack.ingest)).toEqual({
         CHANNELS_TABLE: refOf(synth, synth.stack.tables.channels),
         SECRET_NAME_PREFIX: prefix,
+        SECRET_LEGACY_FALLBACK: 'true',
         ORDER_EVENTS_QUEUE_URL: refOf(synth, synth.stack.queues.queue),
       });
     });
@@ -186,15 +187,28 @@ describe('least-privilege IAM', () => {
     );
   });
 
-  it('webhook-ingest may only read a channel and its secret, and send to the queue', () => {
-    expect(grantedPairs(synth.template, roleOf(synth.stack.ingest))).toEqual(
+  it('webhook-ingest may only read a channel and its webhook secret, and send to the queue', () => {
+    const role = roleOf(synth.stack.ingest);
+    expect(grantedPairs(synth.template, role)).toEqual(
       [
         ...logs(synth.stack.ingest),
         ...xray,
         ...pairs(['dynamodb:GetItem'], channels()),
-        ...pairs(['secretsmanager:GetSecretValue'], secrets()),
+        // The webhook-authentication secrets, and (migration window, the default) legacy combined ones…
+        ...pairs(
+          ['secretsmanager:GetSecretValue'],
+          synth.stack.resolve(synth.stack.secrets.webhookAuthArnPattern),
+          secrets(),
+        ),
         ...pairs(['sqs:SendMessage'], queue()),
       ].sort(),
+    );
+    // …but never the API credentials (test/lib/channel-secrets.test.ts: without the fallback).
+    expect(deniedPairs(synth.template, role)).toEqual(
+      pairs(
+        ['secretsmanager:GetSecretValue'],
+        synth.stack.resolve(synth.stack.secrets.apiCredentialsArnPattern),
+      ),
     );
   });
 
@@ -257,7 +271,13 @@ describe('least-privilege IAM', () => {
         // the import: read, then one conditional PutItem
         ...pairs(['dynamodb:GetItem', 'dynamodb:PutItem'], orders()),
         ...pairs(
-          ['secretsmanager:CreateSecret', 'secretsmanager:GetSecretValue', 'secretsmanager:PutSecretValue'],
+          [
+            'secretsmanager:CreateSecret',
+            // a save replaces a legacy combined secret by the webhook/API pair
+            'secretsmanager:DeleteSecret',
+            'secretsmanager:GetSecretValue',
+            'secretsmanager:PutSecretValue',
+          ],
           secrets(),
         ),
         ...pairs(['events:PutEvents'], getAttOf(synth, synth.stack.channelEvents, 'Arn')),

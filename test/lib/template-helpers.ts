@@ -6,13 +6,22 @@ export type Json = any;
 
 /** The IAM policy statements attached to a role, as (action, resource) pairs — merge-proof. */
 export function grantedPairs(template: Template, roleLogicalId: string): string[] {
+  return statementPairs(template, roleLogicalId, 'Allow');
+}
+
+/** The explicit denies attached to a role (they only ever narrow what is allowed). */
+export function deniedPairs(template: Template, roleLogicalId: string): string[] {
+  return statementPairs(template, roleLogicalId, 'Deny');
+}
+
+function statementPairs(template: Template, roleLogicalId: string, effect: 'Allow' | 'Deny'): string[] {
   const policies = template.findResources('AWS::IAM::Policy') as Record<string, { Properties: Json }>;
   const pairs: string[] = [];
   for (const policy of Object.values(policies)) {
     const roles: Json[] = policy.Properties.Roles ?? [];
     if (!roles.some((r) => r?.Ref === roleLogicalId)) continue;
     for (const statement of policy.Properties.PolicyDocument.Statement as Json[]) {
-      if (statement.Effect !== 'Allow') throw new Error('unexpected Deny in a function policy');
+      if (statement.Effect !== effect) continue;
       for (const action of [statement.Action].flat()) {
         for (const resource of [statement.Resource].flat()) pairs.push(pair(action, resource));
       }

@@ -206,6 +206,42 @@ describe('the gateway server', () => {
     };
   });
 
+  test.each(['127.0.0.1:{port}', 'localhost:{port}', 'LOCALHOST:{port}', '[::1]:{port}'])(
+    'Host %s is served',
+    async (host) => {
+      const answer = await call(port, 'PUT', '/channels/c1', '{}', {
+        host: host.replace('{port}', String(port)),
+      });
+      expect(answer.status).toBe(202);
+      expect(seen).toHaveLength(1);
+    },
+  );
+
+  test.each([
+    'evil.example:{port}',
+    'localhost.evil.example:{port}',
+    '127.0.0.1.nip.io:{port}',
+    '127.0.0.1',
+    'localhost',
+    '127.0.0.1:1',
+    '10.0.0.5:{port}',
+    'attacker.example',
+  ])('Host "%s" is refused before any route runs (DNS rebinding)', async (host) => {
+    for (const [method, path] of [
+      ['PUT', '/channels/c1'],
+      ['GET', '/health'],
+      ['POST', '/webhooks/bigcommerce/c1'],
+    ] as const) {
+      const body = method === 'GET' ? undefined : '{}';
+      const answer = await call(port, method, path, body, { host: host.replace('{port}', String(port)) });
+      expect(answer.status).toBe(403);
+      expect(JSON.parse(answer.body)).toEqual({
+        errors: [{ field: 'host', message: expect.stringContaining('127.0.0.1') }],
+      });
+    }
+    expect(seen).toHaveLength(0);
+  });
+
   test('invokes the route target and maps its answer back', async () => {
     const answer = await call(port, 'POST', '/webhooks/bigcommerce/abc', '{"x":1}', {
       'content-type': 'application/json',

@@ -9,6 +9,7 @@
 import { formatTable } from './ledger';
 import { SCENARIOS, runScenario, type ScenarioResult, type ScenarioSpec } from './faults';
 import { startStandIns } from './stand-ins';
+import { captureOutput, FAULTS_LOG_LEVEL, leakedSecrets } from './log-capture';
 
 interface Args {
   orders: number;
@@ -83,11 +84,14 @@ async function main(): Promise<number> {
     console.log(USAGE);
     return 0;
   }
-  process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
+  // Every log line of the matrix is captured and searched for the scenarios' secrets.
+  process.env.POWERTOOLS_LOG_LEVEL = FAULTS_LOG_LEVEL;
   process.env.POWERTOOLS_METRICS_DISABLED = 'true';
+  const output = captureOutput();
+  const secrets: string[] = [];
   const standIns = await startStandIns();
   const results: ScenarioResult[] = [];
-  const log = (line: string) => process.stderr.write(`${line}\n`);
+  const log = (line: string) => output.print(`${line}\n`);
   try {
     log(`fault matrix: ${args.scenarios.length} scenario(s) × ${args.orders} orders, seed ${args.seed}`);
     const queue = [...args.scenarios];
@@ -101,6 +105,7 @@ async function main(): Promise<number> {
             quietTimeoutMs: args.quietTimeoutMs,
             deferMaxAgeSeconds: args.deferMaxAgeSeconds,
             log,
+            onSecrets: (list) => secrets.push(...list),
           });
           log(
             `[${spec.name}] done in ${result.row.seconds.toFixed(1)} s: lost ${result.row.lost}, duplicated ${result.row.duplicated}, wrong final ${result.row.wrongFinal}`,
@@ -111,13 +116,18 @@ async function main(): Promise<number> {
     );
   } finally {
     await standIns.stop();
+    output.stop();
   }
+  const logLeaks = leakedSecrets(output.lines, secrets).length;
   const position = (r: ScenarioResult) => args.scenarios.findIndex((s) => s.name === r.row.scenario);
   results.sort((a, b) => position(a) - position(b));
 
   console.log(`\nFault matrix: ${args.orders} orders per scenario, seed ${args.seed}\n`);
   console.log(formatTable(results.map((r) => r.row)));
-  let failed = false;
+  console.log(
+    `\nsecrets in logs: ${logLeaks} (${output.lines.length} log lines captured at ${FAULTS_LOG_LEVEL}, ${secrets.length} secrets searched)`,
+  );
+  let failed = logLeaks > 0 || secrets.length === 0;
   for (const r of results) {
     const bad =
       r.row.lost + r.row.duplicated + r.row.wrongFinal + r.row.undelivered > 0 ||
@@ -132,8 +142,8 @@ async function main(): Promise<number> {
   }
   console.log(
     failed
-      ? '\nFAILED: the ledger does not balance (see above)'
-      : '\nOK: 0 lost, 0 duplicated, every final status as the gate demands',
+      ? '\nFAILED: the ledger does not balance, or a secret reached a log (see above)'
+      : '\nOK: 0 lost, 0 duplicated, every final status as the gate demands, no secret in any log line',
   );
   return failed ? 1 : 0;
 }

@@ -1,5 +1,6 @@
 import { NEGATIVE_CONTROL, SCENARIOS, runScenario, type ScenarioResult } from './faults';
 import { formatTable } from './ledger';
+import { captureOutput, FAULTS_LOG_LEVEL, leakedSecrets } from './log-capture';
 import { standInsFromEnv } from './stand-ins';
 
 /**
@@ -8,10 +9,16 @@ import { standInsFromEnv } from './stand-ins';
  */
 const ORDERS = 24;
 const results = new Map<string, ScenarioResult>();
+const secrets: string[] = [];
+let logLines: string[] = [];
 
 beforeAll(async () => {
   const standIns = standInsFromEnv();
   if (!standIns) throw new Error('stand-ins not started: run through jest (globalSetup)');
+  // Every log line of the matrix, to search for secrets.
+  const savedLevel = process.env.POWERTOOLS_LOG_LEVEL;
+  process.env.POWERTOOLS_LOG_LEVEL = FAULTS_LOG_LEVEL;
+  const output = captureOutput();
   const settled = await Promise.allSettled(
     [...SCENARIOS, NEGATIVE_CONTROL].map(async (spec) => {
       results.set(
@@ -22,15 +29,27 @@ beforeAll(async () => {
           standIns,
           deferMaxAgeSeconds: 6,
           quietTimeoutMs: 90_000,
+          onSecrets: (list) => secrets.push(...list),
         }),
       );
     }),
-  );
+  ).finally(() => {
+    output.stop();
+    process.env.POWERTOOLS_LOG_LEVEL = savedLevel;
+    if (savedLevel === undefined) delete process.env.POWERTOOLS_LOG_LEVEL;
+  });
+  logLines = output.lines;
   const failures = settled.filter((s): s is PromiseRejectedResult => s.status === 'rejected');
   if (failures.length > 0) throw failures[0]!.reason;
   // The table, for whoever reads the test output.
   console.log(formatTable(SCENARIOS.map((s) => results.get(s.name)!.row)));
 }, 240_000);
+
+test('no token, client secret or access token appears in any log line of the matrix', () => {
+  expect(secrets.length).toBeGreaterThanOrEqual(3 * SCENARIOS.length);
+  expect(logLines.length).toBeGreaterThan(100);
+  expect(leakedSecrets(logLines, secrets)).toEqual([]);
+});
 
 describe.each(SCENARIOS.map((s) => [s.name, s] as const))('fault scenario %s', (name, spec) => {
   test('every accepted webhook has exactly one terminal outcome and every order ends as the gate demands', () => {

@@ -3,6 +3,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { ensureQueues, ensureTables, tableNames, type QueueUrls } from '../../local/provision';
 import { startSandbox, type Sandbox } from '../../local/sandbox/server';
+import { createSecretStore } from '../../functions/adapters/secret-store';
 import { runDlq } from '../../scripts/dlq';
 import {
   dynamoThrottle,
@@ -141,6 +142,8 @@ export interface RunOptions {
   /** Upper bound for each wait for the system to go quiet. Default 120 s. */
   quietTimeoutMs?: number;
   log?: (line: string) => void;
+  /** Told the scenario's access token, client secret and webhook token, to search the logs for. */
+  onSecrets?: (secrets: string[]) => void;
 }
 
 export interface ScenarioResult {
@@ -488,6 +491,10 @@ export async function runScenario(spec: ScenarioSpec, options: RunOptions): Prom
     });
     if (saved.status !== 200)
       throw new Error(`PUT channel answered ${saved.status}: ${JSON.stringify(saved.json)}`);
+    const stored = await createSecretStore({ SECRETS_TABLE: tableNames(prefix).secrets }, dynamoDirect).get(
+      channelId,
+    );
+    options.onSecrets?.([accessToken, clientSecret, ...(stored ? [stored.webhookToken] : [])]);
     const hookDeadline = Date.now() + 30_000;
     while (!(sandbox.hooks(storeHash) as Array<{ is_active: boolean }>).some((h) => h.is_active)) {
       if (Date.now() > hookDeadline) throw new Error('hook-manager did not create the hook');

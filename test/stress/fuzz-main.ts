@@ -59,14 +59,17 @@ async function main(): Promise<number> {
     summary.stateChanges +
     summary.unexpectedStatus +
     summary.unclearRejections +
-    summary.leaks;
+    summary.leaks +
+    summary.logLeaks;
   if (bad > 0) {
     console.log('\nFailures (first 50):');
     for (const f of summary.failures) console.log(`  - ${f}`);
     console.log('\nFAILED');
     return 1;
   }
-  console.log('\nOK: 0 crashes, 0 5xx, 0 state changes for rejected input, every rejection a clear 4xx');
+  console.log(
+    '\nOK: 0 crashes, 0 5xx, 0 state changes for rejected input, every rejection a clear 4xx, no secret in answers or logs',
+  );
   return 0;
 }
 

@@ -32,8 +32,15 @@ test('every answer has the status the request calls for; every rejection is a cl
   expect(summary.unclearRejections).toBe(0);
 });
 
-test('no secret in any answer', () => {
+test('no secret in any answer or any log line', () => {
   expect(summary.leaks).toBe(0);
+  expect(summary.logLines).toBeGreaterThan(100);
+  expect(summary.logLeaks).toBe(0);
+});
+
+test('the unsigned and hash-id paths and the signature requirement were exercised', () => {
+  expect(summary.byKind['unsigned (hash-derived event id)']).toBeGreaterThan(10);
+  expect(summary.byKind['token alone where a signature is required']).toBeGreaterThan(10);
 });
 
 test('the run covered both functions, both paths, and accepted as well as rejected requests', () => {

@@ -20,6 +20,7 @@ import {
   type TableNames,
 } from '../../local/provision';
 import { startFaultProxy, type FaultProxy } from './fault-proxy';
+import { captureOutput, leakedSecrets } from './log-capture';
 
 /**
  * Fuzzing (issue 8, item 2): generated requests against webhook-ingest and the admin routes (channel-api),
@@ -361,6 +362,26 @@ const ingestRecipe = fc.oneof(
     arbitrary: fc.record({
       kind: fc.constant('partial-signature' as const),
       keep: fc.constantFrom('webhook-id', 'webhook-timestamp', 'webhook-signature'),
+      cb: callbackArb,
+      via,
+    }),
+  },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      kind: fc.constant('token-only-on-signed' as const),
+      withSenderId: fc.boolean(),
+      cb: callbackArb,
+      via,
+    }),
+  },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      // The unsigned path: event id from hash, created_at and order id; a sender-chosen webhook-id is ignored.
+      kind: fc.constant('unsigned-hash-id' as const),
+      senderId: fc.option(unicode(20), { nil: undefined }),
+      createdAtShift: fc.integer({ min: 0, max: 3 }),
       cb: callbackArb,
       via,
     }),
@@ -848,7 +869,8 @@ function planIngest(r: IngestRecipe, world: World): Planned {
         via: typeof (r.body as { text?: string }).text === 'string' && !isWellFormed(seen) ? 'direct' : r.via,
         headers,
         body: bytes ?? seen,
-        expect: [400],
+        // Unsigned on a channel with a client secret: refused before the body is even parsed.
+        expect: !r.signed && target.clientSecret ? [401] : [400],
         mayWrite: false,
       });
     }
@@ -896,9 +918,40 @@ function planIngest(r: IngestRecipe, world: World): Planned {
         'x-webhook-token': full['x-webhook-token']!,
         [r.keep]: full[r.keep]!,
       };
-      // BigCommerce sends all three or none; with some of them the token alone decides (docs/webhook-ingest.md).
+      // A channel with a client secret needs all three (docs/webhook-ingest.md).
       return ingestRequest(signed.channelId, {
         kind: 'some signature headers',
+        via: r.via,
+        headers,
+        body,
+        expect: [401],
+        mayWrite: false,
+      });
+    }
+    case 'token-only-on-signed': {
+      const body = JSON.stringify(callbackBody(r.cb, signed.storeHash));
+      const headers: Record<string, string> = {
+        'x-webhook-token': signed.webhookToken,
+        'content-type': 'application/json',
+        ...(r.withSenderId && { 'webhook-id': webhookId() }),
+      };
+      return ingestRequest(signed.channelId, {
+        kind: 'token alone where a signature is required',
+        via: r.via,
+        headers,
+        body,
+        expect: [401],
+        mayWrite: false,
+      });
+    }
+    case 'unsigned-hash-id': {
+      const cb = { ...r.cb, createdAt: (r.cb.createdAt ?? 1_700_000_000) + r.createdAtShift };
+      const body = JSON.stringify(callbackBody(cb, world.tokenOnly.storeHash));
+      const headers = signedHeaders(world.tokenOnly, body);
+      // Header values must be sendable; anything else the gateway path would refuse on its own.
+      if (r.senderId !== undefined && /^[\x20-\x7e]+$/.test(r.senderId)) headers['webhook-id'] = r.senderId;
+      return ingestRequest(world.tokenOnly.channelId, {
+        kind: 'unsigned (hash-derived event id)',
         via: r.via,
         headers,
         body,
@@ -1331,6 +1384,9 @@ export interface FuzzSummary {
   unclearRejections: number;
   /** Answers containing a secret. */
   leaks: number;
+  /** Log lines the functions wrote during the run (at DEBUG), and how many secrets appeared in them. */
+  logLines: number;
+  logLeaks: number;
   snapshotsCompared: number;
   /** Accepted requests that may change state, and how many of them were seen writing (detector check). */
   acceptedChanges: number;
@@ -1491,7 +1547,12 @@ function clearRejection(answer: Answer, field: string | string[] | undefined): s
 
 export async function runFuzz(options: FuzzOptions): Promise<FuzzSummary> {
   const started = Date.now();
-  const log = options.log ?? (() => undefined);
+  // Every log line of the functions is captured (at DEBUG, the most they ever say) and searched for secrets.
+  const savedLevel = process.env.POWERTOOLS_LOG_LEVEL;
+  process.env.POWERTOOLS_LOG_LEVEL = 'DEBUG';
+  const output = captureOutput();
+  const log = (line: string) => (options.log ? output.print(`${line}\n`) : undefined);
+  let secrets = new Set<string>();
   const suffix = randomBytes(4).toString('hex');
   const prefix = `z${suffix}-`;
   const creds = { region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } };
@@ -1510,6 +1571,8 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzSummary> {
     unexpectedStatus: 0,
     unclearRejections: 0,
     leaks: 0,
+    logLines: 0,
+    logLeaks: 0,
     snapshotsCompared: 0,
     acceptedChanges: 0,
     acceptedChangesSeenWriting: 0,
@@ -1546,7 +1609,6 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzSummary> {
     };
     // Powertools reads these from process.env, not from wire's env.
     process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
-    process.env.POWERTOOLS_LOG_LEVEL ??= 'SILENT';
     const handlers: Record<Target, LambdaHandler> = {
       'webhook-ingest': (await loadHandlerModule('webhook-ingest')).wire(env),
       'channel-api': (await loadHandlerModule('channel-api')).wire(env),
@@ -1638,6 +1700,7 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzSummary> {
         t.channel.webhookToken,
       ]),
     };
+    secrets = world.secrets;
 
     // --- The run: recipes sampled in chunks (so huge bodies are not all in memory), executed one at a time.
     const snapshotShare = options.snapshotShare ?? 0.1;
@@ -1743,11 +1806,18 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzSummary> {
       summary.failures.push(`unhandled rejections: ${unhandled.map(String).join('; ').slice(0, 500)}`);
     }
   } finally {
+    output.stop();
+    if (savedLevel === undefined) delete process.env.POWERTOOLS_LOG_LEVEL;
+    else process.env.POWERTOOLS_LOG_LEVEL = savedLevel;
     process.off('unhandledRejection', onUnhandled);
     for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
     dynamo.destroy();
     sqs.destroy();
   }
+  summary.logLines = output.lines.length;
+  const leaked = leakedSecrets(output.lines, secrets);
+  summary.logLeaks = leaked.length;
+  if (leaked.length > 0) summary.failures.push(`secrets in logs: ${leaked.length} of ${secrets.size}`);
   summary.seconds = (Date.now() - started) / 1000;
   return summary;
 }
@@ -1768,6 +1838,7 @@ export function formatSummary(s: FuzzSummary): string {
     `accepted changes      ${s.acceptedChanges} (${s.acceptedChangesSeenWriting} seen writing: the state check sees writes)`,
     `unclear rejections    ${s.unclearRejections}`,
     `secrets in answers    ${s.leaks}`,
+    `secrets in logs       ${s.logLeaks} (${s.logLines} log lines captured at DEBUG)`,
     `kinds                 ${Object.keys(s.byKind).length}`,
     `time                  ${s.seconds.toFixed(1)} s`,
   ].join('\n');

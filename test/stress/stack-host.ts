@@ -4,6 +4,7 @@ import { createInterface } from 'node:readline';
 import { startLocalStack, type LocalLog, type LocalStack, type LocalStackOptions } from '../../local/stack';
 import { createRng } from './rng';
 import { faultyWorkerLoader, type WorkerFaultControl } from './worker-faults';
+import { FAULTS_LOG_LEVEL } from './log-capture';
 
 /**
  * Runs the local stack (local/stack.ts: gateway, SQS poller, scheduler, event bus, the four wired
@@ -63,7 +64,8 @@ export function localStackOptions(
       WEBHOOK_BASE_URL: settings.webhookBaseUrl,
       DEFER_DELAYS_SECONDS: settings.deferDelaysSeconds,
       DEFER_MAX_AGE_SECONDS: String(settings.deferMaxAgeSeconds),
-      POWERTOOLS_LOG_LEVEL: 'SILENT',
+      // The stress runs search these lines for secrets.
+      POWERTOOLS_LOG_LEVEL: FAULTS_LOG_LEVEL,
     },
     // Four pollers: closer to Lambda scaling out than the local default of two.
     pollerOptions: {
@@ -151,7 +153,7 @@ export function childProcessHost(settings: StackSettings): StackHost {
           env: {
             ...process.env,
             STRESS_STACK_SETTINGS: JSON.stringify(childSettings),
-            POWERTOOLS_LOG_LEVEL: 'SILENT',
+            POWERTOOLS_LOG_LEVEL: FAULTS_LOG_LEVEL,
           },
           stdio: ['pipe', 'pipe', 'pipe'],
         });
@@ -167,7 +169,8 @@ export function childProcessHost(settings: StackSettings): StackHost {
           if (stderrTail.length > 20) stderrTail.shift();
         });
         createInterface({ input: proc.stdout! }).on('line', (line) => {
-          if (!line.startsWith('{"type":')) return;
+          // The stack's own log lines go on to this process's output, where the run checks them.
+          if (!line.startsWith('{"type":')) return void process.stdout.write(`${line}\n`);
           const message = JSON.parse(line) as { type: string; url?: string; message?: string };
           if (message.type === 'ready') {
             clearTimeout(timer);

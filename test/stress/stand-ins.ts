@@ -1,5 +1,6 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { LOOPBACK_ADDRESS, onLoopbackOnly } from '../../local/loopback';
 
 /**
  * DynamoDB (dynalite) and SQS (fauxqs) for the stress runs. Under Jest they are the ones
@@ -34,7 +35,8 @@ export async function startStandIns(): Promise<StandIns> {
   });
   // fauxqs is ESM-only: a dynamic import works from tsx's CommonJS (never reached under Jest).
   const { startFauxqs } = await import('fauxqs');
-  const sqs = await startFauxqs({ port: 0, host: '127.0.0.1', logger: false });
+  // fauxqs ignores its host option (it listens on 0.0.0.0): forced onto loopback.
+  const sqs = await onLoopbackOnly(() => startFauxqs({ port: 0, host: LOOPBACK_ADDRESS, logger: false }));
   return {
     dynamodb: `http://127.0.0.1:${(dynamo.address() as AddressInfo).port}`,
     sqs: sqs.address,

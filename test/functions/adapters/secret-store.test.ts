@@ -33,6 +33,7 @@ describe('DynamoSecretStore (dynalite)', () => {
     expect(await store.get('ch1')).toBeUndefined();
     await store.put('ch1', secrets);
     expect(await store.get('ch1')).toEqual(secrets);
+    expect(await store.getWebhookAuth('ch1')).toEqual({ clientSecret: 'cs-1', webhookToken: 'wt-1' });
     await store.put('ch1', { accessToken: 'at-2', webhookToken: 'wt-2' });
     expect(await store.get('ch1')).toEqual({ accessToken: 'at-2', webhookToken: 'wt-2' });
     await store.delete('ch1');
@@ -56,63 +57,95 @@ describe('DynamoSecretStore (dynalite)', () => {
 describe('SecretsManagerSecretStore (mocked client)', () => {
   const sm = mockClient(SecretsManagerClient);
   const store = new SecretsManagerSecretStore(new SecretsManagerClient({}), 'om/bc/');
+  const notFound = () => new ResourceNotFoundException({ message: 'not found', ...meta });
+  const auth = { clientSecret: 'cs-1', webhookToken: 'wt-1' };
+  const api = { accessToken: 'at-1' };
+  /** Secrets by name; every other name is not found. */
+  const stored = (byName: Record<string, unknown>) => {
+    sm.on(GetSecretValueCommand).rejects(notFound());
+    for (const [SecretId, value] of Object.entries(byName))
+      sm.on(GetSecretValueCommand, { SecretId }).resolves({
+        SecretString: typeof value === 'string' ? value : JSON.stringify(value),
+      });
+  };
+  const askedFor = () => sm.commandCalls(GetSecretValueCommand).map((c) => c.args[0].input.SecretId);
   beforeEach(() => sm.reset());
 
-  test('get reads and parses the JSON secret named prefix + channelId', async () => {
-    sm.on(GetSecretValueCommand, { SecretId: 'om/bc/ch1' }).resolves({
-      SecretString: JSON.stringify(secrets),
-    });
+  test('get joins the webhook-auth and api-credentials secrets', async () => {
+    stored({ 'om/bc/webhook-auth/ch1': auth, 'om/bc/api-credentials/ch1': api });
     expect(await store.get('ch1')).toEqual(secrets);
+    expect(askedFor().sort()).toEqual(['om/bc/api-credentials/ch1', 'om/bc/webhook-auth/ch1']);
   });
 
-  test('get answers undefined for a missing secret and rethrows other failures', async () => {
-    sm.on(GetSecretValueCommand, { SecretId: 'om/bc/none' }).rejects(
-      new ResourceNotFoundException({ message: 'not found', ...meta }),
-    );
+  test('getWebhookAuth reads the webhook-auth secret only, never the API credentials', async () => {
+    stored({ 'om/bc/webhook-auth/ch1': auth, 'om/bc/api-credentials/ch1': api, 'om/bc/ch1': secrets });
+    expect(await store.getWebhookAuth('ch1')).toEqual(auth);
+    expect(askedFor()).toEqual(['om/bc/webhook-auth/ch1']);
+  });
+
+  test('a channel not migrated yet: readers fall back to the combined secret', async () => {
+    stored({ 'om/bc/ch1': secrets });
+    expect(await store.get('ch1')).toEqual({ ...secrets, legacy: true });
+    expect(await store.getWebhookAuth('ch1')).toEqual(auth);
+  });
+
+  test('with the fallback off, the webhook reader never asks for the combined secret', async () => {
+    const strict = new SecretsManagerSecretStore(new SecretsManagerClient({}), 'om/bc/', {
+      legacyFallback: false,
+    });
+    stored({ 'om/bc/ch1': secrets });
+    expect(await strict.getWebhookAuth('ch1')).toBeUndefined();
+    expect(askedFor()).toEqual(['om/bc/webhook-auth/ch1']);
+  });
+
+  test('get answers undefined when nothing is stored and rethrows other failures', async () => {
+    stored({});
     expect(await store.get('none')).toBeUndefined();
-    sm.on(GetSecretValueCommand, { SecretId: 'om/bc/boom' }).rejects(new Error('throttled'));
-    await expect(store.get('boom')).rejects.toThrow('throttled');
+    expect(await store.getWebhookAuth('none')).toBeUndefined();
+    sm.on(GetSecretValueCommand, { SecretId: 'om/bc/webhook-auth/boom' }).rejects(new Error('throttled'));
+    await expect(store.getWebhookAuth('boom')).rejects.toThrow('throttled');
   });
 
   test('a malformed secret is an error that never quotes the secret', async () => {
-    sm.on(GetSecretValueCommand, { SecretId: 'om/bc/bad' }).resolves({
-      SecretString: '{"accessToken":"leak-me"',
+    stored({
+      'om/bc/webhook-auth/bad': '{"webhookToken":"leak-me"',
+      'om/bc/ch2': { accessToken: 'leak-me' },
     });
-    await expect(store.get('bad')).rejects.toBeInstanceOf(MalformedSecretError);
-    await expect(store.get('bad')).rejects.not.toThrow(/leak-me/);
-    sm.on(GetSecretValueCommand, { SecretId: 'om/bc/shape' }).resolves({
-      SecretString: JSON.stringify({ accessToken: 'leak-me' }),
-    });
-    await expect(store.get('shape')).rejects.toThrow(/webhookToken/);
-    await expect(store.get('shape')).rejects.not.toThrow(/leak-me/);
+    await expect(store.getWebhookAuth('bad')).rejects.toBeInstanceOf(MalformedSecretError);
+    await expect(store.getWebhookAuth('bad')).rejects.not.toThrow(/leak-me/);
+    await expect(store.get('ch2')).rejects.toThrow(/webhookToken/);
+    await expect(store.get('ch2')).rejects.not.toThrow(/leak-me/);
   });
 
-  test('put updates an existing secret with PutSecretValue', async () => {
+  test('put writes the pair, then removes the legacy combined secret (migration on save)', async () => {
     sm.on(PutSecretValueCommand).resolves({});
+    sm.on(DeleteSecretCommand).rejects(notFound());
     await store.put('ch1', secrets);
-    const calls = sm.commandCalls(PutSecretValueCommand);
-    expect(calls).toHaveLength(1);
-    expect(calls[0]!.args[0].input).toEqual({ SecretId: 'om/bc/ch1', SecretString: JSON.stringify(secrets) });
+    const puts = sm.commandCalls(PutSecretValueCommand).map((c) => c.args[0].input);
+    expect(puts).toEqual(
+      expect.arrayContaining([
+        { SecretId: 'om/bc/webhook-auth/ch1', SecretString: JSON.stringify(auth) },
+        { SecretId: 'om/bc/api-credentials/ch1', SecretString: JSON.stringify(api) },
+      ]),
+    );
+    expect(puts).toHaveLength(2);
+    expect(sm.commandCalls(DeleteSecretCommand)[0]!.args[0].input).toEqual({
+      SecretId: 'om/bc/ch1',
+      ForceDeleteWithoutRecovery: true,
+    });
     expect(sm.commandCalls(CreateSecretCommand)).toHaveLength(0);
   });
 
-  test('put creates the secret when it does not exist yet', async () => {
-    sm.on(PutSecretValueCommand).rejects(new ResourceNotFoundException({ message: 'nope', ...meta }));
-    sm.on(CreateSecretCommand).resolves({});
+  test('put creates a part that does not exist yet, and settles a concurrent create', async () => {
+    sm.on(PutSecretValueCommand).rejectsOnce(notFound()).rejectsOnce(notFound()).resolves({});
+    sm.on(CreateSecretCommand, { Name: 'om/bc/webhook-auth/ch2' }).resolves({});
+    sm.on(CreateSecretCommand, { Name: 'om/bc/api-credentials/ch2' }).rejects(
+      new ResourceExistsException({ message: 'exists', ...meta }),
+    );
+    sm.on(DeleteSecretCommand).resolves({});
     await store.put('ch2', secrets);
-    expect(sm.commandCalls(CreateSecretCommand)[0]!.args[0].input).toEqual({
-      Name: 'om/bc/ch2',
-      SecretString: JSON.stringify(secrets),
-    });
-  });
-
-  test('put settles a concurrent create with a second PutSecretValue', async () => {
-    sm.on(PutSecretValueCommand)
-      .rejectsOnce(new ResourceNotFoundException({ message: 'nope', ...meta }))
-      .resolves({});
-    sm.on(CreateSecretCommand).rejects(new ResourceExistsException({ message: 'exists', ...meta }));
-    await store.put('ch3', secrets);
-    expect(sm.commandCalls(PutSecretValueCommand)).toHaveLength(2);
+    expect(sm.commandCalls(CreateSecretCommand)).toHaveLength(2);
+    expect(sm.commandCalls(PutSecretValueCommand)).toHaveLength(3);
   });
 
   test('put propagates other failures', async () => {
@@ -120,16 +153,33 @@ describe('SecretsManagerSecretStore (mocked client)', () => {
     await expect(store.put('ch4', secrets)).rejects.toThrow('access denied');
   });
 
-  test('delete forces deletion without recovery; a missing secret is fine', async () => {
+  test('migrate splits a legacy secret once, and is idempotent', async () => {
+    stored({ 'om/bc/ch1': secrets });
+    sm.on(PutSecretValueCommand).resolves({});
     sm.on(DeleteSecretCommand).resolves({});
-    await store.delete('ch1');
-    expect(sm.commandCalls(DeleteSecretCommand)[0]!.args[0].input).toEqual({
-      SecretId: 'om/bc/ch1',
-      ForceDeleteWithoutRecovery: true,
-    });
+    expect(await store.migrate('ch1')).toBe('migrated');
+    expect(sm.commandCalls(PutSecretValueCommand)).toHaveLength(2);
     sm.reset();
-    sm.on(DeleteSecretCommand).rejects(new ResourceNotFoundException({ message: 'gone', ...meta }));
-    await expect(store.delete('ch1')).resolves.toBeUndefined();
+    stored({ 'om/bc/webhook-auth/ch1': auth, 'om/bc/api-credentials/ch1': api });
+    expect(await store.migrate('ch1')).toBe('already_split');
+    stored({});
+    expect(await store.migrate('ch9')).toBe('no_secrets');
+    expect(sm.commandCalls(PutSecretValueCommand)).toHaveLength(0);
+  });
+
+  test('delete removes all three names without recovery; missing ones are fine', async () => {
+    sm.on(DeleteSecretCommand).rejects(notFound());
+    await store.delete('ch1');
+    expect(
+      sm
+        .commandCalls(DeleteSecretCommand)
+        .map((c) => c.args[0].input)
+        .sort((a, b) => (a.SecretId! < b.SecretId! ? -1 : 1)),
+    ).toEqual([
+      { SecretId: 'om/bc/api-credentials/ch1', ForceDeleteWithoutRecovery: true },
+      { SecretId: 'om/bc/ch1', ForceDeleteWithoutRecovery: true },
+      { SecretId: 'om/bc/webhook-auth/ch1', ForceDeleteWithoutRecovery: true },
+    ]);
   });
 });
 

@@ -155,6 +155,15 @@ describe('PUT /channels/{channelId}', () => {
     expect(t.events.published.map((e) => e.change)).toEqual(['saved', 'saved']);
   });
 
+  test('a save migrates a channel still on the legacy combined secret, even when nothing changed', async () => {
+    await t.call(PUT, { channelId: 'c1' }, body());
+    t.secrets.items.set('c1', { ...t.secrets.items.get('c1')!, legacy: true } as never);
+    const { accessToken: _a, clientSecret: _c, ...rest } = body();
+    expect((await t.call(PUT, { channelId: 'c1' }, rest)).status).toBe(200);
+    expect(t.secrets.puts).toBe(2);
+    expect(t.secrets.items.get('c1')).not.toHaveProperty('legacy');
+  });
+
   test('an update keeps createdAt and shows the recorded hook state', async () => {
     const first = await t.call(PUT, { channelId: 'c1' }, body());
     await t.channels.recordHookState('c1', {

@@ -134,14 +134,23 @@ describe('decideCallback', () => {
 });
 
 describe('deriveEventId', () => {
-  test('prefers the webhook-id', () => {
-    expect(deriveEventId({ webhookId: 'msg_1', hash: 'h', orderId: 1 }, fakeSha)).toBe('msg_1');
+  test('the signed webhook-id wins', () => {
+    expect(deriveEventId({ signedWebhookId: 'msg_1', hash: 'h', orderId: 1 }, fakeSha)).toBe('msg_1');
   });
-  test('else a digest of hash and order id, stable across redeliveries and distinct per order', () => {
-    const a = deriveEventId({ hash: 'abc', orderId: 250 }, fakeSha);
-    expect(a).toBe('h:sha(abc:250)');
-    expect(deriveEventId({ hash: 'abc', orderId: 250 }, fakeSha)).toBe(a);
-    expect(deriveEventId({ hash: 'abc', orderId: 251 }, fakeSha)).not.toBe(a);
+  test('else a digest of hash, created_at and order id, stable across redeliveries', () => {
+    const a = deriveEventId({ hash: 'abc', createdAt: 1561479335, orderId: 250 }, fakeSha);
+    expect(a).toBe('h:sha(["abc",1561479335,250])');
+    expect(deriveEventId({ hash: 'abc', createdAt: 1561479335, orderId: 250 }, fakeSha)).toBe(a);
+  });
+  test.each([
+    ['another order', { hash: 'abc', createdAt: 1561479335, orderId: 251 }],
+    ['one hash, another created_at', { hash: 'abc', createdAt: 1561479336, orderId: 250 }],
+    ['one hash, no created_at', { hash: 'abc', orderId: 250 }],
+    ['another hash', { hash: 'abd', createdAt: 1561479335, orderId: 250 }],
+    ['separators cannot be shifted between fields', { hash: 'abc",1561479335', orderId: 250 }],
+  ])('%s is another event', (_name, input) => {
+    const a = deriveEventId({ hash: 'abc', createdAt: 1561479335, orderId: 250 }, fakeSha);
+    expect(deriveEventId(input, fakeSha)).not.toBe(a);
   });
   test('WEBHOOK_ID_PATTERN accepts Standard Webhooks ids and refuses spaces, empties and long ids', () => {
     expect(WEBHOOK_ID_PATTERN.test('msg_2KWPBgLlAfxdpx2AI54pPJ85f4W')).toBe(true);

@@ -1,12 +1,14 @@
 import type { Decision } from '../../../functions/domain/decision';
 import {
   boundHistory,
+  capProcessedMarks,
   expiresAtFor,
   isDuplicate,
   isStaleRead,
   isWaitingForOm,
   keptRead,
   nextOrder,
+  PROCESSED_MARKS_LIMIT,
 } from '../../../functions/domain/history';
 import { HISTORY_LIMIT, OUTCOMES, type OmOrder, type Outcome } from '../../../functions/domain/order';
 import { SHIPMENTS_LIMIT } from '../../../functions/domain/shipment';
@@ -176,6 +178,35 @@ describe('nextOrder', () => {
     };
     const next = nextOrder(key, stored({ processed }), decisions.cancelled, event, now, retention);
     expect(Object.keys(next.processed).sort()).toEqual(['edge', 'evt-1', 'recent']);
+  });
+
+  test('10,000 distinct event ids on one order keep the item far below 400 KB', () => {
+    let order: OmOrder | undefined;
+    for (let i = 0; i < 10_000; i += 1) {
+      // Ids as long as a webhook-id may be, one second apart, all within the retention.
+      const eventId = `${String(i).padStart(6, '0')}${'x'.repeat(122)}`;
+      const at = new Date(now.getTime() + i * 1000);
+      order = nextOrder(key, order, decisions.cancelled, { ...event, eventId }, at, retention);
+      expect(Object.keys(order.processed).length).toBeLessThanOrEqual(PROCESSED_MARKS_LIMIT);
+    }
+    expect(Object.keys(order!.processed)).toHaveLength(PROCESSED_MARKS_LIMIT);
+    expect(Buffer.byteLength(JSON.stringify(order))).toBeLessThan(100_000);
+    // The newest events are still recognised as duplicates.
+    expect(isDuplicate(order, `009999${'x'.repeat(122)}`, 1)).toBe(true);
+    expect(
+      isDuplicate(order, `${String(10_000 - PROCESSED_MARKS_LIMIT).padStart(6, '0')}${'x'.repeat(122)}`, 1),
+    ).toBe(true);
+    expect(isDuplicate(order, `000000${'x'.repeat(122)}`, 1)).toBe(false);
+  });
+
+  test('the cap keeps the newest marks, the later-recorded one among equals', () => {
+    const mark = (at: number) => ({ at, attempt: 1, terminal: true });
+    expect(capProcessedMarks({ a: mark(5), b: mark(9), c: mark(5), d: mark(1) }, 2)).toEqual({
+      b: mark(9),
+      c: mark(5),
+    });
+    const few = { a: mark(1) };
+    expect(capProcessedMarks(few, 2)).toBe(few);
   });
 
   test('does not mutate the order it was given', () => {

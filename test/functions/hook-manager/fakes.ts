@@ -73,6 +73,15 @@ export class MemorySecretStore implements SecretStore {
     const s = this.items.get(channelId);
     return s && clone(s);
   }
+  async getWebhookAuth(channelId: string) {
+    const s = this.items.get(channelId);
+    return (
+      s && {
+        webhookToken: s.webhookToken,
+        ...(s.clientSecret !== undefined && { clientSecret: s.clientSecret }),
+      }
+    );
+  }
   async put(channelId: string, secrets: ChannelSecrets) {
     this.puts++;
     this.items.set(channelId, clone(secrets));

@@ -1,9 +1,20 @@
 import { orderEventSchema } from '../../../functions/domain/order-event';
-import { MAX_BODY_BYTES } from '../../../functions/webhook-ingest/handler';
+import { MAX_BODY_BYTES, UNKNOWN_CHANNEL_CACHE_TTL_MS } from '../../../functions/webhook-ingest/handler';
+import {
+  callbackBody,
+  channel,
+  CLIENT_SECRET,
+  harness,
+  request,
+  signHeaders,
+  STORE_HASH,
+  TOKEN,
+} from './harness';
 import { callbackExampleFiles, callbackExampleText } from '../../support/bigcommerce-fixtures';
-import { callbackBody, CLIENT_SECRET, harness, request, signHeaders, STORE_HASH, TOKEN } from './harness';
 
 const token = { 'x-webhook-token': TOKEN };
+const SIGNED = 'signed';
+const signed = (body: string) => ({ ...token, ...signHeaders(body) });
 const valid = JSON.stringify(callbackBody());
 
 type Case = {
@@ -11,7 +22,8 @@ type Case = {
   setup?: (h: ReturnType<typeof harness>) => void;
   channelId?: string;
   body?: string;
-  headers?: Record<string, string>;
+  /** SIGNED: the token and a valid signature of `body`. */
+  headers?: Record<string, string> | typeof SIGNED;
   status: number;
   enqueued: number;
   metric: string;
@@ -22,12 +34,21 @@ type Case = {
 /** The status table (docs/contract.md section 5), including the precedence between overlapping faults. */
 const cases: Case[] = [
   {
-    name: 'valid, token only',
+    name: 'valid, token only, channel without a client secret',
+    channelId: 'nosig',
     body: valid,
     headers: token,
     status: 200,
     enqueued: 1,
     metric: 'WebhookAccepted',
+  },
+  {
+    name: 'valid, token only, channel with a client secret (signature required)',
+    body: valid,
+    headers: token,
+    status: 401,
+    enqueued: 0,
+    metric: 'WebhookRejected:unauthorized',
   },
   {
     name: 'valid, token and signature',
@@ -40,7 +61,7 @@ const cases: Case[] = [
   {
     name: 'scope not acted on',
     body: JSON.stringify(callbackBody({ scope: 'store/order/created', data: { type: 'order', id: 250 } })),
-    headers: token,
+    headers: SIGNED,
     status: 200,
     enqueued: 0,
     metric: 'WebhookIgnored',
@@ -48,7 +69,7 @@ const cases: Case[] = [
   {
     name: 'not JSON',
     body: '{"scope":',
-    headers: token,
+    headers: SIGNED,
     status: 400,
     enqueued: 0,
     metric: 'WebhookRejected:invalid',
@@ -57,7 +78,7 @@ const cases: Case[] = [
   {
     name: 'empty body',
     body: '',
-    headers: token,
+    headers: SIGNED,
     status: 400,
     enqueued: 0,
     metric: 'WebhookRejected:invalid',
@@ -66,7 +87,7 @@ const cases: Case[] = [
   {
     name: 'order callback without data.id',
     body: JSON.stringify(callbackBody({ data: { type: 'order' } })),
-    headers: token,
+    headers: SIGNED,
     status: 400,
     enqueued: 0,
     metric: 'WebhookRejected:invalid',
@@ -75,17 +96,16 @@ const cases: Case[] = [
   {
     name: 'store_id missing',
     body: JSON.stringify(callbackBody({ store_id: undefined })),
-    headers: token,
+    headers: SIGNED,
     status: 400,
     enqueued: 0,
     metric: 'WebhookRejected:invalid',
     field: 'store_id',
   },
   {
-    name: 'webhook-id not a printable token (no signature check: channel has no client secret)',
-    channelId: 'nosig',
+    name: 'signed webhook-id not a printable token',
     body: valid,
-    headers: { ...token, 'webhook-id': 'has spaces in it' },
+    headers: { ...token, ...signHeaders(valid, { id: 'has spaces in it' }) },
     status: 400,
     enqueued: 0,
     metric: 'WebhookRejected:invalid',
@@ -142,7 +162,7 @@ const cases: Case[] = [
   {
     name: 'producer is another store',
     body: JSON.stringify(callbackBody({ producer: 'stores/zzz999' })),
-    headers: token,
+    headers: SIGNED,
     status: 401,
     enqueued: 0,
     metric: 'WebhookRejected:unauthorized',
@@ -219,7 +239,7 @@ const cases: Case[] = [
     name: 'SQS fails',
     setup: (h) => void (h.state.queueFails = true),
     body: valid,
-    headers: token,
+    headers: SIGNED,
     status: 503,
     enqueued: 0,
     metric: 'EnqueueFailed',
@@ -227,8 +247,8 @@ const cases: Case[] = [
   {
     name: 'SQS fails for an ignored scope (no SQS call)',
     setup: (h) => void (h.state.queueFails = true),
-    body: JSON.stringify(callbackBody({ scope: 'store/shipment/deleted', data: { id: 12, orderId: 251 } })),
-    headers: token,
+    body: JSON.stringify(callbackBody({ scope: 'store/shipment/created', data: { id: 12, orderId: 251 } })),
+    headers: SIGNED,
     status: 200,
     enqueued: 0,
     metric: 'WebhookIgnored',
@@ -248,7 +268,8 @@ describe('status table', () => {
   test.each(cases)('$name → $status', async (c) => {
     const h = harness();
     c.setup?.(h);
-    const res = await h.handler(request({ channelId: c.channelId, body: c.body, headers: c.headers }));
+    const headers = c.headers === SIGNED ? signed(c.body ?? '') : c.headers;
+    const res = await h.handler(request({ channelId: c.channelId, body: c.body, headers }));
     expect(res.statusCode).toBe(c.status);
     expect(h.sent).toHaveLength(c.enqueued);
     expect(h.obs.names()).toEqual(
@@ -266,7 +287,7 @@ describe('status table', () => {
     const base = JSON.stringify(callbackBody());
     const body = base + ' '.repeat(MAX_BODY_BYTES - Buffer.byteLength(base));
     expect(Buffer.byteLength(body)).toBe(MAX_BODY_BYTES);
-    expect((await h.handler(request({ body, headers: token }))).statusCode).toBe(200);
+    expect((await h.handler(request({ body, headers: signed(body) }))).statusCode).toBe(200);
   });
 
   test('the size limit counts bytes, not characters', async () => {
@@ -300,16 +321,30 @@ describe('accepted callbacks', () => {
     expect(orderEventSchema.parse(h.sent[0])).toEqual(h.sent[0]);
   });
 
-  test('without a webhook-id the event id is a stable digest of hash and order id', async () => {
+  test('unsigned: the event id is a stable digest of hash, created_at and order id', async () => {
     const h = harness();
-    await h.handler(request({ body: valid, headers: token }));
-    await h.handler(request({ body: valid, headers: token }));
-    const other = JSON.stringify(callbackBody({ data: { id: 251 } }));
-    await h.handler(request({ body: other, headers: token }));
-    const [a, b, c] = h.sent.map((e) => e.eventId);
+    const send = (body: string) => h.handler(request({ channelId: 'nosig', body, headers: token }));
+    await send(valid);
+    await send(valid);
+    await send(JSON.stringify(callbackBody({ data: { id: 251 } })));
+    await send(JSON.stringify(callbackBody({ created_at: 1561479399 })));
+    const [a, b, otherOrder, otherTime] = h.sent.map((e) => e.eventId);
     expect(a).toMatch(/^h:[0-9a-f]{64}$/);
     expect(b).toBe(a);
-    expect(c).not.toBe(a);
+    expect(otherOrder).not.toBe(a);
+    expect(otherTime).not.toBe(a);
+  });
+
+  test('an unsigned webhook-id header never becomes the event id', async () => {
+    const h = harness();
+    const send = (id: string) =>
+      h.handler(request({ channelId: 'nosig', body: valid, headers: { ...token, 'webhook-id': id } }));
+    expect((await send('chosen-by-sender')).statusCode).toBe(200);
+    expect((await send('another-choice')).statusCode).toBe(200);
+    expect((await send('has spaces in it')).statusCode).toBe(200);
+    const ids = h.sent.map((e) => e.eventId);
+    expect(ids[0]).toMatch(/^h:[0-9a-f]{64}$/);
+    expect(new Set(ids).size).toBe(1);
   });
 
   test('header names in any casing and base64-encoded bodies', async () => {
@@ -353,7 +388,7 @@ describe('accepted callbacks', () => {
   test('a statusUpdated without data.status or created_at is enqueued without a hint', async () => {
     const h = harness();
     const body = JSON.stringify(callbackBody({ created_at: undefined, data: { type: 'order', id: 77 } }));
-    expect((await h.handler(request({ body, headers: token }))).statusCode).toBe(200);
+    expect((await h.handler(request({ body, headers: signed(body) }))).statusCode).toBe(200);
     expect(h.sent[0]).toMatchObject({ orderId: 77 });
     expect(h.sent[0]).not.toHaveProperty('statusHint');
   });
@@ -430,30 +465,34 @@ describe('signatures', () => {
     ).toBe(401);
   });
 
-  test('signature headers on a channel without a client secret: the token decides', async () => {
+  test('signature headers on a channel without a client secret: the token decides, unsigned', async () => {
     const h = harness();
     const bogus = { ...signHeaders(valid, { secret: 'whatever' }) };
     expect(
       (await h.handler(request({ channelId: 'nosig', body: valid, headers: { ...token, ...bogus } })))
         .statusCode,
     ).toBe(200);
-    expect(h.sent[0]?.eventId).toBe(bogus['webhook-id']);
+    expect(h.sent[0]?.eventId).toMatch(/^h:/);
   });
 
-  test('only some signature headers present: the token decides', async () => {
-    const h = harness();
-    const { 'webhook-signature': signature } = signHeaders(valid, { secret: 'whatever' });
-    const res = await h.handler(
-      request({ body: valid, headers: { ...token, 'webhook-signature': signature! } }),
-    );
-    expect(res.statusCode).toBe(200);
-  });
+  test.each(['webhook-id', 'webhook-timestamp', 'webhook-signature'])(
+    'a channel with a client secret refuses a callback without %s, whatever the token',
+    async (left) => {
+      const h = harness();
+      const headers: Record<string, string> = signed(valid);
+      delete headers[left];
+      const res = await h.handler(request({ body: valid, headers }));
+      expect(res.statusCode).toBe(401);
+      expect(h.sent).toHaveLength(0);
+      expect(h.obs.logs.map((l) => (l.fields as { detail?: string }).detail)).toContain('missing_signature');
+    },
+  );
 });
 
 describe('logging and caching', () => {
   test('rejections log a reason but never the token, signature or secrets', async () => {
     const h = harness();
-    const signed = signHeaders(valid);
+    const sig = signHeaders(valid);
     await h.handler(request({ body: valid, headers: { 'x-webhook-token': 'wrong-token-value' } }));
     await h.handler(
       request({ body: valid, headers: { ...token, ...signHeaders(valid, { secret: 'bad' }) } }),
@@ -461,54 +500,90 @@ describe('logging and caching', () => {
     await h.handler(
       request({ body: valid, headers: { ...token, ...signHeaders(valid, { at: new Date(0) }) } }),
     );
-    await h.handler(
-      request({ body: JSON.stringify(callbackBody({ producer: 'stores/x' })), headers: token }),
-    );
-    await h.handler(request({ body: valid, headers: { ...token, ...signed } }));
+    const foreign = JSON.stringify(callbackBody({ producer: 'stores/x' }));
+    await h.handler(request({ body: foreign, headers: signed(foreign) }));
+    await h.handler(request({ body: valid, headers: token }));
+    await h.handler(request({ body: valid, headers: { ...token, ...sig } }));
     h.state.queueFails = true;
-    await h.handler(request({ body: valid, headers: { ...token, ...signed } }));
+    await h.handler(request({ body: valid, headers: { ...token, ...sig } }));
     const details = h.obs.logs.map((l) => (l.fields as { detail?: string }).detail).filter(Boolean);
-    expect(details).toEqual(['bad_token', 'bad_signature', 'stale_timestamp', 'producer_mismatch']);
+    expect(details).toEqual([
+      'bad_token',
+      'bad_signature',
+      'stale_timestamp',
+      'producer_mismatch',
+      'missing_signature',
+    ]);
     const text = h.obs.logText();
     for (const secret of [
       TOKEN,
       'wrong-token-value',
       CLIENT_SECRET,
       'access-TOKEN-xyz',
-      signed['webhook-signature']!,
+      sig['webhook-signature']!,
     ])
       expect(text).not.toContain(secret);
-    expect(text).not.toContain(signed['webhook-signature']!.slice(3));
+    expect(text).not.toContain(sig['webhook-signature']!.slice(3));
   });
 
   test('channel and secrets are read once per TTL and per channel, then again after it', async () => {
     const h = harness({ cacheTtlMs: 60_000 });
-    for (let i = 0; i < 5; i += 1) await h.handler(request({ body: valid, headers: token }));
-    await h.handler(request({ channelId: 'nobody', body: valid, headers: token }));
-    await h.handler(request({ channelId: 'nobody', body: valid, headers: token }));
-    expect(h.reads).toEqual({ channels: 2, secrets: 2 });
+    for (let i = 0; i < 5; i += 1) await h.handler(request({ body: valid, headers: signed(valid) }));
+    expect(h.reads).toEqual({ channels: 1, secrets: 1 });
     h.state.clock += 60_001;
-    await h.handler(request({ body: valid, headers: token }));
-    expect(h.reads).toEqual({ channels: 3, secrets: 3 });
+    await h.handler(request({ body: valid, headers: signed(valid) }));
+    expect(h.reads).toEqual({ channels: 2, secrets: 2 });
+  });
+
+  test('an unknown or deleted channel costs one cached channel read and no secret read', async () => {
+    const h = harness({ cacheTtlMs: 60_000 });
+    for (let i = 0; i < 50; i += 1) {
+      expect((await h.handler(request({ channelId: 'nobody', body: valid }))).statusCode).toBe(404);
+      expect((await h.handler(request({ channelId: 'gone', body: valid, headers: token }))).statusCode).toBe(
+        404,
+      );
+    }
+    expect(h.reads).toEqual({ channels: 2, secrets: 0 });
+  });
+
+  test('"unknown channel" is cached briefly: a channel created meanwhile works within seconds', async () => {
+    const h = harness({ cacheTtlMs: 60_000 });
+    const send = () => h.handler(request({ channelId: 'late', body: valid, headers: token }));
+    expect((await send()).statusCode).toBe(404);
+    h.channels.set('late', channel('late'));
+    h.secrets.set('late', { accessToken: 'a', webhookToken: TOKEN });
+    h.state.clock += UNKNOWN_CHANNEL_CACHE_TTL_MS - 1;
+    expect((await send()).statusCode).toBe(404);
+    expect(h.reads.channels).toBe(1);
+    h.state.clock += 2;
+    expect((await send()).statusCode).toBe(200);
+    expect(h.reads).toEqual({ channels: 2, secrets: 1 });
   });
 
   test('a failed lookup is not cached', async () => {
     const h = harness();
     h.state.storeFails = true;
-    expect((await h.handler(request({ body: valid, headers: token }))).statusCode).toBe(503);
+    expect((await h.handler(request({ body: valid, headers: signed(valid) }))).statusCode).toBe(503);
     h.state.storeFails = false;
-    expect((await h.handler(request({ body: valid, headers: token }))).statusCode).toBe(200);
+    expect((await h.handler(request({ body: valid, headers: signed(valid) }))).statusCode).toBe(200);
   });
 
   test('a rotated token takes effect after the cache TTL', async () => {
     const h = harness({ cacheTtlMs: 60_000 });
-    expect((await h.handler(request({ body: valid, headers: token }))).statusCode).toBe(200);
-    h.secrets.set('ch1', { accessToken: 'a', webhookToken: 'new-token' });
-    expect((await h.handler(request({ body: valid, headers: token }))).statusCode).toBe(200);
+    const send = (t: string) =>
+      h.handler(request({ channelId: 'nosig', body: valid, headers: { 'x-webhook-token': t } }));
+    expect((await send(TOKEN)).statusCode).toBe(200);
+    h.secrets.set('nosig', { accessToken: 'a', webhookToken: 'new-token' });
+    expect((await send(TOKEN)).statusCode).toBe(200);
     h.state.clock += 60_001;
-    expect((await h.handler(request({ body: valid, headers: token }))).statusCode).toBe(401);
-    expect(
-      (await h.handler(request({ body: valid, headers: { 'x-webhook-token': 'new-token' } }))).statusCode,
-    ).toBe(200);
+    expect((await send(TOKEN)).statusCode).toBe(401);
+    expect((await send('new-token')).statusCode).toBe(200);
+  });
+
+  test('the ingest asks for webhook authentication material only', async () => {
+    const h = harness();
+    await h.handler(request({ body: valid, headers: signed(valid) }));
+    expect(h.reads.secrets).toBe(1);
+    expect(h.obs.logText()).not.toContain('access-TOKEN-xyz');
   });
 });

@@ -158,9 +158,10 @@ export function harness(options: { cacheTtlMs?: number } = {}) {
       },
     },
     secrets: {
-      get: async (id) => {
+      getWebhookAuth: async (id) => {
         reads.secrets += 1;
-        return secrets.get(id);
+        const stored = secrets.get(id);
+        return stored && { webhookToken: stored.webhookToken, clientSecret: stored.clientSecret };
       },
     },
     queue: {

@@ -37,6 +37,8 @@ beforeAll(async () => {
   await secrets.put('deleted', { accessToken: 'a', clientSecret: CLIENT_SECRET, webhookToken: TOKEN });
 });
 
+const signed = (body: string) => ({ 'x-webhook-token': TOKEN, ...signHeaders(body) });
+
 async function receiveAll(queueUrl: string): Promise<OrderEvent[]> {
   const out = await aws.sqs.send(
     new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }),
@@ -78,34 +80,26 @@ test('a signed callback goes through the wired handler onto the real queue', asy
 test('rejections and ignored scopes put nothing on the queue', async () => {
   const handler = wire(aws.env);
   const valid = JSON.stringify(callbackBody());
+  const shipment = JSON.stringify(
+    callbackBody({ scope: 'store/shipment/created', data: { id: 1, orderId: 2 } }),
+  );
   const answers = await Promise.all([
     handler(request({ channelId: 'live', body: valid, headers: { 'x-webhook-token': 'wrong' } }), context),
     handler(request({ channelId: 'deleted', body: valid, headers: { 'x-webhook-token': TOKEN } }), context),
     handler(request({ channelId: 'nobody', body: valid, headers: { 'x-webhook-token': TOKEN } }), context),
-    handler(request({ channelId: 'live', body: '{', headers: { 'x-webhook-token': TOKEN } }), context),
-    handler(
-      request({
-        channelId: 'live',
-        body: JSON.stringify(callbackBody({ scope: 'store/shipment/deleted', data: { id: 1, orderId: 2 } })),
-        headers: { 'x-webhook-token': TOKEN },
-      }),
-      context,
-    ),
+    handler(request({ channelId: 'live', body: '{', headers: signed('{') }), context),
+    handler(request({ channelId: 'live', body: shipment, headers: signed(shipment) }), context),
+    // The token alone: this channel has a client secret, so the signature is required.
+    handler(request({ channelId: 'live', body: valid, headers: { 'x-webhook-token': TOKEN } }), context),
   ]);
-  expect(answers.map((a) => a.statusCode)).toEqual([401, 404, 404, 400, 200]);
+  expect(answers.map((a) => a.statusCode)).toEqual([401, 404, 404, 400, 200, 401]);
   expect(await receiveAll(aws.queues.queueUrl)).toEqual([]);
 });
 
 test('an unreachable queue answers 503', async () => {
   const handler = wire({ ...aws.env, ORDER_EVENTS_QUEUE_URL: `${aws.queues.queueUrl}-missing` });
-  const res = await handler(
-    request({
-      channelId: 'live',
-      body: JSON.stringify(callbackBody()),
-      headers: { 'x-webhook-token': TOKEN },
-    }),
-    context,
-  );
+  const body = JSON.stringify(callbackBody());
+  const res = await handler(request({ channelId: 'live', body, headers: signed(body) }), context);
   expect(res.statusCode).toBe(503);
 });
 
