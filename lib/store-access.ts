@@ -24,8 +24,8 @@ export const CHANNEL_STORE_ACTIONS = {
 export const ORDER_STORE_ACTIONS = {
   get: ['dynamodb:GetItem'],
   write: ['dynamodb:PutItem'],
-  // Read, then a conditional PutItem of the whole item (the import may add a history entry).
-  importStatus: ['dynamodb:GetItem', 'dynamodb:PutItem'],
+  // One UpdateItem; over Cancelled/Shipped a read and a conditional PutItem (with a history entry).
+  importStatus: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
 } as const satisfies Record<keyof OrderStore, readonly string[]>;
 
 export const SECRET_STORE_ACTIONS = {

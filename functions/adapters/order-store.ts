@@ -2,6 +2,7 @@ import {
   ConditionalCheckFailedException,
   GetItemCommand,
   PutItemCommand,
+  UpdateItemCommand,
   type AttributeValue,
   type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
@@ -194,13 +195,63 @@ export class DynamoOrderStore implements OrderStore {
   }
 
   async importStatus(channelId: string, orderId: number, status: OmStatus, now: Date): Promise<OmOrder> {
-    // Read, build, conditional write: a worker that read the old item fails its condition, reads again
-    // and decides on the imported status; a worker that wrote first makes this loop once more.
+    // Fast path, one request: the usual import (no status yet, or not a terminal one) cannot need a
+    // history entry, so it is set in place; it bumps the version, so a worker that read the old item
+    // fails its condition, reads again and decides on the imported status.
+    const fast = await this.importInPlace(channelId, orderId, status, now);
+    if (fast) return fast;
+    // Over Cancelled/Shipped: read, build (maybe with an om_import entry), conditional write.
     for (let tries = 1; ; tries++) {
       const read = await this.get(channelId, orderId);
       const next = importOrder({ channelId, orderId }, read, status, now);
       if (await this.write(next, read?.version ?? 0)) return next;
       if (tries >= IMPORT_TRIES) throw new Error(`order ${orderId} kept changing during the import`);
+    }
+  }
+
+  /** undefined when the stored status is terminal (the caller then takes the slow path). */
+  private async importInPlace(
+    channelId: string,
+    orderId: number,
+    status: OmStatus,
+    now: Date,
+  ): Promise<OmOrder | undefined> {
+    try {
+      const out = await this.client.send(
+        new UpdateItemCommand({
+          TableName: this.tableName,
+          Key: orderKey(channelId, orderId),
+          UpdateExpression:
+            'SET #status = :status, #updatedAt = :now, #version = if_not_exists(#version, :zero) + :one, ' +
+            '#history = if_not_exists(#history, :emptyList), #processed = if_not_exists(#processed, :emptyMap) ' +
+            'REMOVE #expiresAt',
+          ConditionExpression: 'attribute_not_exists(#status) OR NOT (#status IN (:cancelled, :shipped))',
+          // Placeholders for every name: several (status, processed…) are DynamoDB reserved words.
+          ExpressionAttributeNames: {
+            '#status': 'status',
+            '#updatedAt': 'updatedAt',
+            '#version': 'version',
+            '#history': 'history',
+            '#processed': 'processed',
+            '#expiresAt': 'expiresAt',
+          },
+          ExpressionAttributeValues: {
+            ':status': { S: status },
+            ':now': { S: now.toISOString() },
+            ':zero': { N: '0' },
+            ':one': { N: '1' },
+            ':emptyList': { L: [] },
+            ':emptyMap': { M: {} },
+            ':cancelled': { S: 'Cancelled' },
+            ':shipped': { S: 'Shipped' },
+          },
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return parseOrder(out.Attributes!);
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return undefined;
+      throw error;
     }
   }
 }

@@ -87,10 +87,10 @@ describe.each(SCENARIOS.map((s) => [s.name, s] as const))('fault scenario %s', (
   });
 });
 
-test('a store out of quota: the worker was rate limited, sent events back, and nothing was dead-lettered', () => {
+test('a store out of quota: the changes arrived with the quota spent, and nothing was dead-lettered', () => {
   const row = results.get('rate-limited-neighbour')!.row;
-  expect(row.faults['neighbour requests']).toBeGreaterThan(0);
-  expect(row.faults['worker 429 (sent back)']).toBeGreaterThan(0);
+  // The worker may see 429s (sent back) or be paced by its own gate first (sent back without a request).
+  expect(row.faults['neighbour 429']).toBeGreaterThan(0);
   expect(row.deadLettered).toBe(0);
   expect(row.lost).toBe(0);
 });

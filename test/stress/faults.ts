@@ -605,7 +605,7 @@ export async function runScenario(spec: ScenarioSpec, options: RunOptions): Prom
       say(`late duplicates re-POSTed: ${replayedDeliveries}`);
     }
 
-    const spent = neighbour ? await neighbour.done : { requests: 0 };
+    const spent = neighbour ? await neighbour.done : { requests: 0, limited: 0 };
     let settled = await quiet();
     say(`quiet under faults: ${settled} (${Date.now() - started} ms)`);
 
@@ -679,6 +679,7 @@ export async function runScenario(spec: ScenarioSpec, options: RunOptions): Prom
       'in flight at kills': killedInFlight,
       'admin 5xx (retried)': adminAnswers.serverErrors,
       'neighbour requests': spent.requests,
+      'neighbour 429': spent.limited,
       'worker 429 (sent back)': spec.rateLimit
         ? sandbox.requests.filter((r) => r.status === 429 && r.path !== neighbourPath(storeHash)).length
         : 0,

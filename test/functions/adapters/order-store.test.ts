@@ -90,6 +90,55 @@ test('importStatus creates or updates, bumps the version and clears the TTL', as
   await expect(store.write(order(5, { version: 2 }), 1)).resolves.toBe(false);
 });
 
+test('pending events, the deferred entry counters and the applied date_modified round-trip', async () => {
+  const waiting = order(7, {
+    history: [{ ...order(7).history[0]!, attempts: 4, lastRetryAt: '2026-05-01T12:10:00.000Z' }],
+    pending: {
+      'evt-1': {
+        receivedAt: '2026-05-01T12:00:00.000Z',
+        source: 'webhook',
+        attempt: 4,
+        at: 1_777_637_400,
+        expired: false,
+        read: { statusId: 5, dateModified: '2026-05-01T11:59:00.000Z' },
+      },
+    },
+    bigcommerceDateModified: '2026-05-01T11:00:00.000Z',
+  });
+  await store.write(waiting, 0);
+  await expect(store.get('ch1', 7)).resolves.toEqual(waiting);
+});
+
+test('importStatus over a Cancelled this system set: one om_import entry with the status, in one write', async () => {
+  const now = new Date('2026-05-03T00:00:00.000Z');
+  const cancelled = order(8, {
+    status: 'Cancelled',
+    history: [
+      {
+        at: '2026-05-01T12:00:00.000Z',
+        eventId: 'evt-1',
+        source: 'webhook',
+        bigcommerceStatusId: 5,
+        outcome: 'cancelled',
+        statusBefore: 'On Hold',
+        statusAfter: 'Cancelled',
+        attempt: 1,
+      },
+    ],
+  });
+  await store.write(cancelled, 0);
+  const imported = await store.importStatus('ch1', 8, 'On Hold', now);
+  expect(imported.status).toBe('On Hold');
+  expect(imported.version).toBe(2);
+  expect(imported.history.at(-1)).toMatchObject({
+    source: 'om_import',
+    outcome: 'status_changed_by_om_import',
+    statusBefore: 'Cancelled',
+    statusAfter: 'On Hold',
+  });
+  await expect(store.get('ch1', 8)).resolves.toEqual(imported);
+});
+
 test('a malformed stored item is a clear error naming the field', async () => {
   await aws.dynamo.send(
     new PutItemCommand({
