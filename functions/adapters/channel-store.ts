@@ -1,5 +1,4 @@
 import {
-  ConditionalCheckFailedException,
   DeleteItemCommand,
   GetItemCommand,
   ScanCommand,
@@ -7,6 +6,7 @@ import {
   type AttributeValue,
   type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
+import { isConditionFailure } from './condition-failure';
 import type { Channel, HookState, ReconcileState } from '../domain/channel';
 
 /** Channels table (TABLES.channels). Implementation: DynamoChannelStore below. */
@@ -76,10 +76,6 @@ const SETTINGS_FIELDS = [
   'createdAt',
   'updatedAt',
 ] as const satisfies readonly (keyof Channel)[];
-
-const isConditionFailure = (error: unknown) =>
-  error instanceof ConditionalCheckFailedException ||
-  (error instanceof Error && error.name === 'ConditionalCheckFailedException');
 
 export class InvalidCursorError extends Error {
   override name = 'InvalidCursorError';

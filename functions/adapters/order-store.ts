@@ -1,5 +1,4 @@
 import {
-  ConditionalCheckFailedException,
   GetItemCommand,
   PutItemCommand,
   UpdateItemCommand,
@@ -7,6 +6,7 @@ import {
   type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
 import * as z from '../common/zod';
+import { isConditionFailure } from './condition-failure';
 import { importOrder } from '../domain/om-import';
 import { EVENT_SOURCES, HISTORY_OUTCOMES, NEEDS_ATTENTION_REASONS, type OmOrder } from '../domain/order';
 import { OM_STATUSES, type OmStatus } from '../domain/statuses';
@@ -189,7 +189,7 @@ export class DynamoOrderStore implements OrderStore {
       );
       return true;
     } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
+      if (isConditionFailure(error)) return false;
       throw error;
     }
   }
@@ -250,7 +250,7 @@ export class DynamoOrderStore implements OrderStore {
       );
       return parseOrder(out.Attributes!);
     } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return undefined;
+      if (isConditionFailure(error)) return undefined;
       throw error;
     }
   }

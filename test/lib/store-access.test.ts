@@ -23,14 +23,17 @@ import { PROJECT_ROOT } from './helpers';
 /**
  * A stand-in SDK client that records the command of every call and answers from `answer`: `{}` (success)
  * or an error with the given name (not found, condition failed…), so each branch of a method is taken.
+ * `Command:ErrorName` fails only that command (a fast path that falls back to another).
  */
 function recordingClient(answer: string | undefined) {
   const sent: string[] = [];
+  const [only, error] = answer?.includes(':') ? answer.split(':') : [undefined, answer];
   const client = {
     send: async (command: object) => {
-      sent.push(command.constructor.name.replace(/Command$/, ''));
-      if (answer === undefined) return {};
-      throw Object.assign(new Error(answer), { name: answer });
+      const name = command.constructor.name.replace(/Command$/, '');
+      sent.push(name);
+      if (error === undefined || (only !== undefined && only !== name)) return {};
+      throw Object.assign(new Error(error), { name: error });
     },
   };
   return { sent, client: client as never };
@@ -41,6 +44,7 @@ const ANSWERS = [
   'ConditionalCheckFailedException',
   'ResourceNotFoundException',
   'ResourceExistsException',
+  'UpdateItem:ConditionalCheckFailedException',
 ];
 
 /** The IAM actions one port method's adapter sends, over every kind of answer. */

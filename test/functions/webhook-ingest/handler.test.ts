@@ -247,7 +247,7 @@ const cases: Case[] = [
   {
     name: 'SQS fails for an ignored scope (no SQS call)',
     setup: (h) => void (h.state.queueFails = true),
-    body: JSON.stringify(callbackBody({ scope: 'store/shipment/created', data: { id: 12, orderId: 251 } })),
+    body: JSON.stringify(callbackBody({ scope: 'store/shipment/deleted', data: { id: 12, orderId: 251 } })),
     headers: SIGNED,
     status: 200,
     enqueued: 0,

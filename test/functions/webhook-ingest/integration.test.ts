@@ -81,7 +81,7 @@ test('rejections and ignored scopes put nothing on the queue', async () => {
   const handler = wire(aws.env);
   const valid = JSON.stringify(callbackBody());
   const shipment = JSON.stringify(
-    callbackBody({ scope: 'store/shipment/created', data: { id: 1, orderId: 2 } }),
+    callbackBody({ scope: 'store/shipment/deleted', data: { id: 1, orderId: 2 } }),
   );
   const answers = await Promise.all([
     handler(request({ channelId: 'live', body: valid, headers: { 'x-webhook-token': 'wrong' } }), context),
