@@ -5,7 +5,7 @@ import type { Figure, Skipped } from './report';
 export const ROOT = path.resolve(__dirname, '..');
 
 /** Every Lambda function of the project, from the one list the CDK app and the local runtime use too. */
-export { FUNCTION_NAMES as FUNCTIONS, type FunctionName } from '../functions/common/routes';
+export { FUNCTION_NAMES as FUNCTIONS } from '../functions/common/routes';
 
 /**
  * Quantities one group measures and a later one needs (the cost model reads the ingest and worker

@@ -10,7 +10,7 @@ export const HOOK_SCOPE = 'store/order/statusUpdated';
 export const SHIPMENT_HOOK_SCOPES = ['store/shipment/created', 'store/shipment/updated'] as const;
 /** Every scope hook-manager manages; one unfiltered `GET /v3/hooks` shows them all. */
 export const MANAGED_HOOK_SCOPES: readonly string[] = [HOOK_SCOPE, ...SHIPMENT_HOOK_SCOPES];
-export const WEBHOOK_TOKEN_HEADER = 'X-Webhook-Token';
+const WEBHOOK_TOKEN_HEADER = 'X-Webhook-Token';
 
 /** The one hook a channel wants (always `is_active: true`). */
 export interface DesiredHook {

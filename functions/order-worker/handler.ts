@@ -18,13 +18,8 @@ import {
 import { makePipeline, WORKER_METRICS, type LogAttributes, type OrderWorkerDeps } from './pipeline';
 
 export {
-  CACHE_TTL_MS,
-  DEADLINE_MARGIN_MS,
-  MAX_WRITE_TRIES,
-  MissingCredentialsError,
   OUTCOME_METRICS,
   WORKER_METRICS,
-  WriteConflictError,
   type OrderWorkerDeps,
 } from './pipeline';
 

@@ -26,13 +26,8 @@ import { makeRecheck } from './recheck';
 import { makeSources } from './sources';
 
 export {
-  CACHE_TTL_MS,
-  DEADLINE_MARGIN_MS,
-  MAX_WRITE_TRIES,
-  MissingCredentialsError,
   OUTCOME_METRICS,
   WORKER_METRICS,
-  WriteConflictError,
   type LogAttributes,
   type OrderWorkerDeps,
 } from './deps';

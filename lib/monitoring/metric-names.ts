@@ -1,6 +1,6 @@
 import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import { METRICS_NAMESPACE, REJECTION_REASONS } from '../../functions/common/metric-names';
+import { REJECTION_REASONS } from '../../functions/common/metric-names';
 
 export {
   CHANNEL_API_METRICS,
@@ -13,8 +13,6 @@ export { NEEDS_ATTENTION_REASONS } from '../../functions/domain/order';
 
 /** `WebhookRejected` with this `reason`: bad or missing token or signature. */
 export const UNAUTHORIZED_REASON = 'unauthorized' satisfies (typeof REJECTION_REASONS)[number];
-
-export { SUPPORT_WIDGET_METRICS } from '../../functions/support-widget/metric-names';
 
 /** Where a function's metrics live: its stage's namespace and its service name. */
 export interface MetricSource {
