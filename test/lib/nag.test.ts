@@ -94,7 +94,7 @@ describe('cdk-nag (AwsSolutions) on the app', () => {
 
   it('gives every acknowledgment a real reason', () => {
     const acks = acknowledgments(app);
-    expect(acks.length).toBe(10);
+    expect(acks.length).toBe(11); // one per accepted finding (adding one is a reviewed change)
     for (const ack of acks) expect(ack.reason.length).toBeGreaterThan(60);
   });
 });
