@@ -90,7 +90,7 @@ describe('settingsFromContext', () => {
   });
 
   it('names every bad setting at once', () => {
-    expect(() => validateSettings({ ...DEFAULT_SETTINGS, stage: 'X', deferDelays: [] })).toThrow(
+    expect(() => validateSettings({ ...DEFAULT_SETTINGS, stage: 'X', deferDelays: [], webhookRateLimit: 0 })).toThrow(
       /stage.*deferDelaysSeconds/,
     );
   });
