@@ -150,7 +150,8 @@ export class WebhookEdge extends Construct {
       domainNames: domain && [domain.domainName],
       certificate:
         domain && acm.Certificate.fromCertificateArn(this, 'Certificate', domain.certificateArn),
-      minimumProtocolVersion: cloudfront.SecurityPolicyProtocol.TLS_V1_2_2021,
+      // Only settable with a certificate of our own; the default one's policy is CloudFront's.
+      minimumProtocolVersion: domain && cloudfront.SecurityPolicyProtocol.TLS_V1_2_2021,
       // Anything but the webhook path is refused by the web ACL; this behaviour only has to exist.
       defaultBehavior: {
         origin,
