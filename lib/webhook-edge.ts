@@ -148,8 +148,7 @@ export class WebhookEdge extends Construct {
       webAclId: this.webAcl.attrArn,
       priceClass: cloudfront.PriceClass.PRICE_CLASS_100,
       domainNames: domain && [domain.domainName],
-      certificate:
-        domain && acm.Certificate.fromCertificateArn(this, 'Certificate', domain.certificateArn),
+      certificate: domain && acm.Certificate.fromCertificateArn(this, 'Certificate', domain.certificateArn),
       // Only settable with a certificate of our own; the default one's policy is CloudFront's.
       minimumProtocolVersion: domain && cloudfront.SecurityPolicyProtocol.TLS_V1_2_2021,
       // Anything but the webhook path is refused by the web ACL; this behaviour only has to exist.

@@ -99,6 +99,32 @@ describe('cdk-nag (AwsSolutions) on the app', () => {
   });
 });
 
+describe.each([
+  ['prod (custom domain)', { stage: 'prod' }, ['AwsSolutions-CFR1', 'AwsSolutions-CFR3']],
+  [
+    'an edge stage without a custom domain',
+    { stage: 'qa', webhookRateLimit: '100' },
+    ['AwsSolutions-CFR1', 'AwsSolutions-CFR3', 'AwsSolutions-CFR4'],
+  ],
+])('cdk-nag with the webhook edge on: %s', (_name, context, edgeRules) => {
+  const { app, stack } = synthApp(context);
+  const distribution = `${stack.stackName}/WebhookEdge/Distribution/Resource`;
+
+  it('reports nothing', () => {
+    expect(nagFindings(app)).toEqual([]);
+  });
+
+  it('acknowledges exactly the distribution findings it has, each with a reason', () => {
+    const raw = nagFindings(app, { blind: true }).filter((f) => f.path.includes('/WebhookEdge/'));
+    expect(raw.map((f) => `${f.rule} @ ${f.path}`).sort()).toEqual(
+      edgeRules.map((r) => `${r} @ ${distribution}`),
+    );
+    const acks = acknowledgments(app).filter((a) => a.path.includes('/WebhookEdge/'));
+    expect(acks.map((a) => a.rule).sort()).toEqual(edgeRules);
+    for (const ack of acks) expect(ack.reason.length).toBeGreaterThan(60);
+  });
+});
+
 describe('synth fails on a new finding', () => {
   it('a queue without DLQ and without TLS enforcement', () => {
     const app = testApp();
