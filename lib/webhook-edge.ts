@@ -185,8 +185,8 @@ export class WebhookEdge extends Construct {
       {
         id: 'AwsSolutions-CFR3',
         reason:
-          'No CloudFront access log bucket: every request that passes reaches the HTTP API access log ' +
-          '(ip, status, path), and the web ACL keeps per-rule metrics and sampled requests of the rest.',
+          'No CloudFront access log bucket: each request that passes is in the HTTP API access log ' +
+          '(status, path), and the web ACL keeps per-rule metrics and sampled requests with the sender IP.',
       },
     ];
     if (!customDomain) {
