@@ -14,6 +14,7 @@ import { OrderEventsQueue } from './order-events-queue';
 import { isProductionStage, type StageSettings, validateSettings } from './settings';
 import { metricsNamespaceFor, setStageContext } from './stage-context';
 import { DataTables } from './tables';
+import { WebhookEdge } from './webhook-edge';
 
 export interface OmBigCommerceStackProps extends StackProps {
   readonly settings: StageSettings;
@@ -36,6 +37,8 @@ export class OmBigCommerceStack extends Stack {
   /** ChannelSettingsChanged travels on this stage's own bus: no other stage's hook-manager hears it. */
   readonly channelEvents: events.EventBus;
   readonly httpApi: OmHttpApi;
+  /** CloudFront + WAF in front of the webhook route, when `webhookRateLimit` is on. */
+  readonly webhookEdge?: WebhookEdge;
   readonly alarms: SupportAlarms;
   readonly dashboard: SupportDashboard;
 
@@ -77,10 +80,19 @@ export class OmBigCommerceStack extends Stack {
     });
     this.httpApi = new OmHttpApi(this, 'Http', {
       targets: { 'webhook-ingest': this.ingest.function, 'channel-api': this.channelApi.function },
-      customDomain: settings.customDomain,
+      // With the edge on, the custom domain names the distribution instead (docs/security.md).
+      customDomain: settings.webhookRateLimit > 0 ? undefined : settings.customDomain,
       throttle: settings.throttle,
       logRemovalPolicy,
     });
+    if (settings.webhookRateLimit > 0) {
+      this.webhookEdge = new WebhookEdge(this, 'WebhookEdge', {
+        httpApi: this.httpApi,
+        rateLimit: settings.webhookRateLimit,
+        customDomain: settings.customDomain,
+      });
+    }
+    const webhookBaseUrl = this.webhookEdge?.webhookBaseUrl ?? this.httpApi.webhookBaseUrl;
     this.worker = new OrderWorkerFunction(this, 'OrderWorker', {
       channelsTable: this.tables.channels,
       ordersTable: this.tables.orders,
@@ -97,7 +109,7 @@ export class OmBigCommerceStack extends Stack {
       orderEventsQueue: this.queues.queue,
       secrets: this.secrets,
       bigCommerceApiUrl: settings.bigCommerceApiUrl,
-      webhookBaseUrl: this.httpApi.webhookBaseUrl,
+      webhookBaseUrl,
       verifyInterval: settings.hookVerifyInterval,
       eventBus: this.channelEvents,
       logRemovalPolicy,
@@ -139,7 +151,7 @@ export class OmBigCommerceStack extends Stack {
 
     new CfnOutput(this, 'WebhookBaseUrl', {
       description: 'Base of the webhook route; hook destinations are <base>/webhooks/bigcommerce/<channelId>',
-      value: this.httpApi.webhookBaseUrl,
+      value: webhookBaseUrl,
     });
     new CfnOutput(this, 'ApiUrl', {
       description: 'HTTP API endpoint (admin routes need SigV4, service execute-api)',
@@ -149,6 +161,12 @@ export class OmBigCommerceStack extends Stack {
       new CfnOutput(this, 'CustomDomainTarget', {
         description: 'Point a CNAME/alias for the custom domain at this regional name',
         value: this.httpApi.domainName.regionalDomainName,
+      });
+    }
+    if (this.webhookEdge && settings.customDomain) {
+      new CfnOutput(this, 'CustomDomainTarget', {
+        description: 'Point a CNAME/alias for the custom domain at this CloudFront name',
+        value: this.webhookEdge.distribution.distributionDomainName,
       });
     }
     new CfnOutput(this, 'DashboardUrl', {

@@ -32,6 +32,12 @@ export interface StageSettings {
    * Turn off once `npm run secrets:migrate` reports nothing left to migrate (docs/deploy.md).
    */
   readonly legacySecretFallback: boolean;
+  /**
+   * Requests per source IP per 5 minutes on the webhook route, enforced by AWS WAF on a CloudFront
+   * distribution in front of it; 0 = off (no distribution). On needs the stack in us-east-1.
+   * @default 2000 for production stages (prod, prod-*), 0 otherwise
+   */
+  readonly webhookRateLimit: number;
 }
 
 export const LOG_LEVELS = ['DEBUG', 'INFO', 'WARN', 'ERROR'] as const;
@@ -43,7 +49,12 @@ export interface CustomDomainSettings {
   readonly certificateArn: string;
 }
 
-export const DEFAULT_SETTINGS: Omit<StageSettings, 'stage'> = {
+/** Default `webhookRateLimit` of a production stage; docs/security.md explains the number. */
+export const PRODUCTION_WEBHOOK_RATE_LIMIT = 2000;
+/** AWS WAF's bounds for a rate-based rule's limit. */
+const WAF_RATE_LIMIT_RANGE = { min: 10, max: 2_000_000_000 } as const;
+
+export const DEFAULT_SETTINGS: Omit<StageSettings, 'stage' | 'webhookRateLimit'> = {
   hookVerifyInterval: Duration.seconds(ENV_DEFAULTS.HOOK_VERIFY_INTERVAL_SECONDS),
   deferDelays: ENV_DEFAULTS.DEFER_DELAYS_SECONDS.map((s) => Duration.seconds(s)),
   deferMaxAge: Duration.seconds(ENV_DEFAULTS.DEFER_MAX_AGE_SECONDS),
@@ -117,6 +128,13 @@ export function validateSettings(settings: StageSettings): StageSettings {
       'throttleRateLimit must be a positive whole number and throttleBurstLimit at least as large',
     );
   }
+  const rate = settings.webhookRateLimit;
+  const { min, max } = WAF_RATE_LIMIT_RANGE;
+  if (!Number.isInteger(rate) || (rate !== 0 && (rate < min || rate > max))) {
+    problems.push(`webhookRateLimit must be 0 (off) or a whole number of requests in ${min}..${max}`);
+  } else if (rate > 0 && domain && !/^arn:aws[a-z-]*:acm:us-east-1:/.test(domain.certificateArn)) {
+    problems.push('certificateArn must be in us-east-1 when webhookRateLimit is on (CloudFront)');
+  }
   if (problems.length > 0) throw new SettingsError(`Invalid settings: ${problems.join('; ')}`);
   return settings;
 }
@@ -135,6 +153,7 @@ export const CONTEXT_KEYS = [
   'throttleRateLimit',
   'throttleBurstLimit',
   'legacySecretFallback',
+  'webhookRateLimit',
 ] as const;
 type ContextKey = (typeof CONTEXT_KEYS)[number];
 
@@ -231,6 +250,14 @@ function settingsFrom(stage: string, source: (key: ContextKey) => unknown): Stag
     );
   }
 
+  const rateLimit = (): number => {
+    const value = raw('webhookRateLimit');
+    if (value === undefined || value === null)
+      return isProductionStage(stage) ? PRODUCTION_WEBHOOK_RATE_LIMIT : 0;
+    if (value === 0 || value === '0') return 0;
+    return wholeNumber('webhookRateLimit') ?? 0;
+  };
+
   const flag = (key: (typeof CONTEXT_KEYS)[number], fallback: boolean): boolean => {
     const value = raw(key);
     if (value === undefined || value === null) return fallback;
@@ -253,6 +280,7 @@ function settingsFrom(stage: string, source: (key: ContextKey) => unknown): Stag
       burstLimit: wholeNumber('throttleBurstLimit') ?? DEFAULT_SETTINGS.throttle.burstLimit,
     },
     legacySecretFallback: flag('legacySecretFallback', DEFAULT_SETTINGS.legacySecretFallback),
+    webhookRateLimit: rateLimit(),
   });
 }
 

@@ -3,7 +3,10 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { buildApp } from '../../lib/app';
 import { idOf, synthApp, testApp, type Synthesized } from './helpers';
 
-/** A production stage with every option set, committed as cdk.json's `context.stages.prod` holds it. */
+/**
+ * A production stage with every option set, committed as cdk.json's `context.stages.prod` holds it,
+ * the webhook edge off so the custom domain is the HTTP API's own (webhook-edge.test.ts covers it on).
+ */
 const PROD_CONTEXT = {
   domainName: 'hooks.example.com',
   certificateArn: 'arn:aws:acm:eu-west-1:123456789012:certificate/0f0e0d0c-0b0a-0908-0706-050403020100',
@@ -14,6 +17,7 @@ const PROD_CONTEXT = {
   logLevel: 'WARN',
   throttleRateLimit: 200,
   throttleBurstLimit: 400,
+  webhookRateLimit: 0,
 };
 
 let synth: Synthesized;
@@ -84,6 +88,11 @@ describe('a production stage with every option', () => {
     synth.template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
       DefaultRouteSettings: { ThrottlingRateLimit: 200, ThrottlingBurstLimit: 400 },
     });
+  });
+
+  it('builds no CloudFront edge when webhookRateLimit is 0', () => {
+    expect(synth.stack.webhookEdge).toBeUndefined();
+    synth.template.resourceCountIs('AWS::CloudFront::Distribution', 0);
   });
 
   it('subscribes the alarm e-mail to the topic', () => {

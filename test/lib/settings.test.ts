@@ -3,6 +3,7 @@ import {
   DEFAULT_SETTINGS,
   isProductionStage,
   committedStages,
+  PRODUCTION_WEBHOOK_RATE_LIMIT,
   settingsFromContext,
   validateSettings,
 } from '../../lib/settings';
@@ -90,9 +91,9 @@ describe('settingsFromContext', () => {
   });
 
   it('names every bad setting at once', () => {
-    expect(() => validateSettings({ ...DEFAULT_SETTINGS, stage: 'X', deferDelays: [] })).toThrow(
-      /stage.*deferDelaysSeconds/,
-    );
+    expect(() =>
+      validateSettings({ ...DEFAULT_SETTINGS, stage: 'X', deferDelays: [], webhookRateLimit: 0 }),
+    ).toThrow(/stage.*deferDelaysSeconds/);
   });
 });
 
@@ -161,5 +162,52 @@ describe('isProductionStage', () => {
     ['product', false],
   ])('%s → %s', (stage, expected) => {
     expect(isProductionStage(stage)).toBe(expected);
+  });
+});
+
+describe('webhookRateLimit', () => {
+  const euCert = 'arn:aws:acm:eu-west-1:123456789012:certificate/abc';
+
+  it('is off by default for a non-production stage', () => {
+    expect(fromContext({}).webhookRateLimit).toBe(0);
+    expect(fromContext({ stage: 'qa' }).webhookRateLimit).toBe(0);
+  });
+
+  it('is on by default for a production stage committed without it', () => {
+    const s = fromContext({ stage: 'prod-eu', stages: { 'prod-eu': {} } });
+    expect(s.webhookRateLimit).toBe(PRODUCTION_WEBHOOK_RATE_LIMIT);
+  });
+
+  it('is set explicitly by every stage committed in cdk.json', () => {
+    const stages = CDK_JSON_CONTEXT.stages as Record<string, Record<string, unknown>>;
+    for (const [name, entry] of Object.entries(stages)) {
+      expect({ name, limit: typeof entry.webhookRateLimit }).toEqual({ name, limit: 'number' });
+    }
+  });
+
+  it.each([
+    ['0', 0],
+    [0, 0],
+    ['500', 500],
+    [2000, 2000],
+  ])('reads %j', (value, expected) => {
+    expect(fromContext({ stage: 'qa', webhookRateLimit: value }).webhookRateLimit).toBe(expected);
+  });
+
+  it('can be turned off for a production stage', () => {
+    const s = fromContext({ stage: 'prod', stages: { prod: { webhookRateLimit: 0 } } });
+    expect(s.webhookRateLimit).toBe(0);
+  });
+
+  it.each([['5'], ['lots'], ['-1'], [2_000_000_001]])('rejects %j naming the setting', (value) => {
+    expect(() => fromContext({ stage: 'qa', webhookRateLimit: value })).toThrow(/webhookRateLimit/);
+  });
+
+  it('needs a us-east-1 certificate when on (the custom domain moves to CloudFront)', () => {
+    const context = { stage: 'qa', domainName: 'hooks.example.com', certificateArn: euCert };
+    expect(() => fromContext({ ...context, webhookRateLimit: '100' })).toThrow(
+      /certificateArn must be in us-east-1 when webhookRateLimit is on/,
+    );
+    expect(fromContext({ ...context, webhookRateLimit: '0' }).customDomain?.certificateArn).toBe(euCert);
   });
 });
