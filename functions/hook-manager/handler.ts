@@ -1,16 +1,12 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context } from 'aws-lambda';
 import * as z from '../common/zod';
-import { dynamoDbClient, sqsClient } from '../adapters/aws-clients';
-import { HttpBigCommerceClient } from '../adapters/bigcommerce-client';
 import { CHANNEL_EVENTS_SOURCE, CHANNEL_SETTINGS_CHANGED } from '../adapters/channel-events';
-import { DynamoChannelStore } from '../adapters/channel-store';
-import { SqsOrderEventQueue } from '../adapters/order-event-queue';
-import { createSecretStore } from '../adapters/secret-store';
 import type { Channel } from '../domain/channel';
 import { loadConfig } from '../common/config';
 import { HOOK_METRICS, type HookMetric } from '../common/metric-names';
-import { createObservability, withObservability, type Observability } from '../common/observability';
+import { withObservability, type Observability } from '../common/observability';
+import * as rt from '../common/runtime';
 import { convergeChannel, type ConvergeDeps, type ConvergeResult, type HookCounts } from './converge';
 
 /**
@@ -249,25 +245,17 @@ export const HOOK_MANAGER_ENV_KEYS = [
   'SECRETSMANAGER_ENDPOINT',
 ] as const;
 
-/** The real adapters from the environment. */
-export function buildHookManagerDeps(
-  env: Record<string, string | undefined>,
-  obs: Observability,
-): HookManagerDeps {
-  const config = loadConfig(env, HOOK_MANAGER_ENV_KEYS);
-  const dynamo = dynamoDbClient(config);
-  return {
-    channels: new DynamoChannelStore(dynamo, config.CHANNELS_TABLE),
-    secrets: createSecretStore(config, dynamo),
-    bigcommerce: new HttpBigCommerceClient({ baseUrl: config.BIGCOMMERCE_API_URL }),
-    queue: new SqsOrderEventQueue(sqsClient(config), config.ORDER_EVENTS_QUEUE_URL),
-    webhookBaseUrl: config.WEBHOOK_BASE_URL,
-    verifyIntervalSeconds: config.HOOK_VERIFY_INTERVAL_SECONDS,
-    obs,
-  };
-}
-
 export function wire(env: Record<string, string | undefined>) {
-  const obs = createObservability('hook-manager');
-  return withObservability(makeHandler(buildHookManagerDeps(env, obs)), obs);
+  const runtime = rt.createRuntime(loadConfig(env, HOOK_MANAGER_ENV_KEYS));
+  const obs = rt.observability(runtime, 'hook-manager');
+  const handler = makeHandler({
+    channels: rt.channelStore(runtime),
+    secrets: rt.secretStore(runtime),
+    bigcommerce: rt.bigCommerce(runtime),
+    queue: rt.orderEventQueue(runtime),
+    webhookBaseUrl: runtime.config.WEBHOOK_BASE_URL,
+    verifyIntervalSeconds: runtime.config.HOOK_VERIFY_INTERVAL_SECONDS,
+    obs,
+  });
+  return withObservability(handler, obs);
 }

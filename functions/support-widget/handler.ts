@@ -1,10 +1,10 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context } from 'aws-lambda';
-import { dynamoDbClient } from '../adapters/aws-clients';
-import { DynamoSupportReader, type SupportReader } from '../adapters/support-reader';
+import type { SupportReader } from '../adapters/support-reader';
 import { loadConfig } from '../common/config';
 import type { HttpResult } from '../common/http';
-import { createObservability, withObservability, type Observability } from '../common/observability';
+import { withObservability, type Observability } from '../common/observability';
+import * as rt from '../common/runtime';
 import { renderSupportDocument, renderSupportFragment } from '../domain/support-html';
 import {
   ordersNeedingAttention,
@@ -141,11 +141,7 @@ export function makeHandler(deps: SupportWidgetDeps) {
 export const SUPPORT_WIDGET_ENV_KEYS = ['CHANNELS_TABLE', 'ORDERS_TABLE', 'DYNAMODB_ENDPOINT'] as const;
 
 export function wire(env: Record<string, string | undefined>) {
-  const config = loadConfig(env, SUPPORT_WIDGET_ENV_KEYS);
-  const obs = createObservability('support-widget');
-  const reader = new DynamoSupportReader(dynamoDbClient(config), {
-    channels: config.CHANNELS_TABLE,
-    orders: config.ORDERS_TABLE,
-  });
-  return withObservability(makeHandler({ reader, obs }), obs);
+  const runtime = rt.createRuntime(loadConfig(env, SUPPORT_WIDGET_ENV_KEYS));
+  const obs = rt.observability(runtime, 'support-widget');
+  return withObservability(makeHandler({ reader: rt.supportReader(runtime), obs }), obs);
 }
