@@ -15,7 +15,7 @@ import { DynamoOrderStore } from '../adapters/order-store';
 import { DynamoSecretStore, SecretsManagerSecretStore, type SecretStore } from '../adapters/secret-store';
 import { DynamoSupportReader } from '../adapters/support-reader';
 import { ConfigError } from './config';
-import { createObservability, type Observability } from './observability';
+import { createObservability, type Observability } from './logger-metrics';
 
 /**
  * The composition root: every SDK client, store, queue, publisher and HTTP client is built here from a

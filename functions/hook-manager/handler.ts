@@ -13,8 +13,7 @@ import { convergeChannel, type ConvergeDeps, type ConvergeResult, type HookCount
  * hook-manager: one handler for two triggers. `ChannelSettingsChanged` (EventBridge, from channel-api)
  * converges that channel at once; the schedule (`aws.events`, `Scheduled Event`) sweeps every channel.
  */
-export interface HookManagerDeps extends Omit<ConvergeDeps, 'log' | 'now'> {
-  obs: Observability;
+export interface HookManagerDeps extends Omit<ConvergeDeps, 'log' | 'now'>, Observability {
   /** HOOK_VERIFY_INTERVAL_SECONDS: a sweep skips channels verified less than half of it ago. */
   verifyIntervalSeconds: number;
   now?: () => Date;
@@ -119,7 +118,7 @@ export function makeHandler(deps: HookManagerDeps) {
   const concurrency = Math.max(1, deps.concurrency ?? 24);
   const pageSize = deps.pageSize ?? 100;
   const reserveMs = deps.reserveMs ?? 30_000;
-  const { logger } = deps.obs;
+  const { logger } = deps;
   const convergeDeps: ConvergeDeps = {
     ...deps,
     now,
@@ -134,7 +133,7 @@ export function makeHandler(deps: HookManagerDeps) {
       if (result.outcome === 'gone') logger.info('channel already gone', { channelId });
       return { trigger: 'channel', result };
     } finally {
-      tally.publish(deps.obs);
+      tally.publish(deps);
     }
   }
 
@@ -194,7 +193,7 @@ export function makeHandler(deps: HookManagerDeps) {
         ),
       );
     } finally {
-      tally.publish(deps.obs);
+      tally.publish(deps);
     }
     const summary: SweepSummary = {
       trigger: 'schedule',
@@ -255,7 +254,7 @@ export function wire(env: Record<string, string | undefined>) {
     queue: rt.orderEventQueue(runtime),
     webhookBaseUrl: runtime.config.WEBHOOK_BASE_URL,
     verifyIntervalSeconds: runtime.config.HOOK_VERIFY_INTERVAL_SECONDS,
-    obs,
+    ...obs,
   });
   return withObservability(handler, obs);
 }

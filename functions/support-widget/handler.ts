@@ -21,9 +21,8 @@ import { SUPPORT_WIDGET_METRICS } from './metric-names';
  * variables as `channelId`/`orderId` params and shows the HTML it returns; the local runtime routes
  * `GET /support?channelId=&orderId=` to it and gets the same view as a page. Read-only.
  */
-export interface SupportWidgetDeps {
+export interface SupportWidgetDeps extends Observability {
   reader: SupportReader;
-  obs: Observability;
 }
 
 /** How many channels the overview checks, and how many recent orders the channel view looks through. */
@@ -99,7 +98,7 @@ const SECURITY_HEADERS = {
 };
 
 export function makeHandler(deps: SupportWidgetDeps) {
-  const { logger, metrics } = deps.obs;
+  const { logger, metrics } = deps;
 
   async function page(input: { channelId?: string; orderId?: string }): Promise<SupportPage> {
     const parsed = parseSupportQuery(input);
@@ -143,5 +142,5 @@ export const SUPPORT_WIDGET_ENV_KEYS = ['CHANNELS_TABLE', 'ORDERS_TABLE', 'DYNAM
 export function wire(env: Record<string, string | undefined>) {
   const runtime = rt.createRuntime(loadConfig(env, SUPPORT_WIDGET_ENV_KEYS));
   const obs = rt.observability(runtime, 'support-widget');
-  return withObservability(makeHandler({ reader: rt.supportReader(runtime), obs }), obs);
+  return withObservability(makeHandler({ reader: rt.supportReader(runtime), ...obs }), obs);
 }
