@@ -18,7 +18,6 @@ import {
 import type { OmOrder } from '../domain/order';
 import { parseOrderImport } from '../domain/order-import';
 import { recheckMessage } from '../domain/recheck';
-import { loadConfig } from '../common/config';
 import { CHANNEL_API_METRICS } from '../common/metric-names';
 import { empty, errors, json, rawBody, type FieldError, type HttpResult } from '../common/http';
 import { withObservability, type Observability } from '../common/observability';
@@ -281,11 +280,9 @@ export const CHANNEL_API_ENV_KEYS = [
 ] as const;
 
 export function wire(env: Record<string, string | undefined>) {
-  const runtime = rt.createRuntime(loadConfig(env, CHANNEL_API_ENV_KEYS));
-  const obs = rt.observability(runtime, 'channel-api');
+  const { runtime, obs } = rt.forFunction(env, CHANNEL_API_ENV_KEYS, 'channel-api');
   const handler = makeHandler({
-    channels: rt.channelStore(runtime),
-    secrets: rt.secretStore(runtime),
+    ...rt.channelAccess(runtime),
     orders: rt.orderStore(runtime),
     events: rt.channelEvents(runtime),
     queue: rt.orderEventQueue(runtime),

@@ -14,7 +14,7 @@ import { SqsOrderEventQueue } from '../adapters/order-event-queue';
 import { DynamoOrderStore } from '../adapters/order-store';
 import { DynamoSecretStore, SecretsManagerSecretStore, type SecretStore } from '../adapters/secret-store';
 import { DynamoSupportReader } from '../adapters/support-reader';
-import { ConfigError } from './config';
+import { ConfigError, loadConfig, type EnvKey } from './config';
 import { createObservability, type Observability } from './logger-metrics';
 
 /**
@@ -118,3 +118,19 @@ export const bigCommerce = (
 
 export const observability = (rt: Runtime<unknown>, serviceName: string): Observability =>
   once(rt, `observability:${serviceName}`, () => createObservability(serviceName));
+
+/** A function's runtime from the environment variables it reads, and its logger and metrics. */
+export function forFunction<K extends EnvKey>(
+  env: Record<string, string | undefined>,
+  keys: readonly K[],
+  serviceName: string,
+) {
+  const runtime = createRuntime(loadConfig(env, keys));
+  return { runtime, obs: observability(runtime, serviceName) };
+}
+
+/** The channel records and their secrets: every function that handles a channel reads both. */
+export const channelAccess = (rt: With<'CHANNELS_TABLE'> & Runtime<SecretConfig>) => ({
+  channels: channelStore(rt),
+  secrets: secretStore(rt),
+});

@@ -3,7 +3,6 @@ import type { Context } from 'aws-lambda';
 import * as z from '../common/zod';
 import { CHANNEL_EVENTS_SOURCE, CHANNEL_SETTINGS_CHANGED } from '../adapters/channel-events';
 import type { Channel } from '../domain/channel';
-import { loadConfig } from '../common/config';
 import { HOOK_METRICS, type HookMetric } from '../common/metric-names';
 import { withObservability, type Observability } from '../common/observability';
 import * as rt from '../common/runtime';
@@ -245,11 +244,9 @@ export const HOOK_MANAGER_ENV_KEYS = [
 ] as const;
 
 export function wire(env: Record<string, string | undefined>) {
-  const runtime = rt.createRuntime(loadConfig(env, HOOK_MANAGER_ENV_KEYS));
-  const obs = rt.observability(runtime, 'hook-manager');
+  const { runtime, obs } = rt.forFunction(env, HOOK_MANAGER_ENV_KEYS, 'hook-manager');
   const handler = makeHandler({
-    channels: rt.channelStore(runtime),
-    secrets: rt.secretStore(runtime),
+    ...rt.channelAccess(runtime),
     bigcommerce: rt.bigCommerce(runtime),
     queue: rt.orderEventQueue(runtime),
     webhookBaseUrl: runtime.config.WEBHOOK_BASE_URL,

@@ -1,7 +1,6 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { orderEventSchema, type OrderEvent } from '../domain/order-event';
-import { loadConfig } from '../common/config';
 import { withObservability } from '../common/observability';
 import * as rt from '../common/runtime';
 import {
@@ -93,12 +92,10 @@ export const WIRE_KEYS = [
 ] as const;
 
 export function wire(env: Record<string, string | undefined>) {
-  const runtime = rt.createRuntime(loadConfig(env, WIRE_KEYS));
+  const { runtime, obs } = rt.forFunction(env, WIRE_KEYS, 'order-worker');
   const { config } = runtime;
-  const obs = rt.observability(runtime, 'order-worker');
   const handler = makeHandler({
-    channels: rt.channelStore(runtime),
-    secrets: rt.secretStore(runtime),
+    ...rt.channelAccess(runtime),
     orders: rt.orderStore(runtime),
     queue: rt.orderEventQueue(runtime),
     // A container holds a few requests per store at most and never waits long for one: see deps.ts.

@@ -1,7 +1,6 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context } from 'aws-lambda';
 import type { SupportReader } from '../adapters/support-reader';
-import { loadConfig } from '../common/config';
 import type { HttpResult } from '../common/http';
 import { withObservability, type Observability } from '../common/observability';
 import * as rt from '../common/runtime';
@@ -140,7 +139,6 @@ export function makeHandler(deps: SupportWidgetDeps) {
 export const SUPPORT_WIDGET_ENV_KEYS = ['CHANNELS_TABLE', 'ORDERS_TABLE', 'DYNAMODB_ENDPOINT'] as const;
 
 export function wire(env: Record<string, string | undefined>) {
-  const runtime = rt.createRuntime(loadConfig(env, SUPPORT_WIDGET_ENV_KEYS));
-  const obs = rt.observability(runtime, 'support-widget');
+  const { runtime, obs } = rt.forFunction(env, SUPPORT_WIDGET_ENV_KEYS, 'support-widget');
   return withObservability(makeHandler({ reader: rt.supportReader(runtime), ...obs }), obs);
 }

@@ -13,7 +13,6 @@ import {
   WEBHOOK_ID_PATTERN,
 } from '../domain/callback';
 import { CHANNEL_ID_PATTERN, type Channel } from '../domain/channel';
-import { loadConfig } from '../common/config';
 import { INGEST_METRICS, REJECTION_REASONS, type IngestMetric } from '../common/metric-names';
 import { empty, errors, rawBody, type HttpResult } from '../common/http';
 import { aggregateCounts, type CountingMetrics } from '../common/aggregated-metrics';
@@ -223,13 +222,11 @@ export const WIRE_KEYS = [
 
 /** Lambda (index.ts) and the local stack both build the function here. */
 export function wire(env: Record<string, string | undefined>) {
-  const runtime = rt.createRuntime(loadConfig(env, WIRE_KEYS));
-  const obs = rt.observability(runtime, 'webhook-ingest');
+  const { runtime, obs } = rt.forFunction(env, WIRE_KEYS, 'webhook-ingest');
   // Accepted requests are counted in memory and written once a minute (docs/webhook-ingest.md).
   const aggregated = aggregateCounts(obs.metrics);
   const handler = makeHandler({
-    channels: rt.channelStore(runtime),
-    secrets: rt.secretStore(runtime),
+    ...rt.channelAccess(runtime),
     queue: rt.orderEventQueue(runtime),
     logger: obs.logger,
     metrics: aggregated.metrics,
