@@ -9,13 +9,10 @@
  *   answers the PUT and sends the re-check to fauxqs; the local SQS poller runs the worker `wire(env)`;
  *   the clock stops when a read of the order shows it Cancelled.
  */
+import * as rt from '../functions/common/runtime';
 import { performance } from 'node:perf_hooks';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { HttpBigCommerceClient } from '../functions/adapters/bigcommerce-client';
-import { DynamoChannelStore } from '../functions/adapters/channel-store';
 import type { OrderEventQueue } from '../functions/adapters/order-event-queue';
-import { DynamoOrderStore } from '../functions/adapters/order-store';
-import { DynamoSecretStore } from '../functions/adapters/secret-store';
 import type { OrderEvent } from '../functions/domain/order-event';
 import { startSqsPoller } from '../local/sqs-poller';
 import { missingFiles, sleep, withEnv, type GroupContext, type GroupResult } from './common';
@@ -50,7 +47,7 @@ const silent = { debug() {}, info() {}, warn() {}, error() {} };
 async function seed(stand: StandIns, sandbox: RemoteSandbox, orders: number): Promise<number[]> {
   const at = new Date().toISOString();
   await sandbox.createStores([{ storeHash: STORE, accessToken: 'token-d', clientSecret: 'secret-d' }]);
-  await new DynamoChannelStore(stand.dynamo, stand.tables.channels).put({
+  await rt.channelStore(stand.runtime).put({
     channelId: CHANNEL,
     storeHash: STORE,
     validCancellationStatuses: ['Awaiting Shipment'],
@@ -60,14 +57,14 @@ async function seed(stand: StandIns, sandbox: RemoteSandbox, orders: number): Pr
     createdAt: at,
     updatedAt: at,
   });
-  await new DynamoSecretStore(stand.dynamo, stand.tables.secrets).put(CHANNEL, {
+  await rt.secretStore(stand.runtime).put(CHANNEL, {
     accessToken: 'token-d',
     clientSecret: 'secret-d',
     webhookToken: 'wt-d',
   });
   const ids = Array.from({ length: orders }, (_, i) => 5000 + i);
   await sandbox.setOrderStatuses(ids.map((id) => [STORE, id, BC_CANCELLED]));
-  const store = new DynamoOrderStore(stand.dynamo, stand.tables.orders);
+  const store = rt.orderStore(stand.runtime);
   await pool(ids.length, 16, (i) => store.importStatus(CHANNEL, ids[i]!, 'Unprocessed', new Date()));
   return ids;
 }
@@ -77,11 +74,11 @@ async function waitThroughRetries(stand: StandIns, sandboxUrl: string, ids: numb
   const queue = new CollectingQueue();
   const { makeHandler } = await import('../functions/order-worker/handler');
   const handler = makeHandler({
-    channels: new DynamoChannelStore(stand.dynamo, stand.tables.channels),
-    secrets: new DynamoSecretStore(stand.dynamo, stand.tables.secrets),
-    orders: new DynamoOrderStore(stand.dynamo, stand.tables.orders),
+    channels: rt.channelStore(stand.runtime),
+    secrets: rt.secretStore(stand.runtime),
+    orders: rt.orderStore(stand.runtime),
     queue,
-    bigcommerce: new HttpBigCommerceClient({ baseUrl: sandboxUrl }),
+    bigcommerce: rt.bigCommerce(rt.createRuntime({ BIGCOMMERCE_API_URL: sandboxUrl })),
     policy: { delaysSeconds: [60, 120, 240, 480, 900], maxAgeSeconds: 86_400 },
     logger: silent,
     metrics: { addMetric: () => undefined },
@@ -130,7 +127,7 @@ async function importAll(stand: StandIns, ids: number[], concurrency: number, lo
     onError: (message, error) => log(`poller: ${message}: ${String(error)}`),
   });
   await poller.ready;
-  const orders = new DynamoOrderStore(stand.dynamo, stand.tables.orders);
+  const orders = rt.orderStore(stand.runtime);
   try {
     return await pool(ids.length, concurrency, async (i) => {
       const orderId = ids[i]!;
@@ -160,7 +157,7 @@ async function importAll(stand: StandIns, ids: number[], concurrency: number, lo
 
 /** Every order: Cancelled by the re-check, one deferred entry (updated in place), one cancel. */
 async function verify(stand: StandIns, ids: number[], retries: number) {
-  const orders = new DynamoOrderStore(stand.dynamo, stand.tables.orders);
+  const orders = rt.orderStore(stand.runtime);
   const problems: string[] = [];
   await pool(ids.length, 16, async (i) => {
     const order = await orders.get(CHANNEL, ids[i]!);

@@ -4,10 +4,8 @@
  * number, against dynalite (own process) and an in-process BigCommerce sandbox (its request log is the
  * count). Every measured event must end Shipped with its tracking stored, or the group fails.
  */
+import * as rt from '../functions/common/runtime';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { DynamoChannelStore } from '../functions/adapters/channel-store';
-import { DynamoOrderStore } from '../functions/adapters/order-store';
-import { DynamoSecretStore } from '../functions/adapters/secret-store';
 import type { OrderEvent } from '../functions/domain/order-event';
 import { startSandbox } from '../local/sandbox/server';
 import { withEnv, type GroupContext, type GroupResult } from './common';
@@ -46,7 +44,7 @@ export async function runFulfillment(ctx: GroupContext): Promise<GroupResult> {
   try {
     const at = new Date();
     sb.createStore({ storeHash: STORE, accessToken: TOKEN, clientSecret: 'secret-fulfil' });
-    await new DynamoChannelStore(stand.dynamo, stand.tables.channels).put({
+    await rt.channelStore(stand.runtime).put({
       channelId: CHANNEL,
       storeHash: STORE,
       validCancellationStatuses: ['Awaiting Shipment'],
@@ -56,12 +54,12 @@ export async function runFulfillment(ctx: GroupContext): Promise<GroupResult> {
       createdAt: at.toISOString(),
       updatedAt: at.toISOString(),
     });
-    await new DynamoSecretStore(stand.dynamo, stand.tables.secrets).put(CHANNEL, {
+    await rt.secretStore(stand.runtime).put(CHANNEL, {
       accessToken: TOKEN,
       clientSecret: 'secret-fulfil',
       webhookToken: 'wt-fulfil',
     });
-    const orders = new DynamoOrderStore(stand.dynamo, stand.tables.orders);
+    const orders = rt.orderStore(stand.runtime);
     // One warm-up order (fills the channel and credential caches), then the measured ones.
     const ids = Array.from({ length: count + 1 }, (_, i) => 5000 + i);
     ctx.log(`fulfillment: seeding ${ids.length} orders shipped in BigCommerce with tracking`);

@@ -8,13 +8,11 @@
  *   verified an hour ago), then the scheduled sweep, timed until every channel is verified (a run that
  *   stops early hands the rest to the next, as the schedule would). --quick sweeps 1,000 and scales.
  */
+import * as rt from '../functions/common/runtime';
 import { performance } from 'node:perf_hooks';
 import type { Context } from 'aws-lambda';
-import { HttpBigCommerceClient } from '../functions/adapters/bigcommerce-client';
 import { CHANNEL_EVENTS_SOURCE, CHANNEL_SETTINGS_CHANGED } from '../functions/adapters/channel-events';
 import { FUNCTION_TIMEOUT_SECONDS } from '../functions/common/limits';
-import { DynamoChannelStore } from '../functions/adapters/channel-store';
-import { DynamoSecretStore } from '../functions/adapters/secret-store';
 import type { Channel } from '../functions/domain/channel';
 import { planAllHooks } from '../functions/domain/hook-plan';
 import type { ChannelSummary, SweepSummary } from '../functions/hook-manager/handler';
@@ -77,9 +75,9 @@ async function seedHealthy(
   count: number,
   concurrency: number,
 ): Promise<void> {
-  const channels = new DynamoChannelStore(stand.dynamo, stand.tables.channels);
-  const secrets = new DynamoSecretStore(stand.dynamo, stand.tables.secrets);
-  const bigcommerce = new HttpBigCommerceClient({ baseUrl: sb.url });
+  const channels = rt.channelStore(stand.runtime);
+  const secrets = rt.secretStore(stand.runtime);
+  const bigcommerce = rt.bigCommerce(rt.createRuntime({ BIGCOMMERCE_API_URL: sb.url }));
   const now = new Date();
   const hourAgo = new Date(now.getTime() - 3_600_000).toISOString();
   const storeHash = (i: number) => `benchh${i}`;
@@ -141,14 +139,12 @@ export async function runHooks(ctx: GroupContext): Promise<GroupResult> {
         await sb.createStores([
           { storeHash: 'benchhealthy', accessToken: 'token-h', clientSecret: 'secret-h' },
         ]);
-        await new DynamoSecretStore(stand.dynamo, stand.tables.secrets).put(healthyId, {
+        await rt.secretStore(stand.runtime).put(healthyId, {
           accessToken: 'token-h',
           clientSecret: 'secret-h',
           webhookToken: 'wt-healthy-0123456789abcdef',
         });
-        await new DynamoChannelStore(stand.dynamo, stand.tables.channels).put(
-          settings(healthyId, 'benchhealthy', at),
-        );
+        await rt.channelStore(stand.runtime).put(settings(healthyId, 'benchhealthy', at));
 
         const healthy = await withStdoutSunk(async () => {
           const first = (await handler(

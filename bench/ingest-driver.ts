@@ -4,11 +4,11 @@
  * allocates or leaves running — as in Lambda, where each function has its own container. Talks to the
  * parent over the IPC channel of `fork`.
  */
+import * as rt from '../functions/common/runtime';
 import './esm-interop';
 import { performance } from 'node:perf_hooks';
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
-import { sqsClient } from '../functions/adapters/aws-clients';
 import { fakeContext, webhookEvent } from './lambda';
 import { pool } from './report';
 
@@ -88,7 +88,7 @@ async function init(mode: 'real' | 'bare', env: Record<string, string>): Promise
     return wire(process.env) as unknown as ApiHandler;
   }
   // The baseline: what any forwarder does at least — parse, then forward the callback in one SendMessage.
-  const sqs = sqsClient({ SQS_ENDPOINT: env.SQS_ENDPOINT });
+  const sqs = rt.sqs(rt.createRuntime({ SQS_ENDPOINT: env.SQS_ENDPOINT }));
   const queueUrl = env.ORDER_EVENTS_QUEUE_URL;
   return async (event) => {
     const callback: unknown = JSON.parse(event.body ?? '');

@@ -8,11 +8,10 @@
  * request carries a valid X-Webhook-Token and a valid Standard Webhooks signature, so the real handler
  * does all of its work (cached channel, token, HMAC, zod, one SendMessage, log line, EMF metrics).
  */
+import * as rt from '../functions/common/runtime';
 import { fork, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
-import { DynamoChannelStore } from '../functions/adapters/channel-store';
-import { DynamoSecretStore } from '../functions/adapters/secret-store';
 import { missingFiles, withTimeout, type GroupContext, type GroupResult } from './common';
 import type { DriverChannel, FromDriver, ToDriver } from './ingest-driver';
 import { median, percentile, ratio, type Figure } from './report';
@@ -73,7 +72,7 @@ export function startDriver(name: string): Driver {
 /** The bench channel and its secrets, saved through the real stores; returns the drivers' environment. */
 export async function seedChannel(stand: StandIns): Promise<Record<string, string>> {
   const now = new Date().toISOString();
-  await new DynamoChannelStore(stand.dynamo, stand.tables.channels).put({
+  await rt.channelStore(stand.runtime).put({
     channelId: CHANNEL.channelId,
     storeHash: CHANNEL.storeHash,
     validCancellationStatuses: ['Awaiting Shipment'],
@@ -83,7 +82,7 @@ export async function seedChannel(stand: StandIns): Promise<Record<string, strin
     createdAt: now,
     updatedAt: now,
   });
-  await new DynamoSecretStore(stand.dynamo, stand.tables.secrets).put(CHANNEL.channelId, {
+  await rt.secretStore(stand.runtime).put(CHANNEL.channelId, {
     accessToken: 'bench-access-token',
     clientSecret: CHANNEL.clientSecret,
     webhookToken: CHANNEL.webhookToken,

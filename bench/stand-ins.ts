@@ -6,8 +6,9 @@
  */
 import { fork } from 'node:child_process';
 import path from 'node:path';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { SQSClient } from '@aws-sdk/client-sqs';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { SQSClient } from '@aws-sdk/client-sqs';
+import * as rt from '../functions/common/runtime';
 import {
   ensureQueues,
   ensureTables,
@@ -20,12 +21,18 @@ import { withTimeout } from './common';
 
 export type OperationCounts = Record<string, number>;
 
+type StandInRuntime = rt.Runtime<
+  Record<'DYNAMODB_ENDPOINT' | 'SQS_ENDPOINT' | 'CHANNELS_TABLE' | 'ORDERS_TABLE' | 'SECRETS_TABLE', string>
+>;
+
 export interface StandIns {
   dynamoEndpoint: string;
   sqsEndpoint: string;
   /** Clients for seeding and checking (their requests count too: reset before measuring). */
   dynamo: DynamoDBClient;
   sqs: SQSClient;
+  /** The stores over those clients (functions/common/runtime.ts). */
+  runtime: StandInRuntime;
   tables: TableNames;
   queues: QueueUrls;
   /** For `wire(env)`: local secrets table, no tracing, no metrics flush, silent logs. */
@@ -35,8 +42,6 @@ export interface StandIns {
   resetDynamoCounts(): Promise<void>;
   stop(): Promise<void>;
 }
-
-const CREDS = { region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } };
 
 type FromServer = { ready: true; dynamoEndpoint: string; sqsEndpoint: string } | { counts: OperationCounts };
 
@@ -83,9 +88,16 @@ export async function startStandIns(options: { visibilityTimeoutSeconds?: number
     throw error;
   }
   const { dynamoEndpoint, sqsEndpoint } = endpoints;
-  const dynamo = new DynamoDBClient({ endpoint: dynamoEndpoint, ...CREDS });
-  const sqs = new SQSClient({ endpoint: sqsEndpoint, ...CREDS });
   const tables = tableNames('bench-');
+  const runtime: StandInRuntime = rt.createRuntime({
+    DYNAMODB_ENDPOINT: dynamoEndpoint,
+    SQS_ENDPOINT: sqsEndpoint,
+    CHANNELS_TABLE: tables.channels,
+    ORDERS_TABLE: tables.orders,
+    SECRETS_TABLE: tables.secrets,
+  });
+  const dynamo = rt.dynamo(runtime);
+  const sqs = rt.sqs(runtime);
   let queues: QueueUrls;
   try {
     await ensureTables(dynamo, tables);
@@ -110,6 +122,7 @@ export async function startStandIns(options: { visibilityTimeoutSeconds?: number
     sqsEndpoint,
     dynamo,
     sqs,
+    runtime,
     tables,
     queues,
     env: {

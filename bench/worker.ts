@@ -5,13 +5,11 @@
  * is 'Awaiting Shipment' (a valid cancellation status), BigCommerce says Cancelled (5), so the worker
  * cancels it. Caches are warmed first, so the counts are the steady state.
  */
+import * as rt from '../functions/common/runtime';
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { DynamoChannelStore } from '../functions/adapters/channel-store';
-import { DynamoOrderStore } from '../functions/adapters/order-store';
-import { DynamoSecretStore } from '../functions/adapters/secret-store';
 import type { OrderEvent } from '../functions/domain/order-event';
 import { missingFiles, withEnv, type BenchFacts, type GroupContext, type GroupResult } from './common';
 import { fakeContext, withStdoutSunk } from './lambda';
@@ -61,9 +59,9 @@ async function seed(
   channels: number,
   events: number,
 ): Promise<Seeded> {
-  const channelStore = new DynamoChannelStore(stand.dynamo, stand.tables.channels);
-  const secretStore = new DynamoSecretStore(stand.dynamo, stand.tables.secrets);
-  const orderStore = new DynamoOrderStore(stand.dynamo, stand.tables.orders);
+  const channelStore = rt.channelStore(stand.runtime);
+  const secretStore = rt.secretStore(stand.runtime);
+  const orderStore = rt.orderStore(stand.runtime);
   const at = new Date();
   const channelIds = Array.from({ length: channels }, (_, i) => `bench-worker-${i}`);
   const storeHash = (i: number) => `benchw${i}`;
@@ -128,7 +126,7 @@ async function workerFacts(
 ): Promise<NonNullable<BenchFacts['worker']>> {
   // Item size: one cancelled order as stored (its JSON, close to DynamoDB's own size rule).
   const [channelId, orderId] = seeded.orders[seeded.orders.length - 1]!;
-  const order = await new DynamoOrderStore(stand.dynamo, stand.tables.orders).get(channelId, orderId);
+  const order = await rt.orderStore(stand.runtime).get(channelId, orderId);
   const itemBytes = Buffer.byteLength(JSON.stringify(order ?? {}));
   let reads = 0;
   let writes = 0;
@@ -232,7 +230,7 @@ export async function runWorker(ctx: GroupContext): Promise<GroupResult> {
         });
 
         // Count what was applied: the order is Cancelled with a `cancelled` entry for exactly this event.
-        const orderStore = new DynamoOrderStore(stand.dynamo, stand.tables.orders);
+        const orderStore = rt.orderStore(stand.runtime);
         const outcomes: Record<string, number> = {};
         await pool(measured.length, 16, async (i) => {
           const e = measured[i]!;

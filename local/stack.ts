@@ -2,12 +2,13 @@ import { mkdir } from 'node:fs/promises';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
-import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { DescribeTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { GetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { ScheduledEvent, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { CHANNEL_EVENTS_SOURCE, CHANNEL_SETTINGS_CHANGED } from '../functions/adapters/channel-events';
 import { ENV_DEFAULTS } from '../functions/common/config';
 import { ROUTES, type FunctionName } from '../functions/common/routes';
+import * as rt from '../functions/common/runtime';
 import {
   FUNCTION_TIMEOUTS_MS,
   wireHandlers,
@@ -115,8 +116,6 @@ export const consoleLog: LocalLog = {
       `[local] ${message}${error === undefined ? '' : `: ${error instanceof Error ? (error.stack ?? error.message) : JSON.stringify(error)}`}`,
     ),
 };
-
-const CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
 
 type Stopper = () => Promise<void>;
 
@@ -307,9 +306,12 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
           ),
     ]);
 
-    const clientConfig = { region, credentials: CREDENTIALS };
-    const dynamodb = new DynamoDBClient({ ...clientConfig, endpoint: dynamo.endpoint });
-    const sqsClient = new SQSClient({ ...clientConfig, endpoint: sqs.endpoint });
+    const clientsRuntime = rt.createRuntime({
+      DYNAMODB_ENDPOINT: dynamo.endpoint,
+      SQS_ENDPOINT: sqs.endpoint,
+    });
+    const dynamodb = rt.dynamo(clientsRuntime);
+    const sqsClient = rt.sqs(clientsRuntime);
     stoppers.push({
       name: 'sdk clients',
       stop: async () => {

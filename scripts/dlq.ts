@@ -16,7 +16,7 @@ import {
   type Message,
   type SQSClient,
 } from '@aws-sdk/client-sqs';
-import { sqsClient } from '../functions/adapters/aws-clients';
+import * as rt from '../functions/common/runtime';
 import { orderEventSchema, type OrderEvent } from '../functions/domain/order-event';
 import { ConfigError, loadConfig } from '../functions/common/config';
 
@@ -214,7 +214,7 @@ export async function main(
   env: Record<string, string | undefined>,
   io: ScriptIo,
   makeSqs: (endpoint: string | undefined) => SQSClient = (endpoint) =>
-    sqsClient(endpoint ? { SQS_ENDPOINT: endpoint } : {}),
+    rt.sqs(rt.createRuntime(endpoint ? { SQS_ENDPOINT: endpoint } : {})),
   tuning: Pick<DlqOptions, 'waitTimeSeconds'> = {},
 ): Promise<number> {
   if (argv.includes('--help') || argv.includes('-h')) {

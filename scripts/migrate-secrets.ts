@@ -11,10 +11,10 @@
  * allowed to read/write/delete secrets under that prefix and to scan the channels table.
  */
 import { runScript, startScript, UsageError, type ScriptIo } from './cli';
-import { dynamoDbClient, secretsManagerClient } from '../functions/adapters/aws-clients';
-import { DynamoChannelStore, type ChannelStore } from '../functions/adapters/channel-store';
-import { SecretsManagerSecretStore } from '../functions/adapters/secret-store';
+import type { ChannelStore } from '../functions/adapters/channel-store';
+import type { SecretsManagerSecretStore } from '../functions/adapters/secret-store';
 import { loadConfig } from '../functions/common/config';
+import * as rt from '../functions/common/runtime';
 
 export const USAGE = `Usage: npm run secrets:migrate [-- --dry-run]
 
@@ -77,12 +77,12 @@ const ENV_KEYS = [
 ] as const;
 
 export function migrateDepsFromEnv(env: Record<string, string | undefined>): MigrateDeps {
-  const config = loadConfig(env, ENV_KEYS);
-  if (!config.SECRET_NAME_PREFIX)
-    throw new UsageError('SECRET_NAME_PREFIX is required (stack output SecretNamePrefix)');
+  const runtime = rt.createRuntime(loadConfig(env, ENV_KEYS));
+  const prefix = runtime.config.SECRET_NAME_PREFIX;
+  if (!prefix) throw new UsageError('SECRET_NAME_PREFIX is required (stack output SecretNamePrefix)');
   return {
-    channels: new DynamoChannelStore(dynamoDbClient(config), config.CHANNELS_TABLE),
-    secrets: new SecretsManagerSecretStore(secretsManagerClient(config), config.SECRET_NAME_PREFIX),
+    channels: rt.channelStore(runtime),
+    secrets: rt.secretsManagerStore(runtime, prefix),
   };
 }
 

@@ -11,11 +11,6 @@
  * SQS_ENDPOINT, SECRETSMANAGER_ENDPOINT for local stand-ins.
  */
 import { bar, runScript, startScript, UsageError, type ProgressStream, type ScriptIo } from './cli';
-import { dynamoDbClient, sqsClient } from '../functions/adapters/aws-clients';
-import { HttpBigCommerceClient } from '../functions/adapters/bigcommerce-client';
-import { DynamoChannelStore } from '../functions/adapters/channel-store';
-import { SqsOrderEventQueue } from '../functions/adapters/order-event-queue';
-import { createSecretStore } from '../functions/adapters/secret-store';
 import {
   reconcileChannel,
   type ConvergeDeps,
@@ -23,6 +18,7 @@ import {
   type ReconcileResult,
 } from '../functions/hook-manager/converge';
 import { loadConfig } from '../functions/common/config';
+import * as rt from '../functions/common/runtime';
 
 export const USAGE = `Usage: npm run reconcile -- --channel <channelId> [--since <ISO time>]
 
@@ -121,13 +117,12 @@ const ENV_KEYS = [
 ] as const;
 
 export function reconcileDepsFromEnv(env: Record<string, string | undefined>): ReconcileDeps {
-  const config = loadConfig(env, ENV_KEYS);
-  const dynamo = dynamoDbClient(config);
+  const runtime = rt.createRuntime(loadConfig(env, ENV_KEYS));
   return {
-    channels: new DynamoChannelStore(dynamo, config.CHANNELS_TABLE),
-    secrets: createSecretStore(config, dynamo),
-    bigcommerce: new HttpBigCommerceClient({ baseUrl: config.BIGCOMMERCE_API_URL }),
-    queue: new SqsOrderEventQueue(sqsClient(config), config.ORDER_EVENTS_QUEUE_URL),
+    channels: rt.channelStore(runtime),
+    secrets: rt.secretStore(runtime),
+    bigcommerce: rt.bigCommerce(runtime),
+    queue: rt.orderEventQueue(runtime),
     now: () => new Date(),
   };
 }

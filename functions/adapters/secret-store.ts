@@ -14,9 +14,7 @@ import {
 } from '@aws-sdk/client-secrets-manager';
 import * as z from '../common/zod';
 import type { ChannelSecrets, WebhookAuthSecrets } from '../domain/channel';
-import { ConfigError } from '../common/config';
 import { SECRET_NAME_PARTS } from '../common/secret-names';
-import { secretsManagerClient, type EndpointConfig } from './aws-clients';
 
 /**
  * Channel credentials and webhook token, kept as two secrets so the public webhook function can be
@@ -274,26 +272,4 @@ export class SecretsManagerSecretStore implements SecretStore {
       if (!hasName(error, 'ResourceNotFoundException')) throw error;
     }
   }
-}
-
-/**
- * SECRETS_TABLE (local) wins; else Secrets Manager under SECRET_NAME_PREFIX (AWS); else a ConfigError.
- * SECRET_LEGACY_FALLBACK (default on) lets readers use a channel's combined secret until it is migrated.
- */
-export function createSecretStore(
-  config: {
-    SECRETS_TABLE?: string;
-    SECRET_NAME_PREFIX?: string;
-    SECRET_LEGACY_FALLBACK?: boolean;
-  } & EndpointConfig,
-  dynamo: DynamoDBClient,
-): SecretStore {
-  if (config.SECRETS_TABLE) return new DynamoSecretStore(dynamo, config.SECRETS_TABLE);
-  if (config.SECRET_NAME_PREFIX)
-    return new SecretsManagerSecretStore(secretsManagerClient(config), config.SECRET_NAME_PREFIX, {
-      legacyFallback: config.SECRET_LEGACY_FALLBACK ?? true,
-    });
-  throw new ConfigError(
-    'Invalid environment: SECRETS_TABLE or SECRET_NAME_PREFIX is required (where channel secrets are kept)',
-  );
 }

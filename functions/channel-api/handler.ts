@@ -1,12 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
-import { dynamoDbClient, eventBridgeClient, sqsClient } from '../adapters/aws-clients';
-import { EventBridgeChannelEventPublisher, type ChannelEventPublisher } from '../adapters/channel-events';
-import { DynamoChannelStore, type ChannelStore } from '../adapters/channel-store';
-import { SqsOrderEventQueue, type OrderEventQueue } from '../adapters/order-event-queue';
-import { DynamoOrderStore, type OrderStore } from '../adapters/order-store';
-import { createSecretStore, type SecretStore } from '../adapters/secret-store';
+import type { ChannelEventPublisher } from '../adapters/channel-events';
+import type { ChannelStore } from '../adapters/channel-store';
+import type { OrderEventQueue } from '../adapters/order-event-queue';
+import type { OrderStore } from '../adapters/order-store';
+import type { SecretStore } from '../adapters/secret-store';
 import { CHANNEL_ID_PATTERN, type Channel } from '../domain/channel';
 import {
   buildChannel,
@@ -19,10 +18,10 @@ import {
 import type { OmOrder } from '../domain/order';
 import { parseOrderImport } from '../domain/order-import';
 import { recheckMessage } from '../domain/recheck';
-import { loadConfig } from '../common/config';
 import { CHANNEL_API_METRICS } from '../common/metric-names';
 import { empty, errors, json, rawBody, type FieldError, type HttpResult } from '../common/http';
-import { createObservability, withObservability, type Observability } from '../common/observability';
+import { withObservability, type Observability } from '../common/observability';
+import * as rt from '../common/runtime';
 
 /**
  * Admin routes (docs/contract.md section 5): channel settings and OM orders. One handler, dispatching on the
@@ -281,18 +280,13 @@ export const CHANNEL_API_ENV_KEYS = [
 ] as const;
 
 export function wire(env: Record<string, string | undefined>) {
-  const config = loadConfig(env, CHANNEL_API_ENV_KEYS);
-  const obs = createObservability('channel-api');
-  const dynamo = dynamoDbClient(config);
-  return withObservability(
-    makeHandler({
-      channels: new DynamoChannelStore(dynamo, config.CHANNELS_TABLE),
-      secrets: createSecretStore(config, dynamo),
-      orders: new DynamoOrderStore(dynamo, config.ORDERS_TABLE),
-      events: new EventBridgeChannelEventPublisher(eventBridgeClient(config), config.EVENT_BUS_NAME),
-      queue: new SqsOrderEventQueue(sqsClient(config), config.ORDER_EVENTS_QUEUE_URL),
-      obs,
-    }),
+  const { runtime, obs } = rt.forFunction(env, CHANNEL_API_ENV_KEYS, 'channel-api');
+  const handler = makeHandler({
+    ...rt.channelAccess(runtime),
+    orders: rt.orderStore(runtime),
+    events: rt.channelEvents(runtime),
+    queue: rt.orderEventQueue(runtime),
     obs,
-  );
+  });
+  return withObservability(handler, obs);
 }

@@ -1,24 +1,18 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context } from 'aws-lambda';
 import * as z from '../common/zod';
-import { dynamoDbClient, sqsClient } from '../adapters/aws-clients';
-import { HttpBigCommerceClient } from '../adapters/bigcommerce-client';
 import { CHANNEL_EVENTS_SOURCE, CHANNEL_SETTINGS_CHANGED } from '../adapters/channel-events';
-import { DynamoChannelStore } from '../adapters/channel-store';
-import { SqsOrderEventQueue } from '../adapters/order-event-queue';
-import { createSecretStore } from '../adapters/secret-store';
 import type { Channel } from '../domain/channel';
-import { loadConfig } from '../common/config';
 import { HOOK_METRICS, type HookMetric } from '../common/metric-names';
-import { createObservability, withObservability, type Observability } from '../common/observability';
+import { withObservability, type Observability } from '../common/observability';
+import * as rt from '../common/runtime';
 import { convergeChannel, type ConvergeDeps, type ConvergeResult, type HookCounts } from './converge';
 
 /**
  * hook-manager: one handler for two triggers. `ChannelSettingsChanged` (EventBridge, from channel-api)
  * converges that channel at once; the schedule (`aws.events`, `Scheduled Event`) sweeps every channel.
  */
-export interface HookManagerDeps extends Omit<ConvergeDeps, 'log' | 'now'> {
-  obs: Observability;
+export interface HookManagerDeps extends Omit<ConvergeDeps, 'log' | 'now'>, Observability {
   /** HOOK_VERIFY_INTERVAL_SECONDS: a sweep skips channels verified less than half of it ago. */
   verifyIntervalSeconds: number;
   now?: () => Date;
@@ -123,7 +117,7 @@ export function makeHandler(deps: HookManagerDeps) {
   const concurrency = Math.max(1, deps.concurrency ?? 24);
   const pageSize = deps.pageSize ?? 100;
   const reserveMs = deps.reserveMs ?? 30_000;
-  const { logger } = deps.obs;
+  const { logger } = deps;
   const convergeDeps: ConvergeDeps = {
     ...deps,
     now,
@@ -138,7 +132,7 @@ export function makeHandler(deps: HookManagerDeps) {
       if (result.outcome === 'gone') logger.info('channel already gone', { channelId });
       return { trigger: 'channel', result };
     } finally {
-      tally.publish(deps.obs);
+      tally.publish(deps);
     }
   }
 
@@ -198,7 +192,7 @@ export function makeHandler(deps: HookManagerDeps) {
         ),
       );
     } finally {
-      tally.publish(deps.obs);
+      tally.publish(deps);
     }
     const summary: SweepSummary = {
       trigger: 'schedule',
@@ -249,25 +243,15 @@ export const HOOK_MANAGER_ENV_KEYS = [
   'SECRETSMANAGER_ENDPOINT',
 ] as const;
 
-/** The real adapters from the environment. */
-export function buildHookManagerDeps(
-  env: Record<string, string | undefined>,
-  obs: Observability,
-): HookManagerDeps {
-  const config = loadConfig(env, HOOK_MANAGER_ENV_KEYS);
-  const dynamo = dynamoDbClient(config);
-  return {
-    channels: new DynamoChannelStore(dynamo, config.CHANNELS_TABLE),
-    secrets: createSecretStore(config, dynamo),
-    bigcommerce: new HttpBigCommerceClient({ baseUrl: config.BIGCOMMERCE_API_URL }),
-    queue: new SqsOrderEventQueue(sqsClient(config), config.ORDER_EVENTS_QUEUE_URL),
-    webhookBaseUrl: config.WEBHOOK_BASE_URL,
-    verifyIntervalSeconds: config.HOOK_VERIFY_INTERVAL_SECONDS,
-    obs,
-  };
-}
-
 export function wire(env: Record<string, string | undefined>) {
-  const obs = createObservability('hook-manager');
-  return withObservability(makeHandler(buildHookManagerDeps(env, obs)), obs);
+  const { runtime, obs } = rt.forFunction(env, HOOK_MANAGER_ENV_KEYS, 'hook-manager');
+  const handler = makeHandler({
+    ...rt.channelAccess(runtime),
+    bigcommerce: rt.bigCommerce(runtime),
+    queue: rt.orderEventQueue(runtime),
+    webhookBaseUrl: runtime.config.WEBHOOK_BASE_URL,
+    verifyIntervalSeconds: runtime.config.HOOK_VERIFY_INTERVAL_SECONDS,
+    ...obs,
+  });
+  return withObservability(handler, obs);
 }

@@ -1,14 +1,8 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { dynamoDbClient, sqsClient } from '../adapters/aws-clients';
-import { HttpBigCommerceClient } from '../adapters/bigcommerce-client';
-import { DynamoChannelStore } from '../adapters/channel-store';
-import { SqsOrderEventQueue } from '../adapters/order-event-queue';
-import { DynamoOrderStore } from '../adapters/order-store';
-import { createSecretStore } from '../adapters/secret-store';
 import { orderEventSchema, type OrderEvent } from '../domain/order-event';
-import { loadConfig } from '../common/config';
-import { createObservability, withObservability } from '../common/observability';
+import { withObservability } from '../common/observability';
+import * as rt from '../common/runtime';
 import {
   DEADLINE_MARGIN_MS,
   LOW_QUOTA_REQUESTS_LEFT,
@@ -17,11 +11,7 @@ import {
 } from './deps';
 import { makePipeline, WORKER_METRICS, type LogAttributes, type OrderWorkerDeps } from './pipeline';
 
-export {
-  OUTCOME_METRICS,
-  WORKER_METRICS,
-  type OrderWorkerDeps,
-} from './pipeline';
+export { OUTCOME_METRICS, WORKER_METRICS, type OrderWorkerDeps } from './pipeline';
 
 export type OrderWorkerHandler = (event: SQSEvent, context?: Context) => Promise<SQSBatchResponse>;
 
@@ -102,18 +92,14 @@ export const WIRE_KEYS = [
 ] as const;
 
 export function wire(env: Record<string, string | undefined>) {
-  const config = loadConfig(env, WIRE_KEYS);
-  const obs = createObservability('order-worker');
-  const dynamo = dynamoDbClient(config);
-  const sqs = sqsClient(config);
+  const { runtime, obs } = rt.forFunction(env, WIRE_KEYS, 'order-worker');
+  const { config } = runtime;
   const handler = makeHandler({
-    channels: new DynamoChannelStore(dynamo, config.CHANNELS_TABLE),
-    secrets: createSecretStore(config, dynamo),
-    orders: new DynamoOrderStore(dynamo, config.ORDERS_TABLE),
-    queue: new SqsOrderEventQueue(sqs, config.ORDER_EVENTS_QUEUE_URL),
+    ...rt.channelAccess(runtime),
+    orders: rt.orderStore(runtime),
+    queue: rt.orderEventQueue(runtime),
     // A container holds a few requests per store at most and never waits long for one: see deps.ts.
-    bigcommerce: new HttpBigCommerceClient({
-      baseUrl: config.BIGCOMMERCE_API_URL,
+    bigcommerce: rt.bigCommerce(runtime, {
       maxThrottleWaitMs: MAX_THROTTLE_WAIT_MS,
       perStoreConcurrency: PER_STORE_CONCURRENCY,
       lowQuotaRequestsLeft: LOW_QUOTA_REQUESTS_LEFT,

@@ -1,10 +1,9 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context } from 'aws-lambda';
-import { dynamoDbClient } from '../adapters/aws-clients';
-import { DynamoSupportReader, type SupportReader } from '../adapters/support-reader';
-import { loadConfig } from '../common/config';
+import type { SupportReader } from '../adapters/support-reader';
 import type { HttpResult } from '../common/http';
-import { createObservability, withObservability, type Observability } from '../common/observability';
+import { withObservability, type Observability } from '../common/observability';
+import * as rt from '../common/runtime';
 import { renderSupportDocument, renderSupportFragment } from '../domain/support-html';
 import {
   ordersNeedingAttention,
@@ -21,9 +20,8 @@ import { SUPPORT_WIDGET_METRICS } from './metric-names';
  * variables as `channelId`/`orderId` params and shows the HTML it returns; the local runtime routes
  * `GET /support?channelId=&orderId=` to it and gets the same view as a page. Read-only.
  */
-export interface SupportWidgetDeps {
+export interface SupportWidgetDeps extends Observability {
   reader: SupportReader;
-  obs: Observability;
 }
 
 /** How many channels the overview checks, and how many recent orders the channel view looks through. */
@@ -99,7 +97,7 @@ const SECURITY_HEADERS = {
 };
 
 export function makeHandler(deps: SupportWidgetDeps) {
-  const { logger, metrics } = deps.obs;
+  const { logger, metrics } = deps;
 
   async function page(input: { channelId?: string; orderId?: string }): Promise<SupportPage> {
     const parsed = parseSupportQuery(input);
@@ -141,11 +139,6 @@ export function makeHandler(deps: SupportWidgetDeps) {
 export const SUPPORT_WIDGET_ENV_KEYS = ['CHANNELS_TABLE', 'ORDERS_TABLE', 'DYNAMODB_ENDPOINT'] as const;
 
 export function wire(env: Record<string, string | undefined>) {
-  const config = loadConfig(env, SUPPORT_WIDGET_ENV_KEYS);
-  const obs = createObservability('support-widget');
-  const reader = new DynamoSupportReader(dynamoDbClient(config), {
-    channels: config.CHANNELS_TABLE,
-    orders: config.ORDERS_TABLE,
-  });
-  return withObservability(makeHandler({ reader, obs }), obs);
+  const { runtime, obs } = rt.forFunction(env, SUPPORT_WIDGET_ENV_KEYS, 'support-widget');
+  return withObservability(makeHandler({ reader: rt.supportReader(runtime), ...obs }), obs);
 }

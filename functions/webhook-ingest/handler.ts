@@ -2,10 +2,9 @@ import { createHash } from 'node:crypto';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
-import { dynamoDbClient, sqsClient } from '../adapters/aws-clients';
-import { DynamoChannelStore, type ChannelStore } from '../adapters/channel-store';
-import { SqsOrderEventQueue, type OrderEventQueue } from '../adapters/order-event-queue';
-import { createSecretStore, type SecretStore } from '../adapters/secret-store';
+import type { ChannelStore } from '../adapters/channel-store';
+import type { OrderEventQueue } from '../adapters/order-event-queue';
+import type { SecretStore } from '../adapters/secret-store';
 import {
   buildOrderEvent,
   decideCallback,
@@ -14,11 +13,11 @@ import {
   WEBHOOK_ID_PATTERN,
 } from '../domain/callback';
 import { CHANNEL_ID_PATTERN, type Channel } from '../domain/channel';
-import { loadConfig } from '../common/config';
 import { INGEST_METRICS, REJECTION_REASONS, type IngestMetric } from '../common/metric-names';
 import { empty, errors, rawBody, type HttpResult } from '../common/http';
 import { aggregateCounts, type CountingMetrics } from '../common/aggregated-metrics';
-import { createObservability, withObservability } from '../common/observability';
+import { withObservability } from '../common/observability';
+import * as rt from '../common/runtime';
 import { createTtlCache } from '../common/ttl-cache';
 import {
   authenticateRequest,
@@ -223,17 +222,12 @@ export const WIRE_KEYS = [
 
 /** Lambda (index.ts) and the local stack both build the function here. */
 export function wire(env: Record<string, string | undefined>) {
-  const config = loadConfig(env, WIRE_KEYS);
-  const obs = createObservability('webhook-ingest');
+  const { runtime, obs } = rt.forFunction(env, WIRE_KEYS, 'webhook-ingest');
   // Accepted requests are counted in memory and written once a minute (docs/webhook-ingest.md).
   const aggregated = aggregateCounts(obs.metrics);
-  // X-Ray subsegments per SDK call when tracing is on; the clients are returned as-is when it is off.
-  const dynamo = dynamoDbClient(config);
-  const sqs = sqsClient(config);
   const handler = makeHandler({
-    channels: new DynamoChannelStore(dynamo, config.CHANNELS_TABLE),
-    secrets: createSecretStore(config, dynamo),
-    queue: new SqsOrderEventQueue(sqs, config.ORDER_EVENTS_QUEUE_URL),
+    ...rt.channelAccess(runtime),
+    queue: rt.orderEventQueue(runtime),
     logger: obs.logger,
     metrics: aggregated.metrics,
   });

@@ -1,6 +1,6 @@
 import { GetQueueAttributesCommand, ReceiveMessageCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
 import { DynamoChannelStore } from '../../functions/adapters/channel-store';
-import { createSecretStore } from '../../functions/adapters/secret-store';
+import { createRuntime, secretStore } from '../../functions/common/runtime';
 import type { OrderEvent } from '../../functions/domain/order-event';
 import { wire } from '../../functions/order-worker/handler';
 import { startSandbox } from '../../local/sandbox/server';
@@ -83,7 +83,10 @@ test('a record that keeps failing is dead-lettered; list shows it, replay brings
     expect(peek.Messages).toHaveLength(1);
 
     // Fix the cause, replay, and the worker processes it (attempt kept).
-    await createSecretStore(aws.env, aws.dynamo).put('dlq-ch', { accessToken: 'tok', webhookToken: 'w' });
+    await secretStore(createRuntime(aws.env, { dynamo: aws.dynamo })).put('dlq-ch', {
+      accessToken: 'tok',
+      webhookToken: 'w',
+    });
     const replayed = await runDlq({
       sqs: aws.sqs,
       deadLetterQueueUrl: aws.queues.deadLetterQueueUrl,

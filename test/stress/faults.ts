@@ -3,7 +3,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { ensureQueues, ensureTables, tableNames, type QueueUrls } from '../../local/provision';
 import { startSandbox, type Sandbox } from '../../local/sandbox/server';
-import { createSecretStore } from '../../functions/adapters/secret-store';
+import { createRuntime, secretStore } from '../../functions/common/runtime';
 import { runDlq } from '../../scripts/dlq';
 import {
   dynamoThrottle,
@@ -491,9 +491,9 @@ export async function runScenario(spec: ScenarioSpec, options: RunOptions): Prom
     });
     if (saved.status !== 200)
       throw new Error(`PUT channel answered ${saved.status}: ${JSON.stringify(saved.json)}`);
-    const stored = await createSecretStore({ SECRETS_TABLE: tableNames(prefix).secrets }, dynamoDirect).get(
-      channelId,
-    );
+    const stored = await secretStore(
+      createRuntime({ SECRETS_TABLE: tableNames(prefix).secrets }, { dynamo: dynamoDirect }),
+    ).get(channelId);
     options.onSecrets?.([accessToken, clientSecret, ...(stored ? [stored.webhookToken] : [])]);
     const hookDeadline = Date.now() + 30_000;
     while (!(sandbox.hooks(storeHash) as Array<{ is_active: boolean }>).some((h) => h.is_active)) {

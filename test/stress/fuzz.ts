@@ -5,7 +5,7 @@ import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import fc from 'fast-check';
 import { Webhook } from 'standardwebhooks';
-import { createSecretStore } from '../../functions/adapters/secret-store';
+import { createRuntime, secretStore } from '../../functions/common/runtime';
 import { API_GATEWAY_ROUTES } from '../../functions/common/routes';
 import { startEventBus, type EventBusShim } from '../../local/event-bus';
 import { loadHandlerModule } from '../../local/handlers';
@@ -1672,7 +1672,9 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzSummary> {
       );
       if (answer.status !== 200)
         throw new Error(`setup: saving ${channelId} answered ${answer.status} ${answer.body}`);
-      const stored = await createSecretStore({ SECRETS_TABLE: tables.secrets }, dynamo).get(channelId);
+      const stored = await secretStore(
+        createRuntime({ SECRETS_TABLE: tables.secrets }, { dynamo: dynamo }),
+      ).get(channelId);
       if (!stored) throw new Error(`setup: no secrets stored for ${channelId}`);
       return {
         accessToken,

@@ -9,13 +9,11 @@ import {
 } from '@aws-sdk/client-secrets-manager';
 import { mockClient } from 'aws-sdk-client-mock';
 import {
-  createSecretStore,
   DynamoSecretStore,
   MalformedSecretError,
   SecretsManagerSecretStore,
 } from '../../../functions/adapters/secret-store';
 import type { ChannelSecrets } from '../../../functions/domain/channel';
-import { ConfigError } from '../../../functions/common/config';
 import { createLocalAws, type LocalAws } from '../../support/local-aws';
 
 const secrets: ChannelSecrets = { accessToken: 'at-1', clientSecret: 'cs-1', webhookToken: 'wt-1' };
@@ -180,21 +178,5 @@ describe('SecretsManagerSecretStore (mocked client)', () => {
       { SecretId: 'om/bc/ch1', ForceDeleteWithoutRecovery: true },
       { SecretId: 'om/bc/webhook-auth/ch1', ForceDeleteWithoutRecovery: true },
     ]);
-  });
-});
-
-describe('createSecretStore', () => {
-  const dynamo = {} as never;
-  test('SECRETS_TABLE wins', () => {
-    expect(createSecretStore({ SECRETS_TABLE: 't', SECRET_NAME_PREFIX: 'p/' }, dynamo)).toBeInstanceOf(
-      DynamoSecretStore,
-    );
-  });
-  test('else Secrets Manager under the prefix', () => {
-    expect(createSecretStore({ SECRET_NAME_PREFIX: 'p/' }, dynamo)).toBeInstanceOf(SecretsManagerSecretStore);
-  });
-  test('else a ConfigError naming both variables', () => {
-    expect(() => createSecretStore({}, dynamo)).toThrow(ConfigError);
-    expect(() => createSecretStore({}, dynamo)).toThrow(/SECRETS_TABLE.*SECRET_NAME_PREFIX/);
   });
 });

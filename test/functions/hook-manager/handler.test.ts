@@ -36,7 +36,7 @@ function setup(over: Partial<HookManagerDeps> = {}) {
     queue,
     webhookBaseUrl: BASE,
     verifyIntervalSeconds: 900,
-    obs: captured.obs,
+    ...captured.obs,
     now: () => NOW,
     ...over,
   };

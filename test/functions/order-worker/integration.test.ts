@@ -4,7 +4,7 @@ import { HttpBigCommerceClient } from '../../../functions/adapters/bigcommerce-c
 import { DynamoChannelStore } from '../../../functions/adapters/channel-store';
 import { SqsOrderEventQueue } from '../../../functions/adapters/order-event-queue';
 import { DynamoOrderStore } from '../../../functions/adapters/order-store';
-import { createSecretStore } from '../../../functions/adapters/secret-store';
+import { createRuntime, secretStore } from '../../../functions/common/runtime';
 import type { Channel } from '../../../functions/domain/channel';
 import type { Outcome } from '../../../functions/domain/order';
 import type { OmStatus } from '../../../functions/domain/statuses';
@@ -48,7 +48,10 @@ beforeAll(async () => {
   sb = await startSandbox({ port: 0, timeScale: 0.001, rateLimit: false });
   sb.createStore({ storeHash: STORE, accessToken: TOKEN, clientSecret: 'cs' });
   await new DynamoChannelStore(aws.dynamo, aws.tables.channels).put(channel);
-  await createSecretStore(aws.env, aws.dynamo).put(CHANNEL_ID, { accessToken: TOKEN, webhookToken: 'wt' });
+  await secretStore(createRuntime(aws.env, { dynamo: aws.dynamo })).put(CHANNEL_ID, {
+    accessToken: TOKEN,
+    webhookToken: 'wt',
+  });
   orders = new DynamoOrderStore(aws.dynamo, aws.tables.orders);
   handler = wire({
     ...aws.env,
@@ -288,7 +291,7 @@ function countedWorker(options: { beforeGet?: () => Promise<void> } = {}) {
   const obs = new FakeObservability();
   const h = makeHandler({
     channels: new DynamoChannelStore(dynamo, aws.tables.channels),
-    secrets: createSecretStore(aws.env, dynamo),
+    secrets: secretStore(createRuntime(aws.env, { dynamo: dynamo })),
     orders: {
       get: async (c, o) => {
         await options.beforeGet?.();

@@ -61,7 +61,7 @@ function setup() {
     ],
   );
   const captured = capturingObservability('support-widget');
-  const handler = makeHandler({ reader, obs: captured.obs });
+  const handler = makeHandler({ reader, ...captured.obs });
   return { reader, captured, handler };
 }
 
