@@ -15,7 +15,7 @@ import { CHANNEL_EVENTS_SOURCE, CHANNEL_SETTINGS_CHANGED } from '../functions/ad
 import { DynamoChannelStore } from '../functions/adapters/channel-store';
 import { DynamoSecretStore } from '../functions/adapters/secret-store';
 import type { Channel } from '../functions/domain/channel';
-import { desiredHook } from '../functions/domain/hook-plan';
+import { HOOK_SCOPE, desiredHooks } from '../functions/domain/hook-plan';
 import type { ChannelSummary, SweepSummary } from '../functions/hook-manager/handler';
 import { missingFiles, withEnv, type GroupContext, type GroupResult } from './common';
 import { fakeContext, withStdoutSunk } from './lambda';
@@ -93,15 +93,18 @@ async function seedHealthy(
     const channelId = `bench-hooks-${i}`;
     const webhookToken = `wt-${i}-0123456789abcdef`;
     const channel = settings(channelId, storeHash(i), now.toISOString());
-    const want = desiredHook(channel, WEBHOOK_BASE_URL, webhookToken)!;
-    const hook = await bigcommerce.createHook(
-      { storeHash: storeHash(i), accessToken: `token-${i}` },
-      { ...want, isActive: true },
-    );
+    let hookId: number | undefined;
+    for (const want of desiredHooks(channel, WEBHOOK_BASE_URL, webhookToken)) {
+      const hook = await bigcommerce.createHook(
+        { storeHash: storeHash(i), accessToken: `token-${i}` },
+        { ...want, isActive: true },
+      );
+      if (want.scope === HOOK_SCOPE) hookId = hook.id;
+    }
     await secrets.put(channelId, { accessToken: `token-${i}`, clientSecret: `secret-${i}`, webhookToken });
     await channels.put({
       ...channel,
-      hook: { hookId: hook.id, isActive: true, lastVerifiedAt: hourAgo },
+      hook: { hookId, isActive: true, lastVerifiedAt: hourAgo },
       reconcile: { watermark: now.toISOString(), lastRunAt: now.toISOString() },
     });
   });

@@ -14,9 +14,10 @@ import type { SecretStore } from '../functions/adapters/secret-store';
 export const CHANNEL_STORE_ACTIONS = {
   get: ['dynamodb:GetItem'],
   put: ['dynamodb:UpdateItem'],
-  purge: ['dynamodb:DeleteItem'],
+  purge: ['dynamodb:UpdateItem'],
   recordHookState: ['dynamodb:UpdateItem'],
   recordReconcile: ['dynamodb:UpdateItem'],
+  recordDeliveryException: ['dynamodb:UpdateItem'],
   list: ['dynamodb:Scan'],
 } as const satisfies Record<keyof ChannelStore, readonly string[]>;
 

@@ -156,9 +156,10 @@ export function makeHandler(deps: HookManagerDeps) {
 
     // Recently verified live channels are left for a later run; tombstones are always worth a try.
     const isFresh = (c: Channel) =>
-      c.deletedAt === undefined &&
+      c.purgedAt !== undefined ||
+      (c.deletedAt === undefined &&
       c.hook?.lastVerifiedAt !== undefined &&
-      Date.parse(c.hook.lastVerifiedAt) > freshAfter;
+      Date.parse(c.hook.lastVerifiedAt) > freshAfter);
 
     async function* channels() {
       let cursor: string | undefined;

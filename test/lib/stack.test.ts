@@ -206,13 +206,13 @@ describe('least-privilege IAM', () => {
     );
   });
 
-  it('hook-manager manages channels and deletes secrets of purged channels', () => {
+  it('hook-manager manages channels and deletes secrets of purged channels (keeping their tombstones: no DeleteItem)', () => {
     expect(grantedPairs(synth.template, roleOf(synth.stack.hookManager))).toEqual(
       [
         ...logs(synth.stack.hookManager),
         ...xray,
         ...pairs(
-          ['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:Scan', 'dynamodb:UpdateItem'],
+          ['dynamodb:GetItem', 'dynamodb:Scan', 'dynamodb:UpdateItem'],
           channels(),
         ),
         ...pairs(['secretsmanager:DeleteSecret', 'secretsmanager:GetSecretValue'], secrets()),

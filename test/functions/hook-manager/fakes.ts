@@ -13,7 +13,13 @@ import type { ChannelStore } from '../../../functions/adapters/channel-store';
 import type { OrderEventQueue } from '../../../functions/adapters/order-event-queue';
 import type { OrderStore } from '../../../functions/adapters/order-store';
 import type { SecretStore } from '../../../functions/adapters/secret-store';
-import type { Channel, ChannelSecrets, HookState, ReconcileState } from '../../../functions/domain/channel';
+import type {
+  Channel,
+  ChannelSecrets,
+  DeliveryException,
+  HookState,
+  ReconcileState,
+} from '../../../functions/domain/channel';
 import type { OmOrder } from '../../../functions/domain/order';
 import type { OrderEvent } from '../../../functions/domain/order-event';
 import type { OmStatus } from '../../../functions/domain/statuses';
@@ -38,12 +44,23 @@ export class MemoryChannelStore implements ChannelStore {
     const next: Channel = clone(channel);
     if (next.hook === undefined && stored?.hook) next.hook = stored.hook;
     if (next.reconcile === undefined && stored?.reconcile) next.reconcile = stored.reconcile;
+    if (stored?.lastDeliveryException) next.lastDeliveryException = stored.lastDeliveryException;
     this.items.set(channel.channelId, next);
   }
-  async purge(channelId: string) {
+  async purge(channelId: string, at: { purgedAt: string; expiresAt: number }) {
     this.calls.push(`purge:${channelId}`);
-    if (!this.items.get(channelId)?.deletedAt) return false;
-    return this.items.delete(channelId);
+    const c = this.items.get(channelId);
+    if (!c?.deletedAt) return false;
+    delete c.hook;
+    delete c.reconcile;
+    delete c.lastDeliveryException;
+    Object.assign(c, at);
+    return true;
+  }
+  async recordDeliveryException(channelId: string, exception: DeliveryException) {
+    this.calls.push(`recordDeliveryException:${channelId}`);
+    const c = this.items.get(channelId);
+    if (c) c.lastDeliveryException = clone(exception);
   }
   async recordHookState(channelId: string, hook: HookState) {
     this.calls.push(`recordHookState:${channelId}`);
@@ -188,7 +205,7 @@ export class FakeBigCommerce implements BigCommerceApi {
     return clone(all.slice((query.page - 1) * query.limit, query.page * query.limit));
   }
   async listHooks(creds: BigCommerceCredentials, filter: { scope?: string; destination?: string }) {
-    await this.enter(creds, `GET /v3/hooks scope=${filter.scope}`);
+    await this.enter(creds, `GET /v3/hooks${filter.scope ? ` scope=${filter.scope}` : ''}`);
     return clone(
       this.store(creds.storeHash).filter(
         (h) =>
@@ -199,6 +216,9 @@ export class FakeBigCommerce implements BigCommerceApi {
   }
   async createHook(creds: BigCommerceCredentials, hook: NewHook) {
     await this.enter(creds, 'POST /v3/hooks');
+    // Like BigCommerce: one hook per scope and destination.
+    if (this.store(creds.storeHash).some((h) => h.scope === hook.scope && h.destination === hook.destination))
+      throw new FakeBcError('POST /v3/hooks answered 422', 422);
     return clone(this.addHook(creds.storeHash, { ...hook, headers: hook.headers }));
   }
   async updateHook(creds: BigCommerceCredentials, id: number, patch: Partial<NewHook>) {

@@ -6,7 +6,7 @@ import {
   type SweepSummary,
 } from '../../../functions/hook-manager/handler';
 import type { Channel } from '../../../functions/domain/channel';
-import { HOOK_SCOPE } from '../../../functions/domain/hook-plan';
+import { DELIVERY_EXCEPTION_SCOPE, HOOK_SCOPE } from '../../../functions/domain/hook-plan';
 import {
   FakeBigCommerce,
   MemoryChannelStore,
@@ -50,13 +50,21 @@ function setup(over: Partial<HookManagerDeps> = {}) {
     bigcommerce.tokens.set(store, accessOf(id));
     return channel;
   };
-  const healthyHook = (id: string, store = `s${id}`) =>
+  /** The channel's delivery-exception hook and its order hook (returned). */
+  const healthyHook = (id: string, store = `s${id}`) => {
     bigcommerce.addHook(store, {
+      scope: DELIVERY_EXCEPTION_SCOPE,
+      destination: `${dest(id)}/delivery-exceptions`,
+      isActive: true,
+      headers: { 'X-Webhook-Token': tokenOf(id) },
+    });
+    return bigcommerce.addHook(store, {
       scope: HOOK_SCOPE,
       destination: dest(id),
       isActive: true,
       headers: { 'X-Webhook-Token': tokenOf(id) },
     });
+  };
   const changed = (channelId: string, change: 'saved' | 'deleted' = 'saved') =>
     handler({
       version: '0',
@@ -97,7 +105,7 @@ afterEach(() => {
 });
 
 describe('ChannelSettingsChanged → converge that channel', () => {
-  test('a new channel gets exactly one hook with the token header; the result is recorded', async () => {
+  test('a new channel gets its order hook and its delivery-exception hook, with the token header', async () => {
     t = setup();
     t.addChannel('c1');
     const res = await t.changed('c1');
@@ -111,6 +119,13 @@ describe('ChannelSettingsChanged → converge that channel', () => {
         isActive: true,
         headers: { 'X-Webhook-Token': tokenOf('c1') },
       },
+      {
+        id: expect.any(Number),
+        scope: DELIVERY_EXCEPTION_SCOPE,
+        destination: `${dest('c1')}/delivery-exceptions`,
+        isActive: true,
+        headers: { 'X-Webhook-Token': tokenOf('c1') },
+      },
     ]);
     expect(t.channels.items.get('c1')!.hook).toEqual({
       hookId: hooks[0]!.id,
@@ -118,7 +133,7 @@ describe('ChannelSettingsChanged → converge that channel', () => {
       lastVerifiedAt: NOW.toISOString(),
     });
     expect(metricTotals(t.captured.metrics)).toMatchObject({
-      HookCreated: 1,
+      HookCreated: 2,
       ChannelsVerified: 1,
       HookVerifyFailed: 0,
     });
@@ -130,7 +145,7 @@ describe('ChannelSettingsChanged → converge that channel', () => {
     t.healthyHook('c1');
     const before = JSON.stringify(t.bigcommerce.hooks.get('sc1'));
     await t.changed('c1');
-    expect(t.bigcommerce.calls).toEqual([`sc1 GET /v3/hooks scope=${HOOK_SCOPE}`]);
+    expect(t.bigcommerce.calls).toEqual(['sc1 GET /v3/hooks']);
     expect(JSON.stringify(t.bigcommerce.hooks.get('sc1'))).toBe(before);
     expect(t.queue.sent).toEqual([]);
     expect(metricTotals(t.captured.metrics)).toMatchObject({
@@ -196,11 +211,11 @@ describe('ChannelSettingsChanged → converge that channel', () => {
     expect(t.bigcommerce.hooks.get('sc1')).toEqual([foreign]);
     expect(t.channels.items.get('c1')!.hook).toEqual({ isActive: false, lastVerifiedAt: NOW.toISOString() });
     expect(t.queue.sent).toEqual([]);
-    expect(metricTotals(t.captured.metrics).HookDeleted).toBe(1);
+    expect(metricTotals(t.captured.metrics).HookDeleted).toBe(2);
   });
 
-  test('a tombstoned channel loses its hooks and is purged with its secret', async () => {
-    t = setup();
+  test('a tombstoned channel loses its hooks (former base URL too) and is purged with its secret', async () => {
+    t = setup({ formerWebhookBaseUrls: ['https://old.example'] });
     t.addChannel('c1', {
       deletedAt: hoursAgo(0),
       validCancellationStatuses: [],
@@ -214,9 +229,9 @@ describe('ChannelSettingsChanged → converge that channel', () => {
       headers: null,
     });
     const res = await t.changed('c1', 'deleted');
-    expect(res).toMatchObject({ result: { outcome: 'purged', counts: { deleted: 2 } } });
+    expect(res).toMatchObject({ result: { outcome: 'purged', counts: { deleted: 3 } } });
     expect(t.bigcommerce.hooks.get('sc1')).toEqual([]);
-    expect(t.channels.items.has('c1')).toBe(false);
+    expect(t.channels.items.get('c1')?.purgedAt).toBe(NOW.toISOString());
     expect(t.secrets.items.has('c1')).toBe(false);
   });
 
@@ -235,7 +250,7 @@ describe('ChannelSettingsChanged → converge that channel', () => {
     expect(await t.changed('c1', 'deleted')).toMatchObject({
       result: { outcome: 'purged', hooksLeft: true },
     });
-    expect(t.channels.items.has('c1')).toBe(false);
+    expect(t.channels.items.get('c1')?.purgedAt).toBe(NOW.toISOString());
     expect(t.secrets.items.has('c1')).toBe(false);
   });
 
@@ -246,7 +261,7 @@ describe('ChannelSettingsChanged → converge that channel', () => {
     expect(await t.changed('c1', 'deleted')).toMatchObject({
       result: { outcome: 'purged', hooksLeft: true },
     });
-    expect(t.channels.items.has('c1')).toBe(false);
+    expect(t.channels.items.get('c1')?.purgedAt).toBe(NOW.toISOString());
   });
 
   test('a tombstone with a BigCommerce outage is kept for the next run', async () => {
@@ -328,7 +343,7 @@ describe('reconcile', () => {
       },
     });
     expect(t.bigcommerce.callsFor('sc1')).toEqual([
-      `sc1 GET /v3/hooks scope=${HOOK_SCOPE}`,
+      'sc1 GET /v3/hooks',
       'sc1 GET /v2/orders status_id=5 page=1',
       'sc1 GET /v2/orders status_id=2 page=1',
       'sc1 GET /v2/orders status_id=10 page=1',
@@ -360,6 +375,8 @@ describe('reconcile', () => {
     expect(t.queue.sent).toHaveLength(260);
     expect(new Set(t.queue.sent.map((e) => e.eventId)).size).toBe(260);
     expect(t.bigcommerce.callsFor('sc1').filter((c) => c.includes('/v2/orders'))).toEqual([
+      // From the watermark; then from the last order's date_modified; the whole page shares it: page 2.
+      'sc1 GET /v2/orders status_id=5 page=1',
       'sc1 GET /v2/orders status_id=5 page=1',
       'sc1 GET /v2/orders status_id=5 page=2',
     ]);
@@ -436,11 +453,11 @@ describe('Scheduled Event → sweep every channel', () => {
       failed: 0,
       stoppedEarly: false,
       concurrency: 24,
-      counts: { created: 1, reactivated: 1, repaired: 0, deleted: 2 },
+      counts: { created: 2, reactivated: 1, repaired: 0, deleted: 4 },
     });
     expect(t.bigcommerce.callsFor('sfresh')).toEqual([]);
     for (const id of ['healthy', 'missing', 'inactive'])
-      expect(t.bigcommerce.hooks.get(`s${id}`)).toEqual([
+      expect(t.bigcommerce.hooks.get(`s${id}`)?.filter((h) => h.scope === HOOK_SCOPE)).toEqual([
         expect.objectContaining({
           destination: dest(id),
           isActive: true,
@@ -448,11 +465,11 @@ describe('Scheduled Event → sweep every channel', () => {
         }),
       ]);
     expect(t.bigcommerce.hooks.get('scleared')).toEqual([]);
-    expect(t.channels.items.has('deleted')).toBe(false);
+    expect(t.channels.items.get('deleted')?.purgedAt).toBe(NOW.toISOString());
     expect(metricTotals(t.captured.metrics)).toMatchObject({
-      HookCreated: 1,
+      HookCreated: 2,
       HookReactivated: 1,
-      HookDeleted: 2,
+      HookDeleted: 4,
       ChannelsVerified: 5,
       HookVerifyFailed: 0,
     });
@@ -460,7 +477,8 @@ describe('Scheduled Event → sweep every channel', () => {
     // A second run right after changes nothing and costs nothing: everything is fresh now.
     t.bigcommerce.calls.length = 0;
     const again = await t.scheduled();
-    expect(again).toMatchObject({ seen: 5, skipped: 5, verified: 0 });
+    // The purged tombstone stays listed (30 days) but is skipped too.
+    expect(again).toMatchObject({ seen: 6, skipped: 6, verified: 0 });
     expect(t.bigcommerce.calls).toEqual([]);
   });
 
@@ -471,7 +489,7 @@ describe('Scheduled Event → sweep every channel', () => {
     t.bigcommerce.failing.set('sa', 500);
     const summary = await t.scheduled();
     expect(summary).toMatchObject({ verified: 1, failed: 1 });
-    expect(t.bigcommerce.hooks.get('sb')).toHaveLength(1);
+    expect(t.bigcommerce.hooks.get('sb')).toHaveLength(2);
     expect(metricTotals(t.captured.metrics)).toMatchObject({ HookVerifyFailed: 1, ChannelsVerified: 1 });
   });
 
@@ -502,7 +520,7 @@ describe('Scheduled Event → sweep every channel', () => {
     expect(peak).toBeLessThanOrEqual(concurrency);
     expect(peak).toBeGreaterThan(1);
     expect(peakPerStore).toBe(1);
-    expect(t.bigcommerce.hooks.get('shared')).toHaveLength(6);
+    expect(t.bigcommerce.hooks.get('shared')).toHaveLength(12);
   });
 
   test('stops starting channels when time runs low; the next run takes the rest', async () => {
@@ -525,7 +543,7 @@ describe('Scheduled Event → sweep every channel', () => {
     t.bigcommerce.onCall = undefined;
     const second = await t.scheduled({ getRemainingTimeInMillis: () => 600_000 });
     expect(second).toMatchObject({ stoppedEarly: false, skipped: 3, verified: 2 });
-    for (let i = 0; i < 5; i++) expect(t.bigcommerce.hooks.get(`sc${i}`)).toHaveLength(1);
+    for (let i = 0; i < 5; i++) expect(t.bigcommerce.hooks.get(`sc${i}`)).toHaveLength(2);
   });
 
   test('a channel store failure fails the run (the next scheduled run starts over)', async () => {

@@ -38,8 +38,16 @@ const busErrors: unknown[] = [];
 const output: string[] = [];
 const savedEnv = { ...process.env };
 
-type BcHook = { id: number; destination: string; is_active: boolean; headers: Record<string, string> | null };
-const hooks = () => sb.hooks(STORE) as BcHook[];
+type BcHook = {
+  id: number;
+  scope: string;
+  destination: string;
+  is_active: boolean;
+  headers: Record<string, string> | null;
+};
+const allHooks = () => sb.hooks(STORE) as BcHook[];
+/** The order hook (the delivery-exception hook comes and goes with it). */
+const hooks = () => allHooks().filter((h) => h.scope === 'store/order/statusUpdated');
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 beforeAll(async () => {
@@ -196,10 +204,16 @@ const settings = {
 test('saving settings subscribes at once: one active hook with the token header; GET shows its health', async () => {
   const saved = await putChannel(settings);
   expect(saved.status).toBe(200);
-  expect(hooks()).toEqual([
+  expect(allHooks()).toEqual([
     expect.objectContaining({
       scope: 'store/order/statusUpdated',
       destination: DESTINATION,
+      is_active: true,
+      headers: { 'X-Webhook-Token': await webhookToken() },
+    }),
+    expect.objectContaining({
+      scope: 'store/hook/deliveryException',
+      destination: `${DESTINATION}/delivery-exceptions`,
       is_active: true,
       headers: { 'X-Webhook-Token': await webhookToken() },
     }),
@@ -330,7 +344,7 @@ test('both sets cleared → the hook is removed', async () => {
   const { accessToken: _a, clientSecret: _c, ...rest } = settings;
   const res = await putChannel({ ...rest, validCancellationStatuses: [], validFulfillmentStatuses: [] });
   expect(res.status).toBe(200);
-  expect(hooks()).toEqual([]);
+  expect(allHooks()).toEqual([]);
   expect((await getChannel()).body!.webhook).toMatchObject({
     hookId: null,
     isActive: false,
@@ -338,17 +352,21 @@ test('both sets cleared → the hook is removed', async () => {
   });
 });
 
-test('DELETE channel → its hooks are removed and the channel and its secret purged', async () => {
+test('DELETE channel → its hooks are removed, its secret purged, a tombstone kept 30 days', async () => {
   await putChannel(settings);
-  expect(hooks()).toHaveLength(1);
+  expect(allHooks()).toHaveLength(2);
   const res = await api('DELETE', '/channels/{channelId}', { channelId: CHANNEL });
   expect(res.status).toBe(204);
-  expect(hooks()).toEqual([]);
+  expect(allHooks()).toEqual([]);
   const item = (table: string) =>
     aws.dynamo.send(
       new GetItemCommand({ TableName: table, Key: { channelId: { S: CHANNEL } }, ConsistentRead: true }),
     );
-  expect((await item(aws.tables.channels)).Item).toBeUndefined();
+  const tomb = (await item(aws.tables.channels)).Item!;
+  expect(Object.keys(tomb).sort()).toEqual(expect.arrayContaining(['deletedAt', 'purgedAt', 'expiresAt']));
+  const days = (Number(tomb.expiresAt!.N) * 1000 - Date.parse(tomb.purgedAt!.S!)) / 86_400_000;
+  expect(Math.round(days)).toBe(30);
+  expect(tomb).not.toHaveProperty('hook');
   expect((await item(aws.tables.secrets)).Item).toBeUndefined();
   expect((await getChannel()).status).toBe(404);
 });
