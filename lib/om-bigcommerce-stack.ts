@@ -63,6 +63,7 @@ export class OmBigCommerceStack extends Stack {
       ordersTable: this.tables.orders,
       secrets: this.secrets,
       eventBus: defaultBus,
+      bigCommerceApiUrl: settings.bigCommerceApiUrl,
       logRemovalPolicy,
     });
     this.httpApi = new OmHttpApi(this, 'Http', {

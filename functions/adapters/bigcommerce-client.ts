@@ -39,7 +39,15 @@ export interface CallOptions {
   onThrottle?: (waitMs: number) => void;
 }
 
+/** What `GET /v2/orders?limit=1` says about credentials (5xx, 429, timeouts: thrown, retryable). */
+export type OrdersAccess = 'ok' | 'unauthorized' | 'forbidden' | 'unknown_store';
+
 export interface BigCommerceApi {
+  /**
+   * One `GET /v2/orders?limit=1`: can these credentials read orders (what the worker needs; hooks
+   * need no scope)? 401 → unauthorized, 403 → forbidden (no Orders read scope), 404 → unknown_store.
+   */
+  probeOrdersAccess(creds: BigCommerceCredentials, options?: CallOptions): Promise<OrdersAccess>;
   /** undefined when BigCommerce answers 404. */
   getOrder(
     creds: BigCommerceCredentials,
@@ -203,6 +211,21 @@ export class HttpBigCommerceClient implements BigCommerceApi {
     this.maxThrottleRetries = options.maxThrottleRetries ?? 5;
     this.backoffBaseMs = options.backoffBaseMs ?? 200;
     this.backoffCapMs = options.backoffCapMs ?? 2_000;
+  }
+
+  async probeOrdersAccess(creds: BigCommerceCredentials, options?: CallOptions): Promise<OrdersAccess> {
+    try {
+      const answer = await this.request(
+        creds,
+        { method: 'GET', path: '/v2/orders', query: { limit: 1 } },
+        options,
+      );
+      return answer.status === 404 ? 'unknown_store' : 'ok';
+    } catch (error) {
+      if (error instanceof BigCommerceError && error.status === 401) return 'unauthorized';
+      if (error instanceof BigCommerceError && error.status === 403) return 'forbidden';
+      throw error;
+    }
   }
 
   async getOrder(

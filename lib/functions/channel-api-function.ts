@@ -12,6 +12,8 @@ export interface ChannelApiFunctionProps {
   readonly secrets: ChannelSecrets;
   /** ChannelSettingsChanged goes to this bus (the default bus). */
   readonly eventBus: events.IEventBus;
+  /** New or changed credentials are tried against BigCommerce before they are saved. */
+  readonly bigCommerceApiUrl: string;
   readonly logRemovalPolicy?: RemovalPolicy;
 }
 
@@ -20,7 +22,8 @@ export class ChannelApiFunction extends HouseFunction {
   static readonly TIMEOUT = Duration.seconds(10);
   static readonly ACCESS: StoreAccess = {
     // A channel delete is a tombstone written by `put`; hook-manager purges the item and its secret.
-    channels: ['get', 'put'],
+    // recordHookState: a credentials check BigCommerce could not answer is reported as the hook's error.
+    channels: ['get', 'put', 'recordHookState'],
     orders: ['get', 'importStatus'],
     secrets: ['get', 'put'],
     orderEventQueue: [],
@@ -38,6 +41,7 @@ export class ChannelApiFunction extends HouseFunction {
         ORDERS_TABLE: props.ordersTable.tableName,
         SECRET_NAME_PREFIX: props.secrets.prefix,
         EVENT_BUS_NAME: props.eventBus.eventBusName,
+        BIGCOMMERCE_API_URL: props.bigCommerceApiUrl,
       },
     });
     const access = ChannelApiFunction.ACCESS;

@@ -53,6 +53,10 @@ export const CHANNEL_API_METRICS = {
   deleted: 'ChannelDeleted',
   /** The settings are stored but hook-manager only converges them on its next scheduled run. */
   eventPublishFailed: 'ChannelEventPublishFailed',
+  /** BigCommerce refused new credentials (401/403): answered 422, nothing saved. */
+  credentialsRefused: 'CredentialsRefused',
+  /** BigCommerce could not answer the credentials check (5xx, timeout): saved, error on the hook. */
+  credentialsUnverified: 'CredentialsUnverified',
 } as const;
 
 export interface ServiceMetricOptions {

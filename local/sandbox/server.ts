@@ -11,6 +11,7 @@ import { type DeliveryRecord, Deliverer } from './deliveries';
 import { type Fault, FaultList } from './faults';
 import { RateLimiter } from './rate-limit';
 import {
+  tokenAllows,
   type SandboxOrder,
   type StoreInput,
   SandboxState,
@@ -200,6 +201,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       );
       return { ...answer, headers: store ? limiter.peek(storeHash, now()) : {} };
     }
+    if (!tokenAllows(store, apiPath))
+      return { ...v3Error(403, 'You don\'t have a required scope to access the endpoint') };
     const nowMs = now();
     const rate = limiter.take(storeHash, nowMs);
     if (!rate.allowed) return { ...v3Error(429, 'Too many requests'), headers: rate.headers };

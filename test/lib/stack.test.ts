@@ -149,6 +149,8 @@ describe('functions', () => {
         ORDERS_TABLE: refOf(synth, synth.stack.tables.orders),
         SECRET_NAME_PREFIX: prefix,
         EVENT_BUS_NAME: 'default',
+        // New or changed credentials are checked against BigCommerce before they are saved.
+        BIGCOMMERCE_API_URL: 'https://api.bigcommerce.com',
       });
     });
   });

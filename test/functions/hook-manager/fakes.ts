@@ -189,6 +189,20 @@ export class FakeBigCommerce implements BigCommerceApi {
     return this.calls.filter((c) => c.startsWith(`${storeHash} `));
   }
 
+  /** storeHash → the probe's answer when not 'ok' (failing/tokens apply first). */
+  readonly access = new Map<string, 'forbidden' | 'unknown_store'>();
+  async probeOrdersAccess(creds: BigCommerceCredentials) {
+    try {
+      await this.enter(creds, 'GET /v2/orders limit=1');
+    } catch (error) {
+      const status = (error as FakeBcError).status;
+      if (status === 401) return 'unauthorized' as const;
+      if (status === 403) return 'forbidden' as const;
+      throw error;
+    }
+    return this.access.get(creds.storeHash) ?? ('ok' as const);
+  }
+
   async getOrder(creds: BigCommerceCredentials, orderId: number) {
     await this.enter(creds, `GET /v2/orders/${orderId}`);
     return this.orders.get(creds.storeHash)?.find((o) => o.id === orderId);
