@@ -13,7 +13,7 @@ import {
   parseCallback,
   WEBHOOK_ID_PATTERN,
 } from '../domain/callback';
-import { CHANNEL_ID_PATTERN, type Channel } from '../domain/channel';
+import { CHANNEL_ID_PATTERN, tombstoneExpired, type Channel } from '../domain/channel';
 import { loadConfig } from '../common/config';
 import { empty, errors, rawBody, type HttpResult } from '../common/http';
 import { createObservability, withObservability } from '../common/observability';
@@ -29,6 +29,7 @@ import {
 /** BigCommerce callbacks are a few hundred bytes; anything over this is not one. */
 export const MAX_BODY_BYTES = 64 * 1024;
 export const CHANNEL_CACHE_TTL_MS = 60_000;
+
 
 export type RejectReason = 'unauthorized' | 'invalid' | 'too_large' | 'unknown_channel';
 
@@ -49,6 +50,8 @@ export type IngestHandler = (event: APIGatewayProxyEventV2, context?: Context) =
 interface KnownChannel {
   channel: Channel;
   auth?: ChannelAuth;
+  /** Deleted (tombstone not yet expired): callbacks are acknowledged and dropped. */
+  deleted?: true;
 }
 
 const UNAUTHORIZED = () => errors(401, [{ message: 'unauthorized' }]);
@@ -80,7 +83,8 @@ export function makeHandler(deps: IngestDeps): IngestHandler {
 
   const loadChannel = async (channelId: string): Promise<KnownChannel | undefined> => {
     const [channel, stored] = await Promise.all([channels.get(channelId), secrets.get(channelId)]);
-    if (!channel || channel.deletedAt !== undefined) return undefined;
+    if (!channel || tombstoneExpired(channel, new Date(now()))) return undefined;
+    if (channel.deletedAt !== undefined) return { channel, deleted: true };
     return stored ? { channel, auth: prepareChannelAuth(stored) } : { channel };
   };
 
@@ -116,6 +120,12 @@ export function makeHandler(deps: IngestDeps): IngestHandler {
       return UNAVAILABLE();
     }
     if (!known) return reject('unknown_channel', UNKNOWN_CHANNEL(), { channelId });
+    if (known.deleted) {
+      // 200, not 404: BigCommerce scores failures over the whole destination domain.
+      count('WebhookForDeletedChannel');
+      logger.info('callback for a deleted channel acknowledged and dropped', { channelId });
+      return empty(200);
+    }
 
     // 3. Token and signature, on the raw bytes, before the body is parsed.
     const headers = lowerCaseHeaders(event.headers);

@@ -13,6 +13,8 @@ export const INGEST_METRICS = {
   rejected: 'WebhookRejected',
   ignored: 'WebhookIgnored',
   enqueueFailed: 'EnqueueFailed',
+  /** A callback for a deleted channel, acknowledged (200) and dropped. */
+  forDeletedChannel: 'WebhookForDeletedChannel',
 } as const;
 
 export const REJECTION_REASONS = ['unauthorized', 'invalid', 'too_large', 'unknown_channel'] as const;
