@@ -25,11 +25,11 @@ import {
   type AuthFailure,
   type ChannelAuth,
 } from './authenticate';
+import { DELIVERY_EXCEPTIONS_ROUTE_KEY, makeDeliveryExceptionHandler } from './delivery-exceptions';
 
 /** BigCommerce callbacks are a few hundred bytes; anything over this is not one. */
 export const MAX_BODY_BYTES = 64 * 1024;
 export const CHANNEL_CACHE_TTL_MS = 60_000;
-
 
 export type RejectReason = 'unauthorized' | 'invalid' | 'too_large' | 'unknown_channel';
 
@@ -221,12 +221,22 @@ export function wire(env: Record<string, string | undefined>) {
   // X-Ray subsegments per SDK call when tracing is on; the clients are returned as-is when it is off.
   const dynamo = dynamoDbClient(config);
   const sqs = sqsClient(config);
-  const handler = makeHandler({
-    channels: new DynamoChannelStore(dynamo, config.CHANNELS_TABLE),
-    secrets: createSecretStore(config, dynamo),
+  const channels = new DynamoChannelStore(dynamo, config.CHANNELS_TABLE);
+  const secrets = createSecretStore(config, dynamo);
+  const exceptions = makeDeliveryExceptionHandler({
+    channels,
+    secrets,
+    logger: obs.logger,
+    metrics: obs.metrics,
+  });
+  const callbacks = makeHandler({
+    channels,
+    secrets,
     queue: new SqsOrderEventQueue(sqs, config.ORDER_EVENTS_QUEUE_URL),
     logger: obs.logger,
     metrics: obs.metrics,
   });
+  const handler: IngestHandler = (event, context) =>
+    event.routeKey === DELIVERY_EXCEPTIONS_ROUTE_KEY ? exceptions(event) : callbacks(event, context);
   return withObservability(handler as (e: APIGatewayProxyEventV2, c: Context) => Promise<HttpResult>, obs);
 }

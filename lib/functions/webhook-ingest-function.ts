@@ -20,7 +20,8 @@ export interface WebhookIngestFunctionProps {
 export class WebhookIngestFunction extends HouseFunction {
   static readonly TIMEOUT = Duration.seconds(10);
   static readonly ACCESS: StoreAccess = {
-    channels: ['get'],
+    // recordDeliveryException: BigCommerce's delivery exceptions are recorded on the channel.
+    channels: ['get', 'recordDeliveryException'],
     orders: [],
     secrets: ['get'],
     orderEventQueue: ['send'],

@@ -15,6 +15,8 @@ export const INGEST_METRICS = {
   enqueueFailed: 'EnqueueFailed',
   /** A callback for a deleted channel, acknowledged (200) and dropped. */
   forDeletedChannel: 'WebhookForDeletedChannel',
+  /** BigCommerce's `store/hook/deliveryException`: deliveries to a hook are failing (alarm). */
+  deliveryException: 'HookDeliveryException',
 } as const;
 
 export const REJECTION_REASONS = ['unauthorized', 'invalid', 'too_large', 'unknown_channel'] as const;

@@ -8,7 +8,7 @@ import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { HouseFunction } from '../house-function';
-import { HOOK_METRICS, serviceMetric, WORKER_METRICS } from './metric-names';
+import { HOOK_METRICS, INGEST_METRICS, serviceMetric, WORKER_METRICS } from './metric-names';
 
 export interface SupportAlarmsProps {
   readonly ingest: HouseFunction;
@@ -36,6 +36,7 @@ export class SupportAlarms extends Construct {
   readonly ingest5xx: cloudwatch.Alarm;
   readonly orderExpired: cloudwatch.Alarm;
   readonly hookVerifyFailed: cloudwatch.Alarm;
+  readonly hookDeliveryException: cloudwatch.Alarm;
   readonly workerErrors: cloudwatch.Alarm;
 
   constructor(scope: Construct, id: string, props: SupportAlarmsProps) {
@@ -137,6 +138,16 @@ export class SupportAlarms extends Construct {
       }),
       alarmDescription:
         'hook-manager could not verify or repair a channel\'s BigCommerce hooks. See docs/deploy.md "Hook verify failures".',
+    });
+
+    // BigCommerce's early warning: fix the route before the hook is deactivated or the domain blocklisted.
+    this.hookDeliveryException = this.alarm('HookDeliveryException', {
+      ...anyOccurrence,
+      metric: serviceMetric(props.ingest.serviceName, INGEST_METRICS.deliveryException, {
+        period: fiveMinutes,
+      }),
+      alarmDescription:
+        'BigCommerce reports failing deliveries to a hook (GET /channels/{c} shows webhook.lastDeliveryException). See docs/deploy.md "Hook delivery exceptions".',
     });
 
     this.workerErrors = this.alarm('WorkerErrors', {

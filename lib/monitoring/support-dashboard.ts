@@ -92,6 +92,7 @@ export class SupportDashboard extends Construct {
           ingest(INGEST_METRICS.ignored, 'ignored (scope/duplicate)'),
           ingest(INGEST_METRICS.enqueueFailed, 'enqueue failed (503)'),
           ingest(INGEST_METRICS.forDeletedChannel, 'for a deleted channel (200, dropped)'),
+          ingest(INGEST_METRICS.deliveryException, 'BigCommerce delivery exceptions'),
         ],
         width: 8,
       }),

@@ -205,8 +205,8 @@ describe('support dashboard', () => {
 describe('alarms', () => {
   const topic = () => refOf(synth, synth.stack.alarms.topic);
 
-  it('are six, each notifying the topic on ALARM and OK', () => {
-    synth.template.resourceCountIs('AWS::CloudWatch::Alarm', 6);
+  it('are seven, each notifying the topic on ALARM and OK', () => {
+    synth.template.resourceCountIs('AWS::CloudWatch::Alarm', 7);
     for (const alarm of synth.stack.alarms.alarms) {
       expect(propsOf(alarm)).toMatchObject({ AlarmActions: [topic()], OKActions: [topic()] });
       expect(propsOf(alarm).AlarmDescription).toMatch(/docs\/deploy\.md/);
@@ -277,6 +277,16 @@ describe('alarms', () => {
       Namespace: 'OmBigCommerce',
       MetricName: 'HookVerifyFailed',
       Dimensions: [{ Name: 'service', Value: 'hook-manager' }],
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      Threshold: 1,
+    });
+  });
+
+  it('BigCommerce delivery exceptions: any one alarms (the hook is failing before it is deactivated)', () => {
+    expect(propsOf(synth.stack.alarms.hookDeliveryException)).toMatchObject({
+      Namespace: 'OmBigCommerce',
+      MetricName: 'HookDeliveryException',
+      Dimensions: [{ Name: 'service', Value: 'webhook-ingest' }],
       ComparisonOperator: 'GreaterThanOrEqualToThreshold',
       Threshold: 1,
     });

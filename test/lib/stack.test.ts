@@ -172,12 +172,12 @@ describe('least-privilege IAM', () => {
     );
   });
 
-  it('webhook-ingest may only read a channel and its secret, and send to the queue', () => {
+  it('webhook-ingest may only read a channel and its secret, record a delivery exception, and send to the queue', () => {
     expect(grantedPairs(synth.template, roleOf(synth.stack.ingest))).toEqual(
       [
         ...logs(synth.stack.ingest),
         ...xray,
-        ...pairs(['dynamodb:GetItem'], channels()),
+        ...pairs(['dynamodb:GetItem', 'dynamodb:UpdateItem'], channels()),
         ...pairs(['secretsmanager:GetSecretValue'], secrets()),
         ...pairs(['sqs:SendMessage'], queue()),
       ].sort(),
@@ -367,12 +367,13 @@ describe('HTTP API', () => {
     expect(integrationTargets()[integrationId]).toBe(idOf(synth, target.function));
   });
 
-  it('the webhook route is the only public one', () => {
+  it('the webhook routes (callbacks, delivery exceptions) are the only public ones', () => {
     const publicRoutes = synth.template.findResources('AWS::ApiGatewayV2::Route', {
       Properties: { AuthorizationType: 'NONE' },
     });
     expect(Object.values(publicRoutes).map((r) => r.Properties.RouteKey)).toEqual([
       'POST /webhooks/bigcommerce/{channelId}',
+      'POST /webhooks/bigcommerce/{channelId}/delivery-exceptions',
     ]);
   });
 

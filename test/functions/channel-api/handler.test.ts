@@ -121,7 +121,13 @@ describe('PUT /channels/{channelId}', () => {
       hasClientSecret: true,
       createdAt: expect.any(String),
       updatedAt: expect.any(String),
-      webhook: { hookId: null, isActive: false, lastVerifiedAt: null, lastError: null },
+      webhook: {
+        hookId: null,
+        isActive: false,
+        lastVerifiedAt: null,
+        lastError: null,
+        lastDeliveryException: null,
+      },
       reconcile: { watermark: null, lastRunAt: null },
     });
     expect(t.secrets.items.get('c1')).toEqual({
@@ -172,7 +178,13 @@ describe('PUT /channels/{channelId}', () => {
     expect(res.body).toMatchObject({
       createdAt: first.body!.createdAt,
       hasClientSecret: false,
-      webhook: { hookId: 7, isActive: true, lastVerifiedAt: '2026-05-01T10:00:05.000Z', lastError: null },
+      webhook: {
+        hookId: 7,
+        isActive: true,
+        lastVerifiedAt: '2026-05-01T10:00:05.000Z',
+        lastError: null,
+        lastDeliveryException: null,
+      },
       reconcile: { watermark: '2026-05-01T09:00:00.000Z', lastRunAt: '2026-05-01T10:00:05.000Z' },
     });
     expect(res.body!.updatedAt).not.toBe(first.body!.updatedAt);
@@ -397,6 +409,12 @@ describe('GET /channels/{channelId}', () => {
       isActive: false,
       lastVerifiedAt: null,
       lastError: 'BigCommerceError: 500',
+      lastDeliveryException: null,
+    });
+    const exception = { at: '2026-05-01T10:00:09.000Z', errorCode: 90001, message: 'failed', hookId: 3 };
+    await t.channels.recordDeliveryException('c1', exception);
+    expect((await t.call(GET, { channelId: 'c1' })).body!.webhook).toMatchObject({
+      lastDeliveryException: exception,
     });
   });
 

@@ -224,6 +224,7 @@ test('saving settings subscribes at once: one active hook with the token header;
     isActive: true,
     lastVerifiedAt: expect.any(String),
     lastError: null,
+    lastDeliveryException: null,
   });
   // The first verification found the hook missing and reconciled (nothing to find yet).
   expect(body!.reconcile).toEqual({ watermark: expect.any(String), lastRunAt: expect.any(String) });
