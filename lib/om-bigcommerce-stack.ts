@@ -88,6 +88,7 @@ export class OmBigCommerceStack extends Stack {
       secrets: this.secrets,
       bigCommerceApiUrl: settings.bigCommerceApiUrl,
       webhookBaseUrl: this.httpApi.webhookBaseUrl,
+      formerWebhookBaseUrls: settings.formerWebhookBaseUrls,
       verifyInterval: settings.hookVerifyInterval,
       eventBus: defaultBus,
       logRemovalPolicy,

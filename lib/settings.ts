@@ -20,6 +20,11 @@ export interface StageSettings {
   readonly bigCommerceApiUrl: string;
   /** Optional e-mail address subscribed to the alarm topic. */
   readonly alarmEmail?: string;
+  /**
+   * Webhook base URLs this stage used before (e.g. its execute-api URL before a custom domain): hooks
+   * under them are still this stage's, and hook-manager moves them to the current one.
+   */
+  readonly formerWebhookBaseUrls?: readonly string[];
 }
 
 export interface CustomDomainSettings {
@@ -52,6 +57,9 @@ export function validateSettings(settings: StageSettings): StageSettings {
   if (!Number.isInteger(interval / 60) || interval < 60) {
     problems.push('hookVerifyIntervalSeconds must be a whole number of minutes (EventBridge rate)');
   }
+  for (const former of settings.formerWebhookBaseUrls ?? [])
+    if (!/^https:\/\/[^/\s]+/.test(former))
+      problems.push(`formerWebhookBaseUrls: ${former} is not an https URL`);
   if (settings.deferDelays.length === 0) problems.push('deferDelaysSeconds must name at least one delay');
   for (const delay of settings.deferDelays) {
     const s = delay.toSeconds();
@@ -92,6 +100,7 @@ export const CONTEXT_KEYS = [
   'certificateArn',
   'bigCommerceApiUrl',
   'alarmEmail',
+  'formerWebhookBaseUrls',
 ] as const;
 
 /**
@@ -149,6 +158,10 @@ export function settingsFromContext(node: Node): StageSettings {
     customDomain: domainName && certificateArn ? { domainName, certificateArn } : undefined,
     bigCommerceApiUrl: text('bigCommerceApiUrl') ?? DEFAULT_SETTINGS.bigCommerceApiUrl,
     alarmEmail: text('alarmEmail'),
+    formerWebhookBaseUrls: text('formerWebhookBaseUrls')
+      ?.split(',')
+      .map((u) => u.trim())
+      .filter((u) => u !== ''),
   });
 }
 

@@ -26,6 +26,20 @@ const delayList = z.string().transform((s, ctx) => {
 const url = (name: string) =>
   z.url(`${name} must be an absolute URL`).transform((u) => u.replace(/\/+$/, ''));
 
+const urlList = (name: string) =>
+  z.string().transform((s, ctx) => {
+    const parts = s
+      .split(',')
+      .map((p) => p.trim())
+      .filter((p) => p !== '');
+    for (const part of parts)
+      if (!z.url().safeParse(part).success) {
+        ctx.addIssue({ code: 'custom', message: `${name} must be a comma-separated list of absolute URLs` });
+        return z.NEVER;
+      }
+    return parts.map((p) => p.replace(/\/+$/, ''));
+  });
+
 export const envSchemas = {
   CHANNELS_TABLE: z.string().min(1),
   ORDERS_TABLE: z.string().min(1),
@@ -38,6 +52,8 @@ export const envSchemas = {
   EVENT_BUS_NAME: z.string().min(1).default('default'),
   BIGCOMMERCE_API_URL: url('BIGCOMMERCE_API_URL').default('https://api.bigcommerce.com'),
   WEBHOOK_BASE_URL: url('WEBHOOK_BASE_URL'),
+  /** Base URLs this deployment used before (e.g. before a custom domain): their hooks are still ours. */
+  FORMER_WEBHOOK_BASE_URLS: urlList('FORMER_WEBHOOK_BASE_URLS').default([]),
   DEFER_DELAYS_SECONDS: delayList.default([60, 120, 240, 480, 900]),
   DEFER_MAX_AGE_SECONDS: seconds('DEFER_MAX_AGE_SECONDS').default(86400),
   HOOK_VERIFY_INTERVAL_SECONDS: seconds('HOOK_VERIFY_INTERVAL_SECONDS').default(900),

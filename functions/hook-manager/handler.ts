@@ -246,6 +246,7 @@ export const HOOK_MANAGER_ENV_KEYS = [
   'ORDER_EVENTS_QUEUE_URL',
   'BIGCOMMERCE_API_URL',
   'WEBHOOK_BASE_URL',
+  'FORMER_WEBHOOK_BASE_URLS',
   'HOOK_VERIFY_INTERVAL_SECONDS',
   'DYNAMODB_ENDPOINT',
   'SQS_ENDPOINT',
@@ -265,6 +266,7 @@ export function buildHookManagerDeps(
     bigcommerce: new HttpBigCommerceClient({ baseUrl: config.BIGCOMMERCE_API_URL }),
     queue: new SqsOrderEventQueue(sqsClient(config), config.ORDER_EVENTS_QUEUE_URL),
     webhookBaseUrl: config.WEBHOOK_BASE_URL,
+    formerWebhookBaseUrls: config.FORMER_WEBHOOK_BASE_URLS,
     verifyIntervalSeconds: config.HOOK_VERIFY_INTERVAL_SECONDS,
     obs,
   };

@@ -213,12 +213,14 @@ describe('least-privilege IAM', () => {
       [
         ...logs(synth.stack.hookManager),
         ...xray,
-        ...pairs(
-          ['dynamodb:GetItem', 'dynamodb:Scan', 'dynamodb:UpdateItem'],
-          channels(),
-        ),
+        ...pairs(['dynamodb:GetItem', 'dynamodb:Scan', 'dynamodb:UpdateItem'], channels()),
         ...pairs(['secretsmanager:DeleteSecret', 'secretsmanager:GetSecretValue'], secrets()),
         ...pairs(['sqs:SendMessage'], queue()),
+        // Its failure destination (failed async invocations).
+        ...pairs(
+          ['sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:SendMessage'],
+          getAttOf(synth, synth.stack.hookManager.failures, 'Arn'),
+        ),
       ].sort(),
     );
   });
@@ -436,6 +438,33 @@ describe('hook-manager triggers', () => {
         SourceArn: getAttOf(synth, rule, 'Arn'),
       });
     }
+  });
+});
+
+const envOf = (fn: HouseFunction, from: Synthesized = synth): Record<string, unknown> =>
+  propsOfResource(from, fn.function).Environment.Variables;
+
+describe('hook-manager failures and ownership', () => {
+  it('has its own async retries off, failed invocations going to a queue kept 14 days', () => {
+    synth.template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+      FunctionName: refOf(synth, synth.stack.hookManager.function),
+      MaximumRetryAttempts: 0,
+      DestinationConfig: {
+        OnFailure: { Destination: getAttOf(synth, synth.stack.hookManager.failures, 'Arn') },
+      },
+    });
+    expect(propsOf(synth.stack.hookManager.failures)).toMatchObject({ MessageRetentionPeriod: 14 * 86400 });
+  });
+
+  it('passes former webhook base URLs on (and nothing when none are set)', () => {
+    expect(envOf(synth.stack.hookManager)).not.toHaveProperty('FORMER_WEBHOOK_BASE_URLS');
+    const migrating = synthApp({
+      formerWebhookBaseUrls: 'https://a.execute-api.example.com, https://old.example.com',
+    });
+    expect(envOf(migrating.stack.hookManager, migrating)).toMatchObject({
+      FORMER_WEBHOOK_BASE_URLS: 'https://a.execute-api.example.com,https://old.example.com',
+    });
+    expect(() => synthApp({ formerWebhookBaseUrls: 'ftp://x' })).toThrow(/formerWebhookBaseUrls/);
   });
 });
 
