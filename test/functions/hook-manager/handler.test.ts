@@ -424,6 +424,75 @@ describe('reconcile', () => {
   });
 });
 
+describe('races', () => {
+  test('two overlapping runs on a new channel: one hook per scope, no failure, no alarm metric', async () => {
+    t = setup();
+    t.addChannel('c1');
+    // Both runs list before either creates: the second create is refused (422) and re-planned.
+    let listed = 0;
+    let release!: () => void;
+    const bothListed = new Promise<void>((r) => (release = r));
+    t.bigcommerce.onCall = async () => {
+      const last = t.bigcommerce.calls[t.bigcommerce.calls.length - 1]!;
+      if (last.endsWith('GET /v3/hooks') && ++listed <= 2) {
+        if (listed === 2) release();
+        await bothListed;
+      }
+    };
+    const [a, b] = await Promise.all([t.changed('c1'), t.changed('c1')]);
+    for (const res of [a, b]) expect(res).toMatchObject({ result: { outcome: 'verified' } });
+    const hooks = t.bigcommerce.hooks.get('sc1')!;
+    expect(hooks.map((h) => h.scope).sort()).toEqual([DELIVERY_EXCEPTION_SCOPE, HOOK_SCOPE].sort());
+    expect(metricTotals(t.captured.metrics).HookVerifyFailed).toBe(0);
+    expect(t.channels.items.get('c1')!.hook!.lastError).toBeUndefined();
+  });
+
+  test('a channel deleted while its hooks are being created: the run removes them again and purges it', async () => {
+    t = setup();
+    t.addChannel('c1');
+    t.bigcommerce.onCall = () => {
+      const last = t.bigcommerce.calls[t.bigcommerce.calls.length - 1]!;
+      const c = t.channels.items.get('c1')!;
+      if (last.endsWith('POST /v3/hooks') && c.deletedAt === undefined)
+        t.channels.items.set('c1', {
+          ...c,
+          validCancellationStatuses: [],
+          validFulfillmentStatuses: [],
+          deletedAt: NOW.toISOString(),
+          updatedAt: NOW.toISOString(),
+        });
+    };
+    const res = await t.changed('c1');
+    expect(res).toMatchObject({ result: { outcome: 'purged' } });
+    expect(t.bigcommerce.hooks.get('sc1')).toEqual([]);
+  });
+
+  test('a channel saved again while a run removes its hooks: the run puts them back', async () => {
+    t = setup();
+    t.addChannel('c1', { validCancellationStatuses: [], validFulfillmentStatuses: [] });
+    t.healthyHook('c1');
+    t.bigcommerce.onCall = () => {
+      const last = t.bigcommerce.calls[t.bigcommerce.calls.length - 1]!;
+      const c = t.channels.items.get('c1')!;
+      if (last.includes('DELETE /v3/hooks') && c.validCancellationStatuses.length === 0)
+        t.channels.items.set('c1', {
+          ...c,
+          validCancellationStatuses: ['On Hold'],
+          updatedAt: new Date(NOW.getTime() + 1).toISOString(),
+        });
+    };
+    const res = await t.changed('c1');
+    expect(res).toMatchObject({ result: { outcome: 'verified' } });
+    expect(
+      t.bigcommerce.hooks
+        .get('sc1')!
+        .map((h) => h.scope)
+        .sort(),
+    ).toEqual([DELIVERY_EXCEPTION_SCOPE, HOOK_SCOPE].sort());
+    expect(t.channels.items.get('c1')!.hook).toMatchObject({ isActive: true });
+  });
+});
+
 describe('Scheduled Event → sweep every channel', () => {
   test('heals every broken case, skips fresh ones, purges tombstones', async () => {
     t = setup();
