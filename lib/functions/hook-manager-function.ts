@@ -70,6 +70,8 @@ export class HookManagerFunction extends HouseFunction {
     // channel is retried by the next run anyway. What still fails lands in a queue for a person to see.
     this.failures = new sqs.Queue(this, 'Failures', {
       retentionPeriod: Duration.days(14),
+      // Kept with the stage's data in production (the same policy as its logs).
+      removalPolicy: props.logRemovalPolicy,
       encryption: sqs.QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
     });
