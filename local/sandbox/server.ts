@@ -33,6 +33,8 @@ export interface SandboxOptions {
   timeScale?: number;
   /** Per-store quota; default 150 requests per 30 s; `false` disables limiting and its headers. */
   rateLimit?: { quota: number; windowMs: number } | false;
+  /** Added to every BigCommerce API answer (not control routes), e.g. 150 to measure as from AWS. */
+  latencyMs?: number;
   /** How long a receiver may take to answer a delivery; default 10 000 ms. */
   deliveryTimeoutMs?: number;
   log?: (line: string) => void;
@@ -183,6 +185,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     apiPath: string,
     raw: string,
   ): Promise<Answer> => {
+    if (options.latencyMs) await sleep(options.latencyMs);
     const fault = faults.take(storeHash, url.pathname);
     if (fault?.delayMs) await sleep(fault.delayMs);
     if (fault?.status !== undefined) {

@@ -40,6 +40,18 @@ test('probeOrdersAccess: ok, 401 unauthorized, 403 without an Orders scope (hook
   expect(probe.map((r) => `${r.query} ${r.status}`)).toEqual(['?limit=1 403']);
 });
 
+test('SANDBOX_LATENCY_MS: every API answer takes at least that long', async () => {
+  const slow = await startSandbox({ port: 0, rateLimit: false, latencyMs: 120 });
+  try {
+    slow.createStore({ ...creds, clientSecret: 'cs' });
+    const started = Date.now();
+    await new HttpBigCommerceClient({ baseUrl: slow.url }).listHooks(creds, {});
+    expect(Date.now() - started).toBeGreaterThanOrEqual(115);
+  } finally {
+    await slow.stop();
+  }
+});
+
 test('waits out the sandbox rate limit (real 429 headers) and succeeds', async () => {
   // A store quota of 2: the third concurrent call is throttled. X-Retry-After is whole seconds, and the
   // client waits the longer of the two headers, so this costs about a second.
