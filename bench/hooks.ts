@@ -154,9 +154,10 @@ export async function runHooks(ctx: GroupContext): Promise<GroupResult> {
             settingsChanged(healthyId),
             fakeContext('hook-manager', HOOK_MANAGER_TIMEOUT_MS),
           )) as ChannelSummary;
-          if (first.result.outcome !== 'verified' || first.result.counts?.created !== 1)
+          // Its order hook and its delivery-exception hook.
+          if (first.result.outcome !== 'verified' || first.result.counts?.created !== 2)
             throw new Error(
-              `first converge of a new channel did not create its hook: ${JSON.stringify(first)}`,
+              `first converge of a new channel did not create its two hooks: ${JSON.stringify(first)}`,
             );
           await stand.resetDynamoCounts();
           const mark = await sb.mark();
