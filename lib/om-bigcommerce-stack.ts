@@ -73,6 +73,7 @@ export class OmBigCommerceStack extends Stack {
       secrets: this.secrets,
       eventBus: this.channelEvents,
       orderEventsQueue: this.queues.queue,
+      bigCommerceApiUrl: settings.bigCommerceApiUrl,
       logRemovalPolicy,
     });
     this.httpApi = new OmHttpApi(this, 'Http', {
@@ -98,6 +99,7 @@ export class OmBigCommerceStack extends Stack {
       secrets: this.secrets,
       bigCommerceApiUrl: settings.bigCommerceApiUrl,
       webhookBaseUrl: this.httpApi.webhookBaseUrl,
+      formerWebhookBaseUrls: settings.formerWebhookBaseUrls,
       verifyInterval: settings.hookVerifyInterval,
       eventBus: this.channelEvents,
       logRemovalPolicy,

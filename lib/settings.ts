@@ -32,6 +32,11 @@ export interface StageSettings {
    * Turn off once `npm run secrets:migrate` reports nothing left to migrate (docs/deploy.md).
    */
   readonly legacySecretFallback: boolean;
+  /**
+   * Webhook base URLs this stage used before (e.g. its execute-api URL before a custom domain): hooks
+   * under them are still this stage's, and hook-manager moves them to the current one.
+   */
+  readonly formerWebhookBaseUrls?: readonly string[];
 }
 
 export const LOG_LEVELS = ['DEBUG', 'INFO', 'WARN', 'ERROR'] as const;
@@ -75,6 +80,9 @@ export function validateSettings(settings: StageSettings): StageSettings {
   if (interval > MAX_HOOK_VERIFY_INTERVAL_SECONDS) {
     problems.push('hookVerifyIntervalSeconds must be at most 43200 (12 hours)');
   }
+  for (const former of settings.formerWebhookBaseUrls ?? [])
+    if (!/^https:\/\/[^/\s]+/.test(former))
+      problems.push(`formerWebhookBaseUrls: ${former} is not an https URL`);
   if (settings.deferDelays.length === 0) problems.push('deferDelaysSeconds must name at least one delay');
   for (const delay of settings.deferDelays) {
     const s = delay.toSeconds();
@@ -135,6 +143,7 @@ export const CONTEXT_KEYS = [
   'throttleRateLimit',
   'throttleBurstLimit',
   'legacySecretFallback',
+  'formerWebhookBaseUrls',
 ] as const;
 type ContextKey = (typeof CONTEXT_KEYS)[number];
 
@@ -223,6 +232,14 @@ function settingsFrom(stage: string, source: (key: ContextKey) => unknown): Stag
     });
   };
 
+  /** A comma-separated string (`-c`) or, in cdk.json, an array of strings. */
+  const urls = (key: ContextKey): string[] | undefined => {
+    const value = raw(key);
+    if (value === undefined || value === null) return undefined;
+    const parts = Array.isArray(value) ? value.map(String) : String(value).split(',');
+    return parts.map((u) => u.trim()).filter((u) => u !== '');
+  };
+
   const domainName = text('domainName');
   const certificateArn = text('certificateArn');
   if ((domainName === undefined) !== (certificateArn === undefined)) {
@@ -253,6 +270,7 @@ function settingsFrom(stage: string, source: (key: ContextKey) => unknown): Stag
       burstLimit: wholeNumber('throttleBurstLimit') ?? DEFAULT_SETTINGS.throttle.burstLimit,
     },
     legacySecretFallback: flag('legacySecretFallback', DEFAULT_SETTINGS.legacySecretFallback),
+    formerWebhookBaseUrls: urls('formerWebhookBaseUrls'),
   });
 }
 

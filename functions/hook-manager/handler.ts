@@ -154,9 +154,10 @@ export function makeHandler(deps: HookManagerDeps) {
 
     // Recently verified live channels are left for a later run; tombstones are always worth a try.
     const isFresh = (c: Channel) =>
-      c.deletedAt === undefined &&
+      c.purgedAt !== undefined ||
+      (c.deletedAt === undefined &&
       c.hook?.lastVerifiedAt !== undefined &&
-      Date.parse(c.hook.lastVerifiedAt) > freshAfter;
+      Date.parse(c.hook.lastVerifiedAt) > freshAfter);
 
     async function* channels() {
       let cursor: string | undefined;
@@ -243,6 +244,7 @@ export const HOOK_MANAGER_ENV_KEYS = [
   'ORDER_EVENTS_QUEUE_URL',
   'BIGCOMMERCE_API_URL',
   'WEBHOOK_BASE_URL',
+  'FORMER_WEBHOOK_BASE_URLS',
   'HOOK_VERIFY_INTERVAL_SECONDS',
   'DYNAMODB_ENDPOINT',
   'SQS_ENDPOINT',
@@ -262,6 +264,7 @@ export function buildHookManagerDeps(
     bigcommerce: new HttpBigCommerceClient({ baseUrl: config.BIGCOMMERCE_API_URL }),
     queue: new SqsOrderEventQueue(sqsClient(config), config.ORDER_EVENTS_QUEUE_URL),
     webhookBaseUrl: config.WEBHOOK_BASE_URL,
+    formerWebhookBaseUrls: config.FORMER_WEBHOOK_BASE_URLS,
     verifyIntervalSeconds: config.HOOK_VERIFY_INTERVAL_SECONDS,
     obs,
   };

@@ -13,7 +13,7 @@ import {
   parseCallback,
   WEBHOOK_ID_PATTERN,
 } from '../domain/callback';
-import { CHANNEL_ID_PATTERN, type Channel } from '../domain/channel';
+import { CHANNEL_ID_PATTERN, tombstoneExpired, type Channel } from '../domain/channel';
 import { loadConfig } from '../common/config';
 import { INGEST_METRICS, REJECTION_REASONS, type IngestMetric } from '../common/metric-names';
 import { empty, errors, rawBody, type HttpResult } from '../common/http';
@@ -27,6 +27,7 @@ import {
   type AuthFailure,
   type ChannelAuth,
 } from './authenticate';
+import { DELIVERY_EXCEPTIONS_ROUTE_KEY, makeDeliveryExceptionHandler } from './delivery-exceptions';
 
 /** BigCommerce callbacks are a few hundred bytes; anything over this is not one. */
 export const MAX_BODY_BYTES = 64 * 1024;
@@ -57,6 +58,8 @@ export type IngestHandler = (event: APIGatewayProxyEventV2, context?: Context) =
 interface KnownChannel {
   channel: Channel;
   auth?: ChannelAuth;
+  /** Deleted (tombstone not yet expired): callbacks are acknowledged and dropped. */
+  deleted?: true;
 }
 
 const UNAUTHORIZED = () => errors(401, [{ message: 'unauthorized' }]);
@@ -91,7 +94,8 @@ export function makeHandler(deps: IngestDeps): IngestHandler {
   // The channel first: an unknown or deleted channel costs no secret read (DESIGN.md section 15).
   const loadChannel = async (channelId: string): Promise<KnownChannel | undefined> => {
     const channel = await channels.get(channelId);
-    if (!channel || channel.deletedAt !== undefined) return undefined;
+    if (!channel || tombstoneExpired(channel, new Date(now()))) return undefined;
+    if (channel.deletedAt !== undefined) return { channel, deleted: true };
     const stored = await secrets.getWebhookAuth(channelId);
     return stored ? { channel, auth: prepareChannelAuth(stored) } : { channel };
   };
@@ -128,6 +132,12 @@ export function makeHandler(deps: IngestDeps): IngestHandler {
       return UNAVAILABLE();
     }
     if (!known) return reject('unknown_channel', UNKNOWN_CHANNEL(), { channelId });
+    if (known.deleted) {
+      // 200, not 404: BigCommerce scores failures over the whole destination domain.
+      count(INGEST_METRICS.forDeletedChannel);
+      logger.info('callback for a deleted channel acknowledged and dropped', { channelId });
+      return empty(200);
+    }
 
     // 3. Token and signature, on the raw bytes, before the body is parsed.
     const headers = lowerCaseHeaders(event.headers);
@@ -230,13 +240,23 @@ export function wire(env: Record<string, string | undefined>) {
   // X-Ray subsegments per SDK call when tracing is on; the clients are returned as-is when it is off.
   const dynamo = dynamoDbClient(config);
   const sqs = sqsClient(config);
-  const handler = makeHandler({
-    channels: new DynamoChannelStore(dynamo, config.CHANNELS_TABLE),
-    secrets: createSecretStore(config, dynamo),
+  const channels = new DynamoChannelStore(dynamo, config.CHANNELS_TABLE);
+  const secrets = createSecretStore(config, dynamo);
+  const exceptions = makeDeliveryExceptionHandler({
+    channels,
+    secrets,
+    logger: obs.logger,
+    metrics: obs.metrics,
+  });
+  const callbacks = makeHandler({
+    channels,
+    secrets,
     queue: new SqsOrderEventQueue(sqs, config.ORDER_EVENTS_QUEUE_URL),
     logger: obs.logger,
     metrics: aggregated.metrics,
   });
+  const handler: IngestHandler = (event, context) =>
+    event.routeKey === DELIVERY_EXCEPTIONS_ROUTE_KEY ? exceptions(event) : callbacks(event, context);
   return withObservability(handler as (e: APIGatewayProxyEventV2, c: Context) => Promise<HttpResult>, obs, {
     timeoutEarlyInMillis: 0,
     aggregated,

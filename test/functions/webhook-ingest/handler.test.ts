@@ -194,8 +194,26 @@ const cases: Case[] = [
     metric: 'WebhookRejected:unknown_channel',
   },
   {
+    // BigCommerce scores failures over the whole destination domain: acknowledged and dropped.
     name: 'deleted channel',
     channelId: 'gone',
+    body: valid,
+    headers: token,
+    status: 200,
+    enqueued: 0,
+    metric: 'WebhookForDeletedChannel',
+  },
+  {
+    name: 'deleted channel, no token, body not JSON',
+    channelId: 'gone',
+    body: 'x',
+    status: 200,
+    enqueued: 0,
+    metric: 'WebhookForDeletedChannel',
+  },
+  {
+    name: 'deleted channel whose tombstone expired: never known',
+    channelId: 'expired',
     body: valid,
     headers: token,
     status: 404,
