@@ -5,9 +5,8 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { type BundlingOptions, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { METRICS_NAMESPACE } from '../functions/common/metric-names';
 import type { FunctionName } from '../functions/common/routes';
-import { BASE_METRICS_NAMESPACE, metricsNamespaceFor, stageContextOf } from './stage-context';
+import { metricsNamespaceFor, stageContextOf } from './stage-context';
 
 /** Repository root: lib/ sits right under it. */
 export const PROJECT_ROOT = path.resolve(__dirname, '..');

@@ -1,6 +1,6 @@
 import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import { METRICS_NAMESPACE, REJECTION_REASONS } from '../../functions/common/metric-names';
+import { REJECTION_REASONS } from '../../functions/common/metric-names';
 
 export {
   CHANNEL_API_METRICS,
