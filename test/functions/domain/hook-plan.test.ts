@@ -2,6 +2,7 @@ import {
   DELIVERY_EXCEPTION_SCOPE,
   HOOK_SCOPE,
   deliveriesMayBeLost,
+  SHIPMENT_HOOK_SCOPES,
   desiredHooks,
   ownedRoute,
   planHooks,
@@ -319,8 +320,11 @@ describe('desiredHooks', () => {
       validFulfillmentStatuses: [...fulfill],
       ...(deletedAt && { deletedAt }),
     };
-    expect(desiredHooks(settings, `${BASE}/`, 'tok')).toEqual(wanted ? desired : []);
-    expect(wantedHookSpecs(settings)).toHaveLength(wanted ? 2 : 0);
+    // A Valid Fulfillment Status also wants the shipment scopes, to the order hook's destination.
+    const shipments = fulfill.length > 0 ? SHIPMENT_HOOK_SCOPES.map((scope) => ({ ...desired[0]!, scope })) : [];
+    const expected = wanted ? [desired[0]!, ...shipments, desired[1]!] : [];
+    expect(desiredHooks(settings, `${BASE}/`, 'tok')).toEqual(expected);
+    expect(wantedHookSpecs(settings)).toHaveLength(expected.length);
   });
 
   test('webhookDestination strips trailing slashes of the base', () => {

@@ -468,7 +468,7 @@ describe('races', () => {
     const [a, b] = await Promise.all([t.changed('c1'), t.changed('c1')]);
     for (const res of [a, b]) expect(res).toMatchObject({ result: { outcome: 'verified' } });
     const hooks = t.bigcommerce.hooks.get('sc1')!;
-    expect(hooks.map((h) => h.scope).sort()).toEqual([DELIVERY_EXCEPTION_SCOPE, HOOK_SCOPE].sort());
+    expect(hooks.map((h) => h.scope).sort()).toEqual([...ALL_SCOPES].sort());
     expect(metricTotals(t.captured.metrics).HookVerifyFailed).toBe(0);
     expect(t.channels.items.get('c1')!.hook!.lastError).toBeUndefined();
   });

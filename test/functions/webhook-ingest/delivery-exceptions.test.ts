@@ -70,7 +70,7 @@ test('an authenticated exception is recorded on the channel and counted', async 
     message: 'Webhook is blocklisted',
     hookId: 77,
   });
-  expect(t.metrics).toEqual(['HookDeliveryException']);
+  expect(t.metrics).toEqual(['WebhookDeliveryException']);
 });
 
 test.each([
