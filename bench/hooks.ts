@@ -14,7 +14,7 @@ import type { Context } from 'aws-lambda';
 import { CHANNEL_EVENTS_SOURCE, CHANNEL_SETTINGS_CHANGED } from '../functions/adapters/channel-events';
 import { FUNCTION_TIMEOUT_SECONDS } from '../functions/common/limits';
 import type { Channel } from '../functions/domain/channel';
-import { planAllHooks } from '../functions/domain/hook-plan';
+import { HOOK_SCOPE, desiredHooks, wantedHookSpecs } from '../functions/domain/hook-plan';
 import type { ChannelSummary, SweepSummary } from '../functions/hook-manager/handler';
 import { missingFiles, withEnv, type GroupContext, type GroupResult } from './common';
 import { fakeContext, withStdoutSunk } from './lambda';
@@ -91,19 +91,19 @@ async function seedHealthy(
     const channelId = `bench-hooks-${i}`;
     const webhookToken = `wt-${i}-0123456789abcdef`;
     const channel = settings(channelId, storeHash(i), now.toISOString());
-    // Every hook the channel wants (the status hook first, then the shipment hooks).
-    const plan = planAllHooks({ channel, webhookBaseUrl: WEBHOOK_BASE_URL, webhookToken, actual: [] });
-    const created = [];
-    for (const action of plan.actions)
-      if (action.kind === 'create')
-        created.push(
-          await bigcommerce.createHook({ storeHash: storeHash(i), accessToken: `token-${i}` }, action.hook),
-        );
-    const hook = created[0]!;
+    // Every hook the channel wants (order, shipments, delivery exceptions).
+    let hookId: number | undefined;
+    for (const want of desiredHooks(channel, WEBHOOK_BASE_URL, webhookToken)) {
+      const hook = await bigcommerce.createHook(
+        { storeHash: storeHash(i), accessToken: `token-${i}` },
+        { ...want, isActive: true },
+      );
+      if (want.scope === HOOK_SCOPE) hookId = hook.id;
+    }
     await secrets.put(channelId, { accessToken: `token-${i}`, clientSecret: `secret-${i}`, webhookToken });
     await channels.put({
       ...channel,
-      hook: { hookId: hook.id, isActive: true, lastVerifiedAt: hourAgo },
+      hook: { hookId, isActive: true, lastVerifiedAt: hourAgo },
       reconcile: { watermark: now.toISOString(), lastRunAt: now.toISOString() },
     });
   });
@@ -151,9 +151,11 @@ export async function runHooks(ctx: GroupContext): Promise<GroupResult> {
             settingsChanged(healthyId),
             fakeContext('hook-manager', HOOK_MANAGER_TIMEOUT_MS),
           )) as ChannelSummary;
-          if (first.result.outcome !== 'verified' || !first.result.counts?.created)
+          // Every hook it wants: order, shipments (it has fulfilment statuses), delivery exceptions.
+          const wanted = wantedHookSpecs(settings(healthyId, 'benchhealthy', at)).length;
+          if (first.result.outcome !== 'verified' || first.result.counts?.created !== wanted)
             throw new Error(
-              `first converge of a new channel did not create its hook: ${JSON.stringify(first)}`,
+              `first converge of a new channel did not create its ${wanted} hooks: ${JSON.stringify(first)}`,
             );
           await stand.resetDynamoCounts();
           const mark = await sb.mark();

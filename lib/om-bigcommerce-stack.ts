@@ -76,6 +76,7 @@ export class OmBigCommerceStack extends Stack {
       secrets: this.secrets,
       eventBus: this.channelEvents,
       orderEventsQueue: this.queues.queue,
+      bigCommerceApiUrl: settings.bigCommerceApiUrl,
       logRemovalPolicy,
     });
     this.httpApi = new OmHttpApi(this, 'Http', {
@@ -110,6 +111,7 @@ export class OmBigCommerceStack extends Stack {
       secrets: this.secrets,
       bigCommerceApiUrl: settings.bigCommerceApiUrl,
       webhookBaseUrl,
+      formerWebhookBaseUrls: settings.formerWebhookBaseUrls,
       verifyInterval: settings.hookVerifyInterval,
       eventBus: this.channelEvents,
       logRemovalPolicy,

@@ -38,6 +38,11 @@ export interface StageSettings {
    * @default 2000 for production stages (prod, prod-*), 0 otherwise
    */
   readonly webhookRateLimit: number;
+  /**
+   * Webhook base URLs this stage used before (e.g. its execute-api URL before a custom domain): hooks
+   * under them are still this stage's, and hook-manager moves them to the current one.
+   */
+  readonly formerWebhookBaseUrls?: readonly string[];
 }
 
 export const LOG_LEVELS = ['DEBUG', 'INFO', 'WARN', 'ERROR'] as const;
@@ -86,6 +91,9 @@ export function validateSettings(settings: StageSettings): StageSettings {
   if (interval > MAX_HOOK_VERIFY_INTERVAL_SECONDS) {
     problems.push('hookVerifyIntervalSeconds must be at most 43200 (12 hours)');
   }
+  for (const former of settings.formerWebhookBaseUrls ?? [])
+    if (!/^https:\/\/[^/\s]+/.test(former))
+      problems.push(`formerWebhookBaseUrls: ${former} is not an https URL`);
   if (settings.deferDelays.length === 0) problems.push('deferDelaysSeconds must name at least one delay');
   for (const delay of settings.deferDelays) {
     const s = delay.toSeconds();
@@ -154,6 +162,7 @@ export const CONTEXT_KEYS = [
   'throttleBurstLimit',
   'legacySecretFallback',
   'webhookRateLimit',
+  'formerWebhookBaseUrls',
 ] as const;
 type ContextKey = (typeof CONTEXT_KEYS)[number];
 
@@ -242,6 +251,14 @@ function settingsFrom(stage: string, source: (key: ContextKey) => unknown): Stag
     });
   };
 
+  /** A comma-separated string (`-c`) or, in cdk.json, an array of strings. */
+  const urls = (key: ContextKey): string[] | undefined => {
+    const value = raw(key);
+    if (value === undefined || value === null) return undefined;
+    const parts = Array.isArray(value) ? value.map(String) : String(value).split(',');
+    return parts.map((u) => u.trim()).filter((u) => u !== '');
+  };
+
   const domainName = text('domainName');
   const certificateArn = text('certificateArn');
   if ((domainName === undefined) !== (certificateArn === undefined)) {
@@ -281,6 +298,7 @@ function settingsFrom(stage: string, source: (key: ContextKey) => unknown): Stag
     },
     legacySecretFallback: flag('legacySecretFallback', DEFAULT_SETTINGS.legacySecretFallback),
     webhookRateLimit: rateLimit(),
+    formerWebhookBaseUrls: urls('formerWebhookBaseUrls'),
   });
 }
 

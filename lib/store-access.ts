@@ -15,9 +15,10 @@ import type { SupportReader } from '../functions/adapters/support-reader';
 export const CHANNEL_STORE_ACTIONS = {
   get: ['dynamodb:GetItem'],
   put: ['dynamodb:UpdateItem'],
-  purge: ['dynamodb:DeleteItem'],
+  purge: ['dynamodb:UpdateItem'],
   recordHookState: ['dynamodb:UpdateItem'],
   recordReconcile: ['dynamodb:UpdateItem'],
+  recordDeliveryException: ['dynamodb:UpdateItem'],
   list: ['dynamodb:Scan'],
 } as const satisfies Record<keyof ChannelStore, readonly string[]>;
 

@@ -44,7 +44,15 @@ export interface CallOptions {
   onThrottle?: (waitMs: number) => void;
 }
 
+/** What `GET /v2/orders?limit=1` says about credentials (5xx, 429, timeouts: thrown, retryable). */
+export type OrdersAccess = 'ok' | 'unauthorized' | 'forbidden' | 'unknown_store';
+
 export interface BigCommerceApi {
+  /**
+   * One `GET /v2/orders?limit=1`: can these credentials read orders (what the worker needs; hooks
+   * need no scope)? 401 → unauthorized, 403 → forbidden (no Orders read scope), 404 → unknown_store.
+   */
+  probeOrdersAccess(creds: BigCommerceCredentials, options?: CallOptions): Promise<OrdersAccess>;
   /** undefined when BigCommerce answers 404. */
   getOrder(
     creds: BigCommerceCredentials,
@@ -284,6 +292,21 @@ export class HttpBigCommerceClient implements BigCommerceApi {
       lowQuotaRequestsLeft: options.lowQuotaRequestsLeft ?? 0,
       now: this.now,
     });
+  }
+
+  async probeOrdersAccess(creds: BigCommerceCredentials, options?: CallOptions): Promise<OrdersAccess> {
+    try {
+      const answer = await this.request(
+        creds,
+        { method: 'GET', path: '/v2/orders', query: { limit: 1 } },
+        options,
+      );
+      return answer.status === 404 ? 'unknown_store' : 'ok';
+    } catch (error) {
+      if (error instanceof BigCommerceError && error.status === 401) return 'unauthorized';
+      if (error instanceof BigCommerceError && error.status === 403) return 'forbidden';
+      throw error;
+    }
   }
 
   async getOrder(

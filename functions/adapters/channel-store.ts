@@ -1,5 +1,4 @@
 import {
-  DeleteItemCommand,
   GetItemCommand,
   ScanCommand,
   UpdateItemCommand,
@@ -7,7 +6,7 @@ import {
   type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
 import { isConditionFailure } from './condition-failure';
-import type { Channel, HookState, ReconcileState } from '../domain/channel';
+import type { Channel, DeliveryException, HookState, ReconcileState } from '../domain/channel';
 
 /** Channels table (TABLES.channels). Implementation: DynamoChannelStore below. */
 export interface ChannelStore {
@@ -16,10 +15,14 @@ export interface ChannelStore {
   /** Saves settings; keeps the stored `hook` and `reconcile` state when the given channel omits them. */
   put(channel: Channel): Promise<void>;
   /**
-   * Removes a tombstoned item for good (hook-manager, after the hooks are gone). Conditional on the
-   * tombstone, so a channel saved again in the meantime is kept; returns whether it was removed.
+   * Marks a deleted channel purged (hook-manager, after its hooks and secret are gone): hook and
+   * reconcile state go, the tombstone stays until `expiresAt` (epoch seconds, DynamoDB TTL).
+   * Conditional on the tombstone, so a channel saved again in the meantime is kept; returns whether
+   * it was marked.
    */
-  purge(channelId: string): Promise<boolean>;
+  purge(channelId: string, at: { purgedAt: string; expiresAt: number }): Promise<boolean>;
+  /** Records a delivery exception on a live or deleted channel; never creates an item. */
+  recordDeliveryException(channelId: string, exception: DeliveryException): Promise<void>;
   /** Only updates an existing item; never resurrects a purged channel. */
   recordHookState(channelId: string, hook: HookState): Promise<void>;
   recordReconcile(channelId: string, state: ReconcileState): Promise<void>;
@@ -77,6 +80,13 @@ const SETTINGS_FIELDS = [
   'updatedAt',
 ] as const satisfies readonly (keyof Channel)[];
 
+/** Tombstone fields: `put` removes them when the given channel has none (a re-saved channel lives). */
+const CLEARED_WHEN_ABSENT = [
+  'deletedAt',
+  'purgedAt',
+  'expiresAt',
+] as const satisfies readonly (keyof Channel)[];
+
 export class InvalidCursorError extends Error {
   override name = 'InvalidCursorError';
   constructor() {
@@ -108,12 +118,17 @@ export class DynamoChannelStore implements ChannelStore {
     const values: Record<string, AttributeValue> = {};
     const sets: string[] = [];
     const removes: string[] = [];
-    const fields: (keyof Channel)[] = [...SETTINGS_FIELDS, 'hook', 'reconcile', 'deletedAt'];
+    const fields: (keyof Channel)[] = [
+      ...SETTINGS_FIELDS,
+      'hook',
+      'reconcile',
+      ...CLEARED_WHEN_ABSENT,
+    ];
     fields.forEach((field, i) => {
       const value = channel[field];
       if (value === undefined) {
         // A re-saved channel is no longer deleted; absent hook/reconcile mean "keep what is stored".
-        if (field === 'deletedAt') {
+        if ((CLEARED_WHEN_ABSENT as readonly string[]).includes(field)) {
           names[`#f${i}`] = field;
           removes.push(`#f${i}`);
         }
@@ -134,13 +149,15 @@ export class DynamoChannelStore implements ChannelStore {
     );
   }
 
-  async purge(channelId: string): Promise<boolean> {
+  async purge(channelId: string, at: { purgedAt: string; expiresAt: number }): Promise<boolean> {
     try {
       await this.client.send(
-        new DeleteItemCommand({
+        new UpdateItemCommand({
           TableName: this.tableName,
           Key: { channelId: { S: channelId } },
+          UpdateExpression: 'SET purgedAt = :p, expiresAt = :e REMOVE hook, reconcile, lastDeliveryException',
           ConditionExpression: 'attribute_exists(deletedAt)',
+          ExpressionAttributeValues: { ':p': { S: at.purgedAt }, ':e': { N: String(at.expiresAt) } },
         }),
       );
       return true;
@@ -156,6 +173,10 @@ export class DynamoChannelStore implements ChannelStore {
 
   recordReconcile(channelId: string, state: ReconcileState): Promise<void> {
     return this.setIfExists(channelId, 'reconcile', asJson(state));
+  }
+
+  recordDeliveryException(channelId: string, exception: DeliveryException): Promise<void> {
+    return this.setIfExists(channelId, 'lastDeliveryException', asJson(exception));
   }
 
   async list(options: { cursor?: string; limit: number }): Promise<{ channels: Channel[]; cursor?: string }> {
@@ -174,7 +195,7 @@ export class DynamoChannelStore implements ChannelStore {
 
   private async setIfExists(
     channelId: string,
-    field: 'hook' | 'reconcile',
+    field: 'hook' | 'reconcile' | 'lastDeliveryException',
     value: { [key: string]: Json | undefined },
   ): Promise<void> {
     try {

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
+import type { BigCommerceApi, BigCommerceCredentials } from '../adapters/bigcommerce-client';
 import type { ChannelEventPublisher } from '../adapters/channel-events';
 import type { ChannelStore } from '../adapters/channel-store';
 import type { OrderEventQueue } from '../adapters/order-event-queue';
@@ -29,6 +30,8 @@ import * as rt from '../common/runtime';
  */
 export interface ChannelApiDeps {
   channels: ChannelStore;
+  /** Checks new or changed credentials before anything is saved. */
+  bigcommerce: Pick<BigCommerceApi, 'probeOrdersAccess'>;
   secrets: SecretStore;
   orders: OrderStore;
   events: ChannelEventPublisher;
@@ -99,8 +102,46 @@ async function publish(
   }
 }
 
-const errorText = (error: unknown) =>
-  error instanceof Error ? `${error.name}: ${error.message}`.slice(0, 500) : 'unknown error';
+/** An error as one line; `secret` (if given) masked, though adapters never put one in a message. */
+const errorText = (error: unknown, secret?: string) => {
+  const text = error instanceof Error ? `${error.name}: ${error.message}` : 'unknown error';
+  return (secret ? text.split(secret).join('[redacted]') : text).slice(0, 500);
+};
+
+/** The credentials probe answers within this (API Gateway allows 30 s for the whole request). */
+export const CREDENTIALS_PROBE_TIMEOUT_MS = 8_000;
+
+/**
+ * New or changed credentials are tried once (`GET /v2/orders?limit=1`) before anything is stored:
+ * refused ones are a 422 naming the field; an outage is not the merchant's fault, so the channel is
+ * saved and the outage reported as the hook's last error.
+ */
+async function checkCredentials(
+  deps: Required<ChannelApiDeps>,
+  creds: BigCommerceCredentials,
+): Promise<{ refused: FieldError } | { unverified: string } | undefined> {
+  try {
+    const access = await deps.bigcommerce.probeOrdersAccess(creds, {
+      deadline: Date.now() + CREDENTIALS_PROBE_TIMEOUT_MS,
+    });
+    if (access === 'unauthorized')
+      return { refused: { field: 'accessToken', message: 'BigCommerce rejected the access token' } };
+    if (access === 'forbidden')
+      return {
+        refused: {
+          field: 'accessToken',
+          message:
+            'the access token lacks the Orders read scope (store_v2_orders_read_only); grant Orders: read-only to the app or API account',
+        },
+      };
+    if (access === 'unknown_store')
+      return { refused: { field: 'storeHash', message: 'BigCommerce does not know this store hash' } };
+    return undefined;
+  } catch (error) {
+    deps.obs.metrics.addMetric(CHANNEL_API_METRICS.credentialsUnverified, MetricUnit.Count, 1);
+    return { unverified: `credentials not verified: ${errorText(error, creds.accessToken)}` };
+  }
+}
 
 const putChannel: Route = async (event, deps) => {
   const channelId = channelIdOf(event);
@@ -117,23 +158,42 @@ const putChannel: Route = async (event, deps) => {
   });
   if (!parsed.ok) return errors(400, parsed.errors);
 
-  const now = deps.now();
   const secrets = buildSecrets({
     input: parsed.input,
     existing: storedSecrets,
     newWebhookToken: deps.newWebhookToken(),
   });
+  const credentialsChanged = storedSecrets?.accessToken !== secrets.accessToken;
+  const check = credentialsChanged
+    ? await checkCredentials(deps, { storeHash: parsed.input.storeHash, accessToken: secrets.accessToken })
+    : undefined;
+  if (check && 'refused' in check) {
+    deps.obs.metrics.addMetric(CHANNEL_API_METRICS.credentialsRefused, MetricUnit.Count, 1);
+    deps.obs.logger.warn('credentials refused by BigCommerce; nothing saved', {
+      channelId,
+      field: check.refused.field,
+    });
+    return errors(422, [check.refused]);
+  }
+  const now = deps.now();
   // Secrets first: a channel item never points at credentials that were not stored.
   // A save also migrates a channel still on the legacy combined secret (the store splits it).
   if (!sameSecrets(storedSecrets, secrets) || storedSecrets?.legacy)
     await deps.secrets.put(channelId, secrets);
   const channel = buildChannel({ channelId, input: parsed.input, existing, now });
   await deps.channels.put(channel);
+  const previousHook = channel.hook ?? existing?.hook;
+  const unverifiedHook =
+    check && 'unverified' in check
+      ? { ...(previousHook ?? { isActive: false }), lastError: check.unverified }
+      : undefined;
+  if (unverifiedHook) await deps.channels.recordHookState(channelId, unverifiedHook);
   await publish(deps, channelId, 'saved', now);
 
   const shown: Channel = {
     ...channel,
-    ...(channel.hook === undefined && existing?.hook && { hook: existing.hook }),
+    ...(unverifiedHook && { hook: unverifiedHook }),
+    ...(!unverifiedHook && channel.hook === undefined && existing?.hook && { hook: existing.hook }),
     ...(channel.reconcile === undefined && existing?.reconcile && { reconcile: existing.reconcile }),
   };
   deps.obs.metrics.addMetric(CHANNEL_API_METRICS.saved, MetricUnit.Count, 1);
@@ -273,6 +333,7 @@ export const CHANNEL_API_ENV_KEYS = [
   'SECRET_NAME_PREFIX',
   'EVENT_BUS_NAME',
   'ORDER_EVENTS_QUEUE_URL',
+  'BIGCOMMERCE_API_URL',
   'DYNAMODB_ENDPOINT',
   'EVENTBRIDGE_ENDPOINT',
   'SQS_ENDPOINT',
@@ -284,6 +345,8 @@ export function wire(env: Record<string, string | undefined>) {
   const handler = makeHandler({
     ...rt.channelAccess(runtime),
     orders: rt.orderStore(runtime),
+    // One try: the merchant is waiting, and an outage saves the channel anyway.
+    bigcommerce: rt.bigCommerce(runtime, { maxAttempts: 1 }),
     events: rt.channelEvents(runtime),
     queue: rt.orderEventQueue(runtime),
     obs,

@@ -39,6 +39,26 @@ export const ENV_DEFAULTS = {
   HOOK_VERIFY_INTERVAL_SECONDS: 900,
 } as const;
 
+const anyUrl = z.url();
+const isUrl = (s: string) => anyUrl.safeParse(s).success;
+const splitList = (s: string) =>
+  s
+    .split(',')
+    .map((p) => p.trim())
+    .filter((p) => p !== '');
+const urlList = (name: string) =>
+  z.pipe(
+    z
+      .string()
+      .check(
+        z.refine(
+          (s: string) => splitList(s).every(isUrl),
+          `${name} must be a comma-separated list of absolute URLs`,
+        ),
+      ),
+    z.transform((s: string) => splitList(s).map((p) => p.replace(/\/+$/, ''))),
+  );
+
 export const envSchemas = {
   CHANNELS_TABLE: nonEmpty(),
   ORDERS_TABLE: nonEmpty(),
@@ -58,6 +78,8 @@ export const envSchemas = {
   EVENT_BUS_NAME: z._default(nonEmpty(), 'default'),
   BIGCOMMERCE_API_URL: z._default(url('BIGCOMMERCE_API_URL'), ENV_DEFAULTS.BIGCOMMERCE_API_URL),
   WEBHOOK_BASE_URL: url('WEBHOOK_BASE_URL'),
+  /** Base URLs this deployment used before (e.g. before a custom domain): their hooks are still ours. */
+  FORMER_WEBHOOK_BASE_URLS: z._default(urlList('FORMER_WEBHOOK_BASE_URLS'), []),
   DEFER_DELAYS_SECONDS: z._default(delayList, [...ENV_DEFAULTS.DEFER_DELAYS_SECONDS]),
   DEFER_MAX_AGE_SECONDS: z._default(seconds('DEFER_MAX_AGE_SECONDS'), ENV_DEFAULTS.DEFER_MAX_AGE_SECONDS),
   HOOK_VERIFY_INTERVAL_SECONDS: z._default(

@@ -16,6 +16,8 @@ export const INGEST_METRICS = {
   rejected: 'WebhookRejected',
   ignored: 'WebhookIgnored',
   enqueueFailed: 'EnqueueFailed',
+  /** A callback for a deleted channel, acknowledged (200) and dropped. */
+  forDeletedChannel: 'WebhookForDeletedChannel',
   /** A `store/hook/deliveryException` callback: BigCommerce is failing to deliver to us. */
   deliveryException: 'WebhookDeliveryException',
 } as const;
@@ -65,6 +67,10 @@ export const CHANNEL_API_METRICS = {
   deleted: 'ChannelDeleted',
   /** The settings are stored but hook-manager only converges them on its next scheduled run. */
   eventPublishFailed: 'ChannelEventPublishFailed',
+  /** BigCommerce refused new credentials (401/403): answered 422, nothing saved. */
+  credentialsRefused: 'CredentialsRefused',
+  /** BigCommerce could not answer the credentials check (5xx, timeout): saved, error on the hook. */
+  credentialsUnverified: 'CredentialsUnverified',
 } as const;
 
 type ValueOf<T> = T[keyof T];

@@ -33,6 +33,13 @@ export const ROUTES: readonly RouteDefinition[] = [
     target: 'webhook-ingest',
     authorization: 'none',
   },
+  /** BigCommerce's `store/hook/deliveryException` (it wants them apart from the other callbacks). */
+  {
+    method: 'POST',
+    path: '/webhooks/bigcommerce/{channelId}/delivery-exceptions',
+    target: 'webhook-ingest',
+    authorization: 'none',
+  },
   { method: 'PUT', path: '/channels/{channelId}', target: 'channel-api', authorization: 'iam' },
   { method: 'GET', path: '/channels/{channelId}', target: 'channel-api', authorization: 'iam' },
   { method: 'DELETE', path: '/channels/{channelId}', target: 'channel-api', authorization: 'iam' },

@@ -7,8 +7,11 @@ export interface TableDefinition {
 }
 
 export const TABLES = {
-  /** One item per channel: settings, hook state, reconcile watermark. Env: CHANNELS_TABLE. */
-  channels: { partitionKey: { name: 'channelId', type: 'S' } },
+  /**
+   * One item per channel: settings, hook state, reconcile watermark. A purged channel's tombstone
+   * carries `expiresAt` (30 days). Env: CHANNELS_TABLE.
+   */
+  channels: { partitionKey: { name: 'channelId', type: 'S' }, timeToLiveAttribute: 'expiresAt' },
   /**
    * One item per (channel, BigCommerce order id): OM status, bounded history, processed event ids.
    * Items for orders OM has not imported yet carry `expiresAt` so they age out. Env: ORDERS_TABLE.

@@ -2,7 +2,7 @@ import * as z from '../common/zod';
 import type { FieldError } from './field-error';
 
 export type { FieldError };
-import { STORE_HASH_PATTERN, type Channel, type ChannelSecrets } from './channel';
+import { STORE_HASH_PATTERN, type Channel, type ChannelSecrets, type DeliveryException } from './channel';
 import {
   BIGCOMMERCE_STATUS,
   BIGCOMMERCE_STATUS_IDS,
@@ -294,6 +294,8 @@ export interface ChannelView {
     isActive: boolean;
     lastVerifiedAt: string | null;
     lastError: string | null;
+    /** BigCommerce's last `store/hook/deliveryException` for this channel's hooks. */
+    lastDeliveryException: DeliveryException | null;
   };
   reconcile: { watermark: string | null; lastRunAt: string | null };
 }
@@ -313,6 +315,7 @@ export const channelView = (channel: Channel, hasClientSecret: boolean): Channel
     isActive: channel.hook?.isActive ?? false,
     lastVerifiedAt: channel.hook?.lastVerifiedAt ?? null,
     lastError: channel.hook?.lastError ?? null,
+    lastDeliveryException: channel.lastDeliveryException ?? null,
   },
   reconcile: {
     watermark: channel.reconcile?.watermark ?? null,

@@ -35,7 +35,36 @@ export interface Channel extends ChannelSettings {
    * then purges the item and its secrets.
    */
   deletedAt?: string;
+  /**
+   * Set when hook-manager has removed a deleted channel's hooks and secrets. The item stays as a
+   * tombstone until `expiresAt` (epoch seconds, DynamoDB TTL), so late callbacks for it are told apart
+   * from callbacks for ids never known.
+   */
+  purgedAt?: string;
+  expiresAt?: number;
+  /** The last `store/hook/deliveryException` BigCommerce sent for this channel's hooks. */
+  lastDeliveryException?: DeliveryException;
 }
+
+/** BigCommerce's early warning that deliveries to one of the channel's hooks are failing. */
+export interface DeliveryException {
+  at: string;
+  /** 90001 (one failure), 90002 (blocklisted), 90003 (deactivated) as documented by BigCommerce. */
+  errorCode: number;
+  message: string;
+  hookId: number | null;
+}
+
+/** How long a purged channel's tombstone is kept (callbacks still in flight are answered 200). */
+export const TOMBSTONE_TTL_MS = 30 * 24 * 60 * 60 * 1000;
+
+/** The tombstone's expiry, as DynamoDB TTL wants it (epoch seconds). */
+export const tombstoneExpiresAt = (purgedAt: Date) =>
+  Math.ceil((purgedAt.getTime() + TOMBSTONE_TTL_MS) / 1000);
+
+/** A tombstone past its expiry counts as never known (DynamoDB removes expired items only eventually). */
+export const tombstoneExpired = (channel: Pick<Channel, 'expiresAt'>, now: Date) =>
+  channel.expiresAt !== undefined && channel.expiresAt * 1000 <= now.getTime();
 
 /** Credentials and the webhook token: only ever in the SecretStore, never in logs or answers. */
 export interface ChannelSecrets {

@@ -28,18 +28,23 @@ type ReconcileChannel = Pick<
   | 'hook'
 >;
 
-export type ReconcileReason = 'hook_lost' | 'previous_error' | 'daily' | 'first_run';
+export type ReconcileReason = 'hook_lost' | 'catch_up' | 'previous_error' | 'daily' | 'first_run';
+
+/** A new or re-activated BigCommerce hook may take a minute to fire: reconcile once more after this. */
+export const CATCH_UP_DELAY_SECONDS = 120;
 
 /**
  * Whether to reconcile now: never for a channel that wants no hook (nothing would be acted on); at
- * once when deliveries may have been lost or the previous run ended in an error; else at least daily.
+ * once when deliveries may have been lost, on the catch-up run after a hook was created or
+ * re-activated, or when the previous run ended in an error; else at least daily.
  */
 export function reconcileReason(
   channel: ReconcileChannel,
-  args: { hookLost: boolean; now: Date },
+  args: { hookLost: boolean; catchUp?: boolean; now: Date },
 ): ReconcileReason | undefined {
   if (channel.deletedAt !== undefined || !wantsHooks(channel)) return undefined;
   if (args.hookLost) return 'hook_lost';
+  if (args.catchUp) return 'catch_up';
   if (channel.hook?.lastError !== undefined) return 'previous_error';
   const last = channel.reconcile?.lastRunAt;
   if (last === undefined) return 'first_run';
@@ -94,4 +99,20 @@ export function nextWatermark(args: { previous?: string; runStart: Date }): stri
   const previous = args.previous ? Date.parse(args.previous) : Number.NEGATIVE_INFINITY;
   const candidate = args.runStart.getTime() - RECONCILE_CLOCK_SKEW_MS;
   return new Date(Math.max(candidate, Number.isFinite(previous) ? previous : candidate)).toISOString();
+}
+
+/**
+ * Where the next page of one status listing starts. Pages go by a `min_date_modified` cursor (sorted
+ * by `date_modified` ascending), not page numbers: an order modified during the listing moves to the
+ * end instead of shifting the pages and being skipped. `min_date_modified` is inclusive, so the next
+ * page starts at the last order's time; only when a whole page shares that time does the page number
+ * advance within it.
+ */
+export function nextOrdersPage(args: { cursor: string; page: number; lastDateModified: string }): {
+  cursor: string;
+  page: number;
+} {
+  return args.lastDateModified === args.cursor
+    ? { cursor: args.cursor, page: args.page + 1 }
+    : { cursor: args.lastDateModified, page: 1 };
 }

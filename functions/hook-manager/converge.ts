@@ -1,17 +1,15 @@
-import type { BigCommerceApi, BigCommerceCredentials } from '../adapters/bigcommerce-client';
+import type {
+  BigCommerceApi,
+  BigCommerceCredentials,
+  BigCommerceOrder,
+} from '../adapters/bigcommerce-client';
 import type { ChannelStore } from '../adapters/channel-store';
 import type { OrderEventQueue } from '../adapters/order-event-queue';
 import type { SecretStore } from '../adapters/secret-store';
-import type { Channel, ChannelSecrets, HookState } from '../domain/channel';
+import { tombstoneExpiresAt, type Channel, type ChannelSecrets, type HookState } from '../domain/channel';
+import { HOOK_SCOPE, desiredHooks, planHooks, type HookAction, type HookFinding } from '../domain/hook-plan';
 import {
-  HOOK_SCOPE,
-  deliveriesMayBeLost,
-  desiredHook,
-  planAllHooks,
-  type HookAction,
-  type HookFinding,
-} from '../domain/hook-plan';
-import {
+  nextOrdersPage,
   nextWatermark,
   reconcileEvent,
   reconcileFrom,
@@ -30,6 +28,8 @@ export interface ConvergeDeps {
   bigcommerce: BigCommerceApi;
   queue: OrderEventQueue;
   webhookBaseUrl: string;
+  /** FORMER_WEBHOOK_BASE_URLS: hooks under these are ours too, and are moved to webhookBaseUrl. */
+  formerWebhookBaseUrls?: readonly string[];
   now: () => Date;
   /** Where a line worth keeping goes (hook changes, failures). Never passed a secret. */
   log?: (level: 'debug' | 'info' | 'warn' | 'error', message: string, data: Record<string, unknown>) => void;
@@ -52,6 +52,8 @@ export type ConvergeResult =
       finding: HookFinding;
       counts: HookCounts;
       reconcile?: ReconcileOutcome;
+      /** A hook was created or re-activated: BigCommerce may take a minute to fire it (catch up later). */
+      activated?: true;
     }
   | { channelId: string; outcome: 'failed'; counts: HookCounts; error: string };
 
@@ -101,15 +103,16 @@ async function applyActions(
   actions: HookAction[],
   counts: HookCounts,
   deadline: number | undefined,
-): Promise<number | undefined> {
-  let createdId: number | undefined;
+): Promise<Record<string, number>> {
+  const createdIds: Record<string, number> = {};
   // Create/repair first, delete after: the channel is never left without a hook in between.
   for (const action of [...actions].sort(
     (a, b) => Number(a.kind === 'delete') - Number(b.kind === 'delete'),
   )) {
     if (action.kind === 'create') {
-      const { id } = await deps.bigcommerce.createHook(creds, action.hook, { deadline });
-      if (action.hook.scope === HOOK_SCOPE) createdId = id; // the channel records its status hook
+      createdIds[action.hook.scope] = (
+        await deps.bigcommerce.createHook(creds, action.hook, { deadline })
+      ).id;
       counts.created++;
     } else if (action.kind === 'update') {
       await deps.bigcommerce.updateHook(creds, action.hookId, action.patch, { deadline });
@@ -120,78 +123,130 @@ async function applyActions(
       counts.deleted++;
     }
   }
-  return createdId;
+  return createdIds;
 }
 
 /**
- * Removes the channel for good: the secret first, so a failure leaves a tombstone that is retried.
- * The tombstone is read again just before, and the item delete is conditional on it, so a channel
- * saved again meanwhile keeps its item (and, outside a tiny window, its secret).
+ * Purges a deleted channel: the secret first, so a failure leaves a tombstone that is retried; the
+ * item stays as a purged tombstone for TOMBSTONE_TTL_MS. The tombstone is read again just before, and
+ * the mark is conditional on it, so a channel saved again meanwhile keeps its item and secret.
  */
 async function purge(deps: ConvergeDeps, channelId: string) {
   if (!(await deps.channels.get(channelId))?.deletedAt) return;
   await deps.secrets.delete(channelId);
-  await deps.channels.purge(channelId);
+  const now = deps.now();
+  await deps.channels.purge(channelId, {
+    purgedAt: now.toISOString(),
+    expiresAt: tombstoneExpiresAt(now),
+  });
+}
+
+/** Rounds of list-plan-act per channel: a settings change or a concurrent run seen mid-way replans. */
+const MAX_ROUNDS = 3;
+
+/** BigCommerce refused a create or move because the same scope and destination exist: another run won. */
+const isDuplicateRefusal = (error: unknown) => (error as { status?: unknown } | null)?.status === 422;
+
+/** Whether the stored channel still wants what the plan was made for. */
+const sameIntent = (a: Channel, b: Channel | undefined) =>
+  b !== undefined && a.updatedAt === b.updatedAt && a.deletedAt === b.deletedAt;
+
+interface Converged {
+  channel: Channel;
+  finding: HookFinding;
+  eventsMayBeLost: boolean;
+  hookId?: number;
 }
 
 /**
- * Converges one channel: one `GET /v3/hooks` listing every scope it manages (a healthy channel costs
- * exactly that one BigCommerce request), then the planned create/update/delete calls; records the result on the
- * channel; reconciles when the hook was lost or a reconcile is due. A tombstoned channel loses its
- * hooks and is then purged with its secret. BigCommerce failures are recorded, not thrown; failures
- * of our own stores are thrown.
+ * List, plan, act; then read the channel again (consistently). When it changed meanwhile (deleted or
+ * saved again) or another run created the same hook first (BigCommerce answers 422), plan again on
+ * what is there now, so a sweep never leaves a deleted channel's hook behind nor removes a re-saved
+ * one's. The finding is the first listing's.
+ */
+async function converge(
+  deps: ConvergeDeps,
+  first: Channel,
+  creds: BigCommerceCredentials,
+  webhookToken: string,
+  counts: HookCounts,
+  options: { deadline?: number },
+): Promise<Converged> {
+  const log = deps.log ?? (() => undefined);
+  const ownedBaseUrls = [deps.webhookBaseUrl, ...(deps.formerWebhookBaseUrls ?? [])];
+  let channel = first;
+  let result: Converged | undefined;
+  for (let round = 1; ; round++) {
+    const desired = desiredHooks(channel, deps.webhookBaseUrl, webhookToken);
+    const actual = await deps.bigcommerce.listHooks(creds, {}, options);
+    const plan = planHooks({ channelId: channel.channelId, desired, actual, ownedBaseUrls });
+    result = {
+      channel,
+      finding: result?.finding ?? plan.finding,
+      eventsMayBeLost: (result?.eventsMayBeLost ?? false) || plan.eventsMayBeLost,
+      hookId: plan.keepHookIds[HOOK_SCOPE],
+    };
+    if (plan.actions.length === 0) return result;
+    try {
+      const created = await applyActions(deps, creds, plan.actions, counts, options.deadline);
+      result.hookId = created[HOOK_SCOPE] ?? result.hookId;
+    } catch (error) {
+      if (round < MAX_ROUNDS && isDuplicateRefusal(error)) continue;
+      throw error;
+    }
+    log('info', 'hooks converged', {
+      channelId: channel.channelId,
+      finding: plan.finding,
+      actions: plan.actions.map((a) => `${a.kind}:${a.kind === 'create' ? a.hook.scope : a.hookId}`),
+    });
+    const now = await deps.channels.get(channel.channelId);
+    if (round >= MAX_ROUNDS || sameIntent(channel, now) || now === undefined) return result;
+    channel = now;
+  }
+}
+
+/**
+ * Converges one channel: re-reads it (consistently) and its secret, one `GET /v3/hooks` (a healthy
+ * channel costs exactly that one BigCommerce request), then the planned create/update/delete calls;
+ * records the result on the channel; reconciles when a hook was lost, a reconcile is due, or this is
+ * the catch-up run after a hook was created or re-activated. A tombstoned channel loses its hooks and
+ * is then purged with its secret. BigCommerce failures are recorded, not thrown; failures of our own
+ * stores are thrown.
  */
 export async function convergeChannel(
   deps: ConvergeDeps,
   channelOrId: Channel | string,
-  options: { deadline?: number } = {},
+  options: { deadline?: number; catchUp?: boolean } = {},
 ): Promise<ConvergeResult> {
-  const channel = typeof channelOrId === 'string' ? await deps.channels.get(channelOrId) : channelOrId;
   const channelId = typeof channelOrId === 'string' ? channelOrId : channelOrId.channelId;
+  // Always the stored channel, read now: a listing or a queued message may be minutes old.
+  const stored = await deps.channels.get(channelId);
   const log = deps.log ?? (() => undefined);
-  if (!channel) return { channelId, outcome: 'gone' };
+  if (!stored || stored.purgedAt !== undefined) return { channelId, outcome: 'gone' };
 
   const counts = zeroCounts();
-  const tombstoned = channel.deletedAt !== undefined;
   const secrets = await deps.secrets.get(channelId);
   if (!secrets) {
-    if (tombstoned) {
-      // Without credentials its hooks cannot be reached; BigCommerce deactivates them once our route 404s.
+    if (stored.deletedAt !== undefined) {
+      // Without credentials its hooks cannot be reached; their callbacks are acknowledged and dropped.
       log('warn', 'tombstoned channel has no credentials; purged without removing hooks', { channelId });
       await purge(deps, channelId);
       return { channelId, outcome: 'purged', counts, hooksLeft: true };
     }
     const error = 'no credentials stored for this channel';
-    await deps.channels.recordHookState(channelId, { ...previousHook(channel), lastError: error });
+    await deps.channels.recordHookState(channelId, { ...previousHook(stored), lastError: error });
     log('error', 'hook verification failed', { channelId, error });
     return { channelId, outcome: 'failed', counts, error };
   }
 
-  const creds = { storeHash: channel.storeHash, accessToken: secrets.accessToken };
+  const creds = { storeHash: stored.storeHash, accessToken: secrets.accessToken };
   const now = deps.now();
-  const desired = desiredHook(channel, deps.webhookBaseUrl, secrets.webhookToken);
-  let finding: HookFinding;
-  let hookId: number | undefined;
+  let converged: Converged;
   try {
-    const actual = await deps.bigcommerce.listHooks(creds, {}, options);
-    const plan = planAllHooks({
-      channel,
-      webhookBaseUrl: deps.webhookBaseUrl,
-      webhookToken: secrets.webhookToken,
-      actual,
-    });
-    finding = plan.finding;
-    const createdId = await applyActions(deps, creds, plan.actions, counts, options.deadline);
-    hookId = createdId ?? plan.keepHookId;
-    if (plan.actions.length > 0)
-      log('info', 'hooks converged', {
-        channelId,
-        finding,
-        actions: plan.actions.map((a) => `${a.kind}:${a.kind === 'create' ? 'new' : a.hookId}`),
-      });
+    converged = await converge(deps, stored, creds, secrets.webhookToken, counts, options);
   } catch (error) {
     const message = describeError(error, secrets);
-    if (tombstoned && isAuthFailure(error)) {
+    if (stored.deletedAt !== undefined && isAuthFailure(error)) {
       // Credentials revoked (often: the app was uninstalled, which removes its hooks anyway).
       log('warn', 'tombstoned channel: BigCommerce rejects its credentials; purged', {
         channelId,
@@ -200,23 +255,34 @@ export async function convergeChannel(
       await purge(deps, channelId);
       return { channelId, outcome: 'purged', counts, hooksLeft: true };
     }
-    await deps.channels.recordHookState(channelId, { ...previousHook(channel), lastError: message });
+    await deps.channels.recordHookState(channelId, { ...previousHook(stored), lastError: message });
     log('error', 'hook verification failed', { channelId, error: message });
     return { channelId, outcome: 'failed', counts, error: message };
   }
+  const { channel, finding } = converged;
 
-  if (tombstoned) {
+  if (channel.deletedAt !== undefined) {
     await purge(deps, channelId);
     log('info', 'channel purged', { channelId, hooksDeleted: counts.deleted });
     return { channelId, outcome: 'purged', counts };
   }
 
-  const state: HookState = desired
-    ? { hookId, isActive: true, lastVerifiedAt: now.toISOString() }
+  const wanted = desiredHooks(channel, deps.webhookBaseUrl, secrets.webhookToken).length > 0;
+  const state: HookState = wanted
+    ? {
+        ...(converged.hookId !== undefined && { hookId: converged.hookId }),
+        isActive: true,
+        lastVerifiedAt: now.toISOString(),
+      }
     : { isActive: false, lastVerifiedAt: now.toISOString() };
+  const activated = counts.created + counts.reactivated > 0;
 
   let reconcile: ReconcileOutcome | undefined;
-  const reason = reconcileReason(channel, { hookLost: deliveriesMayBeLost(finding), now });
+  const reason = reconcileReason(channel, {
+    hookLost: converged.eventsMayBeLost,
+    catchUp: options.catchUp === true,
+    now,
+  });
   if (reason) {
     try {
       reconcile = {
@@ -235,7 +301,14 @@ export async function convergeChannel(
     }
   }
   await deps.channels.recordHookState(channelId, state);
-  return { channelId, outcome: 'verified', finding, counts, ...(reconcile && { reconcile }) };
+  return {
+    channelId,
+    outcome: 'verified',
+    finding,
+    counts,
+    ...(reconcile && { reconcile }),
+    ...(activated && wanted && { activated: true as const }),
+  };
 }
 
 const previousHook = (channel: Channel): HookState => ({
@@ -271,16 +344,20 @@ export async function reconcileChannel(
   const statusIds = reconcileStatusIds(channel);
   let enqueued = 0;
   for (const [statusIndex, statusId] of statusIds.entries()) {
-    for (let page = 1; ; page++) {
+    // Orders listed again at a page boundary (same date_modified) are enqueued once.
+    const seen = new Set<string>();
+    let cursor = from;
+    for (let page = 1, listed = 1; ; listed++) {
       const orders = await deps.bigcommerce.listOrders(
         creds,
-        { minDateModified: from, statusId, sort: 'date_modified:asc', page, limit: ORDERS_PAGE_LIMIT },
+        { minDateModified: cursor, statusId, sort: 'date_modified:asc', page, limit: ORDERS_PAGE_LIMIT },
         { deadline: options.deadline },
       );
       const events = orders
         // BigCommerce filtered by status_id already; this guards against a server that ignores it.
         .filter((order) => order.statusId === statusId)
-        .map((order) => reconcileEvent({ channelId: channel.channelId, order, receivedAt: deps.now() }));
+        .map((order) => reconcileEvent({ channelId: channel.channelId, order, receivedAt: deps.now() }))
+        .filter((event) => !seen.has(event.eventId) && seen.add(event.eventId));
       await forEachLimited(events, ENQUEUE_CONCURRENCY, (event) => deps.queue.send(event));
       enqueued += events.length;
       const statusDone = orders.length < ORDERS_PAGE_LIMIT;
@@ -288,11 +365,13 @@ export async function reconcileChannel(
         statusId,
         statusIndex,
         statusCount: statusIds.length,
-        page,
+        page: listed,
         statusDone,
         enqueued,
       });
       if (statusDone) break;
+      const last = orders[orders.length - 1] as BigCommerceOrder;
+      ({ cursor, page } = nextOrdersPage({ cursor, page, lastDateModified: last.dateModified }));
     }
   }
   const watermark = nextWatermark({ previous: channel.reconcile?.watermark, runStart });

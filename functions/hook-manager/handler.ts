@@ -148,9 +148,10 @@ export function makeHandler(deps: HookManagerDeps) {
 
     // Recently verified live channels are left for a later run; tombstones are always worth a try.
     const isFresh = (c: Channel) =>
-      c.deletedAt === undefined &&
+      c.purgedAt !== undefined ||
+      (c.deletedAt === undefined &&
       c.hook?.lastVerifiedAt !== undefined &&
-      Date.parse(c.hook.lastVerifiedAt) > freshAfter;
+      Date.parse(c.hook.lastVerifiedAt) > freshAfter);
 
     async function* channels() {
       let cursor: string | undefined;
@@ -237,6 +238,7 @@ export const HOOK_MANAGER_ENV_KEYS = [
   'ORDER_EVENTS_QUEUE_URL',
   'BIGCOMMERCE_API_URL',
   'WEBHOOK_BASE_URL',
+  'FORMER_WEBHOOK_BASE_URLS',
   'HOOK_VERIFY_INTERVAL_SECONDS',
   'DYNAMODB_ENDPOINT',
   'SQS_ENDPOINT',
@@ -250,6 +252,7 @@ export function wire(env: Record<string, string | undefined>) {
     bigcommerce: rt.bigCommerce(runtime),
     queue: rt.orderEventQueue(runtime),
     webhookBaseUrl: runtime.config.WEBHOOK_BASE_URL,
+    formerWebhookBaseUrls: runtime.config.FORMER_WEBHOOK_BASE_URLS,
     verifyIntervalSeconds: runtime.config.HOOK_VERIFY_INTERVAL_SECONDS,
     ...obs,
   });

@@ -12,7 +12,7 @@ import {
   parseCallback,
   WEBHOOK_ID_PATTERN,
 } from '../domain/callback';
-import { CHANNEL_ID_PATTERN, type Channel } from '../domain/channel';
+import { CHANNEL_ID_PATTERN, tombstoneExpired, type Channel } from '../domain/channel';
 import { INGEST_METRICS, REJECTION_REASONS, type IngestMetric } from '../common/metric-names';
 import { empty, errors, rawBody, type HttpResult } from '../common/http';
 import { aggregateCounts, type CountingMetrics } from '../common/aggregated-metrics';
@@ -26,6 +26,7 @@ import {
   type AuthFailure,
   type ChannelAuth,
 } from './authenticate';
+import { DELIVERY_EXCEPTIONS_ROUTE_KEY, makeDeliveryExceptionHandler } from './delivery-exceptions';
 
 /** BigCommerce callbacks are a few hundred bytes; anything over this is not one. */
 export const MAX_BODY_BYTES = 64 * 1024;
@@ -56,6 +57,8 @@ export type IngestHandler = (event: APIGatewayProxyEventV2, context?: Context) =
 interface KnownChannel {
   channel: Channel;
   auth?: ChannelAuth;
+  /** Deleted (tombstone not yet expired): callbacks are acknowledged and dropped. */
+  deleted?: true;
 }
 
 const UNAUTHORIZED = () => errors(401, [{ message: 'unauthorized' }]);
@@ -90,7 +93,8 @@ export function makeHandler(deps: IngestDeps): IngestHandler {
   // The channel first: an unknown or deleted channel costs no secret read (DESIGN.md section 15).
   const loadChannel = async (channelId: string): Promise<KnownChannel | undefined> => {
     const channel = await channels.get(channelId);
-    if (!channel || channel.deletedAt !== undefined) return undefined;
+    if (!channel || tombstoneExpired(channel, new Date(now()))) return undefined;
+    if (channel.deletedAt !== undefined) return { channel, deleted: true };
     const stored = await secrets.getWebhookAuth(channelId);
     return stored ? { channel, auth: prepareChannelAuth(stored) } : { channel };
   };
@@ -127,6 +131,12 @@ export function makeHandler(deps: IngestDeps): IngestHandler {
       return UNAVAILABLE();
     }
     if (!known) return reject('unknown_channel', UNKNOWN_CHANNEL(), { channelId });
+    if (known.deleted) {
+      // 200, not 404: BigCommerce scores failures over the whole destination domain.
+      count(INGEST_METRICS.forDeletedChannel);
+      logger.info('callback for a deleted channel acknowledged and dropped', { channelId });
+      return empty(200);
+    }
 
     // 3. Token and signature, on the raw bytes, before the body is parsed.
     const headers = lowerCaseHeaders(event.headers);
@@ -225,12 +235,21 @@ export function wire(env: Record<string, string | undefined>) {
   const { runtime, obs } = rt.forFunction(env, WIRE_KEYS, 'webhook-ingest');
   // Accepted requests are counted in memory and written once a minute (docs/webhook-ingest.md).
   const aggregated = aggregateCounts(obs.metrics);
-  const handler = makeHandler({
-    ...rt.channelAccess(runtime),
+  const access = rt.channelAccess(runtime);
+  // Delivery exceptions are counted like the rest (written at once by a container's first invocation).
+  const exceptions = makeDeliveryExceptionHandler({
+    ...access,
+    logger: obs.logger,
+    metrics: aggregated.metrics,
+  });
+  const callbacks = makeHandler({
+    ...access,
     queue: rt.orderEventQueue(runtime),
     logger: obs.logger,
     metrics: aggregated.metrics,
   });
+  const handler: IngestHandler = (event, context) =>
+    event.routeKey === DELIVERY_EXCEPTIONS_ROUTE_KEY ? exceptions(event) : callbacks(event, context);
   return withObservability(handler as (e: APIGatewayProxyEventV2, c: Context) => Promise<HttpResult>, obs, {
     timeoutEarlyInMillis: 0,
     aggregated,

@@ -16,6 +16,8 @@ export interface ChannelApiFunctionProps {
   readonly eventBus: events.IEventBus;
   /** An OM import that takes an order out of `Unprocessed` sends one re-check message here. */
   readonly orderEventsQueue: sqs.IQueue;
+  /** New or changed credentials are tried against BigCommerce before they are saved. */
+  readonly bigCommerceApiUrl: string;
   readonly logRemovalPolicy?: RemovalPolicy;
 }
 
@@ -26,7 +28,8 @@ export class ChannelApiFunction extends HouseFunction {
   static readonly MEMORY_MB = 512;
   static readonly ACCESS: StoreAccess = {
     // A channel delete is a tombstone written by `put`; hook-manager purges the item and its secret.
-    channels: ['get', 'put'],
+    // recordHookState: a credentials check BigCommerce could not answer is reported as the hook's error.
+    channels: ['get', 'put', 'recordHookState'],
     orders: ['get', 'importStatus'],
     secrets: ['get', 'put'],
     orderEventQueue: ['send'],
@@ -45,6 +48,7 @@ export class ChannelApiFunction extends HouseFunction {
         SECRET_NAME_PREFIX: props.secrets.prefix,
         EVENT_BUS_NAME: props.eventBus.eventBusName,
         ORDER_EVENTS_QUEUE_URL: props.orderEventsQueue.queueUrl,
+        BIGCOMMERCE_API_URL: props.bigCommerceApiUrl,
       },
     });
     const access = ChannelApiFunction.ACCESS;

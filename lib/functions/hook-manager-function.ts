@@ -1,8 +1,9 @@
-import { Duration, type RemovalPolicy } from 'aws-cdk-lib';
+import { Duration, type RemovalPolicy, Validations } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
-import type * as sqs from 'aws-cdk-lib/aws-sqs';
+import * as destinations from 'aws-cdk-lib/aws-lambda-destinations';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { CHANNEL_EVENTS_SOURCE, CHANNEL_SETTINGS_CHANGED } from '../../functions/adapters/channel-events';
 import { FUNCTION_TIMEOUT_SECONDS } from '../../functions/common/limits';
@@ -17,6 +18,8 @@ export interface HookManagerFunctionProps {
   readonly bigCommerceApiUrl: string;
   /** Public base URL of the webhook route: the destination of every hook it creates. */
   readonly webhookBaseUrl: string;
+  /** FORMER_WEBHOOK_BASE_URLS: hooks under these are still ours (moved to webhookBaseUrl). */
+  readonly formerWebhookBaseUrls?: readonly string[];
   readonly verifyInterval: Duration;
   /** The bus channel-api publishes ChannelSettingsChanged on (the default bus). */
   readonly eventBus: events.IEventBus;
@@ -42,6 +45,8 @@ export class HookManagerFunction extends HouseFunction {
   };
 
   readonly scheduleRule: events.Rule;
+  /** Failed asynchronous invocations (schedule, ChannelSettingsChanged), kept 14 days. */
+  readonly failures: sqs.Queue;
   readonly channelSettingsChangedRule: events.Rule;
 
   constructor(scope: Construct, id: string, props: HookManagerFunctionProps) {
@@ -58,7 +63,28 @@ export class HookManagerFunction extends HouseFunction {
         BIGCOMMERCE_API_URL: props.bigCommerceApiUrl,
         WEBHOOK_BASE_URL: props.webhookBaseUrl,
         HOOK_VERIFY_INTERVAL_SECONDS: String(props.verifyInterval.toSeconds()),
+        ...(props.formerWebhookBaseUrls?.length && {
+          FORMER_WEBHOOK_BASE_URLS: props.formerWebhookBaseUrls.join(','),
+        }),
       },
+    });
+
+    // hook-manager's own async retries are off: a retried sweep would overlap the next one, and a failed
+    // channel is retried by the next run anyway. What still fails lands in a queue for a person to see.
+    this.failures = new sqs.Queue(this, 'Failures', {
+      retentionPeriod: Duration.days(14),
+      // Kept with the stage's data in production (the same policy as its logs).
+      removalPolicy: props.logRemovalPolicy,
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+    });
+    Validations.of(this.failures).acknowledge({
+      id: 'AwsSolutions-SQS3',
+      reason: 'This queue is itself the failure destination of hook-manager; nothing consumes it.',
+    });
+    this.function.configureAsyncInvoke({
+      retryAttempts: 0,
+      onFailure: new destinations.SqsDestination(this.failures),
     });
 
     // Lost or failed invocations are not fatal: the next scheduled sweep repairs every channel.

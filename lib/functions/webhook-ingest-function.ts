@@ -23,7 +23,8 @@ export class WebhookIngestFunction extends HouseFunction {
   /** Also what the cost model in bench/ bills per GB-second. */
   static readonly MEMORY_MB = 512;
   static readonly ACCESS: StoreAccess = {
-    channels: ['get'],
+    // recordDeliveryException: BigCommerce's delivery exceptions are recorded on the channel.
+    channels: ['get', 'recordDeliveryException'],
     orders: [],
     // Token and client secret only: never a store's API access token.
     secrets: ['getWebhookAuth'],

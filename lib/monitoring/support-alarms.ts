@@ -312,7 +312,7 @@ export class SupportAlarms extends Construct {
         ...anyOccurrence,
         metric: serviceMetric(props.ingest, INGEST_METRICS.deliveryException, { period: fiveMinutes }),
         alarmDescription:
-          'BigCommerce reported that it cannot deliver webhooks to us (store/hook/deliveryException).',
+          'BigCommerce reported that it cannot deliver webhooks to us (store/hook/deliveryException); GET /channels/{c} shows webhook.lastDeliveryException.',
       },
       'Delivery exception',
     );

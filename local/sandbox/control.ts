@@ -14,6 +14,7 @@ const storeSchema = z.object({
   clientSecret: z.string().min(1),
   storeId: z.string().regex(/^\d+$/, 'storeId must be digits').optional(),
   clientId: z.string().min(1).optional(),
+  scopes: z.array(z.string().min(1)).optional(),
 });
 
 const orderSchema = z.object({

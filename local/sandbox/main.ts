@@ -1,6 +1,7 @@
 /**
  * `npm run sandbox`: the BigCommerce sandbox on its own. SANDBOX_PORT (default 3100), SANDBOX_TIME_SCALE
- * (default 1). Bad settings or a busy port print one line and exit 1; SIGINT/SIGTERM stop it cleanly.
+ * (default 1), SANDBOX_LATENCY_MS (default 0: added to every BigCommerce API answer, e.g. 150 to measure
+ * as from AWS). Bad settings or a busy port print one line and exit 1; SIGINT/SIGTERM stop it cleanly.
  */
 import { z } from 'zod';
 import { startSandbox } from './server';
@@ -18,11 +19,17 @@ const envSchema = z.object({
     .transform(Number)
     .refine((n) => n > 0 && Number.isFinite(n), 'SANDBOX_TIME_SCALE must be a positive number, e.g. 0.001')
     .default(1),
+  SANDBOX_LATENCY_MS: z
+    .string()
+    .regex(/^\d+$/, 'SANDBOX_LATENCY_MS must be a whole number of milliseconds')
+    .transform(Number)
+    .default(0),
 });
 
 export interface SandboxSettings {
   port: number;
   timeScale: number;
+  latencyMs: number;
 }
 
 /** Throws an Error whose message names the bad variable. */
@@ -30,9 +37,14 @@ export const parseSandboxEnv = (env: Record<string, string | undefined>): Sandbo
   const parsed = envSchema.safeParse({
     SANDBOX_PORT: env.SANDBOX_PORT || undefined,
     SANDBOX_TIME_SCALE: env.SANDBOX_TIME_SCALE || undefined,
+    SANDBOX_LATENCY_MS: env.SANDBOX_LATENCY_MS || undefined,
   });
   if (!parsed.success) throw new Error(parsed.error.issues[0]?.message ?? 'invalid sandbox settings');
-  return { port: parsed.data.SANDBOX_PORT, timeScale: parsed.data.SANDBOX_TIME_SCALE };
+  return {
+    port: parsed.data.SANDBOX_PORT,
+    timeScale: parsed.data.SANDBOX_TIME_SCALE,
+    latencyMs: parsed.data.SANDBOX_LATENCY_MS,
+  };
 };
 
 const main = async (): Promise<void> => {
@@ -46,6 +58,7 @@ const main = async (): Promise<void> => {
   const sandbox = await startSandbox({
     port: settings.port,
     timeScale: settings.timeScale,
+    latencyMs: settings.latencyMs,
     log: (line) => console.log(line),
   }).catch((error: NodeJS.ErrnoException) => {
     console.error(

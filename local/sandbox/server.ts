@@ -11,6 +11,7 @@ import { type DeliveryRecord, Deliverer } from './deliveries';
 import { type Fault, FaultList } from './faults';
 import { RateLimiter } from './rate-limit';
 import {
+  tokenAllows,
   type SandboxOrder,
   type Store,
   type StoreInput,
@@ -33,6 +34,8 @@ export interface SandboxOptions {
   timeScale?: number;
   /** Per-store quota; default 150 requests per 30 s; `false` disables limiting and its headers. */
   rateLimit?: { quota: number; windowMs: number } | false;
+  /** Added to every BigCommerce API answer (not control routes), e.g. 150 to measure as from AWS. */
+  latencyMs?: number;
   /** How long a receiver may take to answer a delivery; default 10 000 ms. */
   deliveryTimeoutMs?: number;
   log?: (line: string) => void;
@@ -229,6 +232,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     apiPath: string,
     raw: string,
   ): Promise<Answer> => {
+    if (options.latencyMs) await sleep(options.latencyMs);
     const fault = faults.take(storeHash, url.pathname);
     if (fault?.delayMs) await sleep(fault.delayMs);
     if (fault?.status !== undefined) {
@@ -247,6 +251,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       );
       return { ...answer, headers: store ? limiter.peek(storeHash, now()) : {} };
     }
+    if (!tokenAllows(store, apiPath))
+      return { ...v3Error(403, 'You don\'t have a required scope to access the endpoint') };
     const nowMs = now();
     const rate = limiter.take(storeHash, nowMs);
     if (!rate.allowed) return { ...v3Error(429, 'Too many requests'), headers: rate.headers };

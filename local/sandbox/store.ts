@@ -13,6 +13,8 @@ export interface StoreInput {
   storeId?: string;
   /** `client_id` shown on hooks; generated when absent. */
   clientId?: string;
+  /** OAuth scopes of the access token (e.g. `store_v2_orders_read_only`); absent: every scope. */
+  scopes?: string[];
 }
 
 export interface Hook {
@@ -51,6 +53,7 @@ export interface Store {
   clientId: string;
   accessToken: string;
   clientSecret: string;
+  scopes?: string[];
   hooks: Map<number, Hook>;
   orders: Map<number, Order>;
 }
@@ -101,6 +104,7 @@ export class SandboxState {
       clientId: input.clientId ?? `sandbox-client-${input.storeHash}`,
       accessToken: input.accessToken,
       clientSecret: input.clientSecret,
+      ...(input.scopes && { scopes: input.scopes }),
       hooks: new Map(),
       orders: new Map(),
     };
@@ -266,3 +270,10 @@ export const orderJson = (baseUrl: string, store: Store, order: Order): SandboxO
     external_order_id: '',
   };
 };
+
+/** Orders need an Orders scope (read-only or modify); hooks need none (BigCommerce's rule). */
+export const ORDERS_SCOPES = ['store_v2_orders_read_only', 'store_v2_orders'];
+export const tokenAllows = (store: Pick<Store, 'scopes'>, apiPath: string) =>
+  !apiPath.startsWith('/v2/orders') ||
+  store.scopes === undefined ||
+  store.scopes.some((s) => ORDERS_SCOPES.includes(s));

@@ -159,6 +159,8 @@ describe('functions', () => {
         SECRET_NAME_PREFIX: prefix,
         EVENT_BUS_NAME: refOf(synth, synth.stack.channelEvents),
         ORDER_EVENTS_QUEUE_URL: refOf(synth, synth.stack.queues.queue),
+        // New or changed credentials are checked against BigCommerce before they are saved.
+        BIGCOMMERCE_API_URL: 'https://api.bigcommerce.com',
       });
     });
 
@@ -187,13 +189,13 @@ describe('least-privilege IAM', () => {
     );
   });
 
-  it('webhook-ingest may only read a channel and its webhook secret, and send to the queue', () => {
+  it('webhook-ingest may only read a channel and its webhook secret, record a delivery exception, and send to the queue', () => {
     const role = roleOf(synth.stack.ingest);
     expect(grantedPairs(synth.template, role)).toEqual(
       [
         ...logs(synth.stack.ingest),
         ...xray,
-        ...pairs(['dynamodb:GetItem'], channels()),
+        ...pairs(['dynamodb:GetItem', 'dynamodb:UpdateItem'], channels()),
         // The webhook-authentication secrets, and (migration window, the default) legacy combined ones…
         ...pairs(
           ['secretsmanager:GetSecretValue'],
@@ -236,17 +238,19 @@ describe('least-privilege IAM', () => {
     );
   });
 
-  it('hook-manager manages channels and deletes secrets of purged channels', () => {
+  it('hook-manager manages channels and deletes secrets of purged channels (keeping their tombstones: no DeleteItem)', () => {
     expect(grantedPairs(synth.template, roleOf(synth.stack.hookManager))).toEqual(
       [
         ...logs(synth.stack.hookManager),
         ...xray,
-        ...pairs(
-          ['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:Scan', 'dynamodb:UpdateItem'],
-          channels(),
-        ),
+        ...pairs(['dynamodb:GetItem', 'dynamodb:Scan', 'dynamodb:UpdateItem'], channels()),
         ...pairs(['secretsmanager:DeleteSecret', 'secretsmanager:GetSecretValue'], secrets()),
         ...pairs(['sqs:SendMessage'], queue()),
+        // Its failure destination (failed async invocations).
+        ...pairs(
+          ['sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:SendMessage'],
+          getAttOf(synth, synth.stack.hookManager.failures, 'Arn'),
+        ),
       ].sort(),
     );
   });
@@ -405,12 +409,13 @@ describe('HTTP API', () => {
     expect(integrationTargets()[integrationId]).toBe(idOf(synth, target.function));
   });
 
-  it('the webhook route is the only public one', () => {
+  it('the webhook routes (callbacks, delivery exceptions) are the only public ones', () => {
     const publicRoutes = synth.template.findResources('AWS::ApiGatewayV2::Route', {
       Properties: { AuthorizationType: 'NONE' },
     });
     expect(Object.values(publicRoutes).map((r) => r.Properties.RouteKey)).toEqual([
       'POST /webhooks/bigcommerce/{channelId}',
+      'POST /webhooks/bigcommerce/{channelId}/delivery-exceptions',
     ]);
   });
 
@@ -473,6 +478,33 @@ describe('hook-manager triggers', () => {
         SourceArn: getAttOf(synth, rule, 'Arn'),
       });
     }
+  });
+});
+
+const envOf = (fn: HouseFunction, from: Synthesized = synth): Record<string, unknown> =>
+  propsOfResource(from, fn.function).Environment.Variables;
+
+describe('hook-manager failures and ownership', () => {
+  it('has its own async retries off, failed invocations going to a queue kept 14 days', () => {
+    synth.template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+      FunctionName: refOf(synth, synth.stack.hookManager.function),
+      MaximumRetryAttempts: 0,
+      DestinationConfig: {
+        OnFailure: { Destination: getAttOf(synth, synth.stack.hookManager.failures, 'Arn') },
+      },
+    });
+    expect(propsOf(synth.stack.hookManager.failures)).toMatchObject({ MessageRetentionPeriod: 14 * 86400 });
+  });
+
+  it('passes former webhook base URLs on (and nothing when none are set)', () => {
+    expect(envOf(synth.stack.hookManager)).not.toHaveProperty('FORMER_WEBHOOK_BASE_URLS');
+    const migrating = synthApp({
+      formerWebhookBaseUrls: 'https://a.execute-api.example.com, https://old.example.com',
+    });
+    expect(envOf(migrating.stack.hookManager, migrating)).toMatchObject({
+      FORMER_WEBHOOK_BASE_URLS: 'https://a.execute-api.example.com,https://old.example.com',
+    });
+    expect(() => synthApp({ formerWebhookBaseUrls: 'ftp://x' })).toThrow(/formerWebhookBaseUrls/);
   });
 });
 

@@ -78,7 +78,9 @@ const secrets = { storeHash: 'abc123', accessToken: 'token', webhookToken: 'webh
 const CHANNEL_CALLS: Record<keyof ChannelStore, (s: ChannelStore) => Promise<unknown>> = {
   get: (s) => s.get('c1'),
   put: (s) => s.put(channelAt(NOW)),
-  purge: (s) => s.purge('c1'),
+  purge: (s) => s.purge('c1', { purgedAt: NOW.toISOString(), expiresAt: 1 }),
+  recordDeliveryException: (s) =>
+    s.recordDeliveryException('c1', { at: NOW.toISOString(), errorCode: 90001, message: 'm', hookId: 1 }),
   recordHookState: (s) =>
     s.recordHookState('c1', {
       hookId: 1,

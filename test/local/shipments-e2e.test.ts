@@ -44,11 +44,11 @@ beforeAll(async () => {
     validFulfillmentStatuses: ['Awaiting Shipment'],
   });
   expect(saved.status).toBe(200);
-  // The status hook and both shipment hooks, active.
+  // The status hook, both shipment hooks and the delivery-exception hook, active.
   await waitFor(
-    () => stack.sandbox!.hooks(storeHash).filter((h) => (h as { is_active: boolean }).is_active).length === 3,
+    () => stack.sandbox!.hooks(storeHash).filter((h) => (h as { is_active: boolean }).is_active).length === 4,
     {
-      what: 'three active hooks',
+      what: 'four active hooks',
     },
   );
 });

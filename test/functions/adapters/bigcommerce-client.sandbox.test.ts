@@ -29,6 +29,29 @@ test('a wrong token is a non-retryable 401', async () => {
   });
 });
 
+test('probeOrdersAccess: ok, 401 unauthorized, 403 without an Orders scope (hooks still allowed)', async () => {
+  const narrow = { storeHash: 'narrow1', accessToken: 'tok-narrow' };
+  sb.createStore({ ...narrow, clientSecret: 'cs', scopes: ['store_v2_content'] });
+  await expect(client().probeOrdersAccess(creds)).resolves.toBe('ok');
+  await expect(client().probeOrdersAccess({ ...creds, accessToken: 'wrong' })).resolves.toBe('unauthorized');
+  await expect(client().probeOrdersAccess(narrow)).resolves.toBe('forbidden');
+  await expect(client().listHooks(narrow, {})).resolves.toEqual([]);
+  const probe = sb.requests.filter((r) => r.storeHash === 'narrow1' && r.path.endsWith('/v2/orders'));
+  expect(probe.map((r) => `${r.query} ${r.status}`)).toEqual(['?limit=1 403']);
+});
+
+test('SANDBOX_LATENCY_MS: every API answer takes at least that long', async () => {
+  const slow = await startSandbox({ port: 0, rateLimit: false, latencyMs: 120 });
+  try {
+    slow.createStore({ ...creds, clientSecret: 'cs' });
+    const started = Date.now();
+    await new HttpBigCommerceClient({ baseUrl: slow.url }).listHooks(creds, {});
+    expect(Date.now() - started).toBeGreaterThanOrEqual(115);
+  } finally {
+    await slow.stop();
+  }
+});
+
 test('waits out the sandbox rate limit (real 429 headers) and succeeds', async () => {
   // A store quota of 2: the third concurrent call is throttled. X-Retry-After is whole seconds, and the
   // client waits the longer of the two headers, so this costs about a second.

@@ -63,25 +63,42 @@ test('tombstones are returned by get; a later put without deletedAt clears the t
   expect(await store.get('tomb')).not.toHaveProperty('deletedAt');
 });
 
-test('purge keeps a live channel: only a tombstone is removed', async () => {
+const PURGE = { purgedAt: '2026-01-06T00:00:00.000Z', expiresAt: 1_770_000_000 };
+
+test('purge keeps a live channel: only a tombstone is marked', async () => {
   await store.put(channel('saved-again'));
-  await expect(store.purge('saved-again')).resolves.toBe(false);
-  expect(await store.get('saved-again')).toBeDefined();
+  await expect(store.purge('saved-again', PURGE)).resolves.toBe(false);
+  expect(await store.get('saved-again')).not.toHaveProperty('purgedAt');
 });
 
-test('purge removes a tombstone; hook and reconcile records then do not resurrect it', async () => {
-  await store.put(channel('gone', { deletedAt: '2026-01-05T00:00:00.000Z' }));
-  await expect(store.purge('gone')).resolves.toBe(true);
-  expect(await store.get('gone')).toBeUndefined();
-  await expect(store.recordHookState('gone', { isActive: true })).resolves.toBeUndefined();
+test('purge keeps a tombstone with an expiry, drops its hook state; a save brings it back to life', async () => {
+  await store.put(
+    channel('gone', { deletedAt: '2026-01-05T00:00:00.000Z', hook: { isActive: true, hookId: 7 } }),
+  );
+  await store.recordDeliveryException('gone', { at: 'x', errorCode: 90001, message: 'm', hookId: 7 });
+  await expect(store.purge('gone', PURGE)).resolves.toBe(true);
+  const tomb = await store.get('gone');
+  expect(tomb).toMatchObject({ deletedAt: '2026-01-05T00:00:00.000Z', ...PURGE });
+  expect(tomb).not.toHaveProperty('hook');
+  expect(tomb).not.toHaveProperty('lastDeliveryException');
+  await store.put(channel('gone'));
+  const alive = await store.get('gone');
+  for (const field of ['deletedAt', 'purgedAt', 'expiresAt']) expect(alive).not.toHaveProperty(field);
+});
+
+test('state records never create an item', async () => {
+  await expect(store.recordHookState('never', { isActive: true })).resolves.toBeUndefined();
   await expect(
-    store.recordReconcile('gone', { lastRunAt: '2026-01-01T00:00:00.000Z' }),
+    store.recordReconcile('never', { lastRunAt: '2026-01-01T00:00:00.000Z' }),
+  ).resolves.toBeUndefined();
+  await expect(
+    store.recordDeliveryException('never', { at: 'x', errorCode: 90001, message: 'm', hookId: null }),
   ).resolves.toBeUndefined();
   const raw = await aws.dynamo.send(
-    new GetItemCommand({ TableName: aws.tables.channels, Key: { channelId: { S: 'gone' } } }),
+    new GetItemCommand({ TableName: aws.tables.channels, Key: { channelId: { S: 'never' } } }),
   );
   expect(raw.Item).toBeUndefined();
-  await expect(store.purge('never-existed')).resolves.toBe(false);
+  await expect(store.purge('never', PURGE)).resolves.toBe(false);
 });
 
 test('list pages through every channel, tombstones included, with an opaque cursor', async () => {

@@ -8,6 +8,7 @@ import type { OmOrder } from '../../../functions/domain/order';
 import type { OmStatus } from '../../../functions/domain/statuses';
 import { ROUTES, routeKey } from '../../../functions/common/routes';
 import {
+  FakeBigCommerce,
   MemoryChannelStore,
   MemoryOrderStore,
   MemoryPublisher,
@@ -32,9 +33,11 @@ function setup() {
   const orders = new MemoryOrderStore();
   const events = new MemoryPublisher();
   const queue = new MemoryQueue();
+  const bigcommerce = new FakeBigCommerce();
   const captured = capturingObservability('channel-api');
   const handler = makeHandler({
     channels,
+    bigcommerce,
     secrets,
     orders,
     events,
@@ -58,7 +61,7 @@ function setup() {
       body: result.body ? (JSON.parse(result.body) as Record<string, unknown>) : undefined,
     };
   };
-  return { channels, secrets, orders, events, queue, captured, answers, call };
+  return { channels, secrets, orders, events, queue, bigcommerce, captured, answers, call };
 }
 
 type Setup = ReturnType<typeof setup>;
@@ -123,7 +126,13 @@ describe('PUT /channels/{channelId}', () => {
       hasClientSecret: true,
       createdAt: expect.any(String),
       updatedAt: expect.any(String),
-      webhook: { hookId: null, isActive: false, lastVerifiedAt: null, lastError: null },
+      webhook: {
+        hookId: null,
+        isActive: false,
+        lastVerifiedAt: null,
+        lastError: null,
+        lastDeliveryException: null,
+      },
       reconcile: { watermark: null, lastRunAt: null },
     });
     expect(t.secrets.items.get('c1')).toEqual({
@@ -183,7 +192,13 @@ describe('PUT /channels/{channelId}', () => {
     expect(res.body).toMatchObject({
       createdAt: first.body!.createdAt,
       hasClientSecret: false,
-      webhook: { hookId: 7, isActive: true, lastVerifiedAt: '2026-05-01T10:00:05.000Z', lastError: null },
+      webhook: {
+        hookId: 7,
+        isActive: true,
+        lastVerifiedAt: '2026-05-01T10:00:05.000Z',
+        lastError: null,
+        lastDeliveryException: null,
+      },
       reconcile: { watermark: '2026-05-01T09:00:00.000Z', lastRunAt: '2026-05-01T10:00:05.000Z' },
     });
     expect(res.body!.updatedAt).not.toBe(first.body!.updatedAt);
@@ -274,6 +289,7 @@ describe('PUT /channels/{channelId}', () => {
   test('base64 bodies are decoded', async () => {
     const handler = makeHandler({
       channels: t.channels,
+      bigcommerce: t.bigcommerce,
       secrets: t.secrets,
       orders: t.orders,
       events: t.events,
@@ -314,6 +330,77 @@ describe('PUT /channels/{channelId}', () => {
   });
 });
 
+describe('PUT /channels/{channelId}: credentials checked at the door', () => {
+  const probes = () => t.bigcommerce.calls.filter((c) => c.includes('/v2/orders'));
+  const nothingStored = () => {
+    expect(t.channels.items.has('c1')).toBe(false);
+    expect(t.secrets.items.has('c1')).toBe(false);
+    expect(t.events.published).toEqual([]);
+  };
+
+  test('new credentials: one GET /v2/orders?limit=1 with them, then saved', async () => {
+    t.bigcommerce.tokens.set('abc123', ACCESS_TOKEN);
+    expect((await t.call(PUT, { channelId: 'c1' }, body())).status).toBe(200);
+    expect(probes()).toEqual(['abc123 GET /v2/orders limit=1']);
+  });
+
+  test('a wrong token (401) → 422 naming accessToken; nothing saved or subscribed', async () => {
+    t.bigcommerce.tokens.set('abc123', 'another-token');
+    const res = await t.call(PUT, { channelId: 'c1' }, body());
+    expect(res).toEqual({
+      status: 422,
+      body: { errors: [{ field: 'accessToken', message: 'BigCommerce rejected the access token' }] },
+    });
+    nothingStored();
+    expect(metricTotals(t.captured.metrics).CredentialsRefused).toBe(1);
+  });
+
+  test('a token without the Orders read scope (403) → 422 naming the missing scope', async () => {
+    t.bigcommerce.failing.set('abc123', 403);
+    const res = await t.call(PUT, { channelId: 'c1' }, body());
+    expect(res.status).toBe(422);
+    expect(res.body).toEqual({
+      errors: [{ field: 'accessToken', message: expect.stringMatching(/Orders read scope/) }],
+    });
+    nothingStored();
+  });
+
+  test('an unknown store (404) → 422 naming storeHash', async () => {
+    t.bigcommerce.access.set('abc123', 'unknown_store');
+    const res = await t.call(PUT, { channelId: 'c1' }, body());
+    expect(res.body).toEqual({ errors: [{ field: 'storeHash', message: expect.any(String) }] });
+    nothingStored();
+  });
+
+  test('BigCommerce unavailable (5xx, timeout) → saved, reported in webhook.lastError', async () => {
+    t.bigcommerce.failing.set('abc123', 503);
+    const res = await t.call(PUT, { channelId: 'c1' }, body());
+    expect(res.status).toBe(200);
+    expect(res.body!.webhook).toMatchObject({
+      lastError: expect.stringMatching(/^credentials not verified: .*503/),
+    });
+    expect(t.secrets.items.get('c1')?.accessToken).toBe(ACCESS_TOKEN);
+    expect(t.channels.items.get('c1')?.hook?.lastError).toMatch(/credentials not verified/);
+    expect(t.events.published).toHaveLength(1);
+    expect(metricTotals(t.captured.metrics).CredentialsUnverified).toBe(1);
+  });
+
+  test('an update with unchanged credentials makes no request; a changed token is checked and kept out if refused', async () => {
+    await t.call(PUT, { channelId: 'c1' }, body());
+    const { accessToken: _a, clientSecret: _c, ...rest } = body();
+    t.bigcommerce.calls.length = 0;
+    expect((await t.call(PUT, { channelId: 'c1' }, rest)).status).toBe(200);
+    expect((await t.call(PUT, { channelId: 'c1' }, body())).status).toBe(200);
+    expect(probes()).toEqual([]);
+
+    t.bigcommerce.tokens.set('abc123', ACCESS_TOKEN);
+    const res = await t.call(PUT, { channelId: 'c1' }, body({ accessToken: NEW_ACCESS_TOKEN }));
+    expect(res.status).toBe(422);
+    expect(probes()).toEqual(['abc123 GET /v2/orders limit=1']);
+    expect(t.secrets.items.get('c1')?.accessToken).toBe(ACCESS_TOKEN);
+  });
+});
+
 describe('GET /channels/{channelId}', () => {
   test('200 with the saved channel, 404 for an unknown one', async () => {
     const saved = await t.call(PUT, { channelId: 'c1' }, body());
@@ -337,6 +424,12 @@ describe('GET /channels/{channelId}', () => {
       isActive: false,
       lastVerifiedAt: null,
       lastError: 'BigCommerceError: 500',
+      lastDeliveryException: null,
+    });
+    const exception = { at: '2026-05-01T10:00:09.000Z', errorCode: 90001, message: 'failed', hookId: 3 };
+    await t.channels.recordDeliveryException('c1', exception);
+    expect((await t.call(GET, { channelId: 'c1' })).body!.webhook).toMatchObject({
+      lastDeliveryException: exception,
     });
   });
 

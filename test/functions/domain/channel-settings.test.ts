@@ -380,14 +380,26 @@ describe('channelView', () => {
       hasClientSecret: false,
       createdAt: '2026-01-01T00:00:00.000Z',
       updatedAt: '2026-01-02T00:00:00.000Z',
-      webhook: { hookId: null, isActive: false, lastVerifiedAt: null, lastError: null },
+      webhook: {
+        hookId: null,
+        isActive: false,
+        lastVerifiedAt: null,
+        lastError: null,
+        lastDeliveryException: null,
+      },
       reconcile: { watermark: null, lastRunAt: null },
     });
   });
 
   test('shows the recorded hook state and watermark', () => {
     const view = channelView(stored({ hook: { hookId: 9, isActive: false, lastError: 'boom' } }), true);
-    expect(view.webhook).toEqual({ hookId: 9, isActive: false, lastVerifiedAt: null, lastError: 'boom' });
+    expect(view.webhook).toEqual({
+      hookId: 9,
+      isActive: false,
+      lastVerifiedAt: null,
+      lastError: 'boom',
+      lastDeliveryException: null,
+    });
     expect(view.reconcile.watermark).toBe('2026-04-30T00:00:00.000Z');
     expect(view.hasClientSecret).toBe(true);
   });

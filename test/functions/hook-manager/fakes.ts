@@ -14,7 +14,13 @@ import type { ChannelStore } from '../../../functions/adapters/channel-store';
 import type { OrderEventQueue } from '../../../functions/adapters/order-event-queue';
 import type { OrderStore } from '../../../functions/adapters/order-store';
 import type { SecretStore } from '../../../functions/adapters/secret-store';
-import type { Channel, ChannelSecrets, HookState, ReconcileState } from '../../../functions/domain/channel';
+import type {
+  Channel,
+  ChannelSecrets,
+  DeliveryException,
+  HookState,
+  ReconcileState,
+} from '../../../functions/domain/channel';
 import type { OmOrder } from '../../../functions/domain/order';
 import type { OrderEvent } from '../../../functions/domain/order-event';
 import type { OmStatus } from '../../../functions/domain/statuses';
@@ -39,12 +45,23 @@ export class MemoryChannelStore implements ChannelStore {
     const next: Channel = clone(channel);
     if (next.hook === undefined && stored?.hook) next.hook = stored.hook;
     if (next.reconcile === undefined && stored?.reconcile) next.reconcile = stored.reconcile;
+    if (stored?.lastDeliveryException) next.lastDeliveryException = stored.lastDeliveryException;
     this.items.set(channel.channelId, next);
   }
-  async purge(channelId: string) {
+  async purge(channelId: string, at: { purgedAt: string; expiresAt: number }) {
     this.calls.push(`purge:${channelId}`);
-    if (!this.items.get(channelId)?.deletedAt) return false;
-    return this.items.delete(channelId);
+    const c = this.items.get(channelId);
+    if (!c?.deletedAt) return false;
+    delete c.hook;
+    delete c.reconcile;
+    delete c.lastDeliveryException;
+    Object.assign(c, at);
+    return true;
+  }
+  async recordDeliveryException(channelId: string, exception: DeliveryException) {
+    this.calls.push(`recordDeliveryException:${channelId}`);
+    const c = this.items.get(channelId);
+    if (c) c.lastDeliveryException = clone(exception);
   }
   async recordHookState(channelId: string, hook: HookState) {
     this.calls.push(`recordHookState:${channelId}`);
@@ -173,6 +190,20 @@ export class FakeBigCommerce implements BigCommerceApi {
     return this.calls.filter((c) => c.startsWith(`${storeHash} `));
   }
 
+  /** storeHash → the probe's answer when not 'ok' (failing/tokens apply first). */
+  readonly access = new Map<string, 'forbidden' | 'unknown_store'>();
+  async probeOrdersAccess(creds: BigCommerceCredentials) {
+    try {
+      await this.enter(creds, 'GET /v2/orders limit=1');
+    } catch (error) {
+      const status = (error as FakeBcError).status;
+      if (status === 401) return 'unauthorized' as const;
+      if (status === 403) return 'forbidden' as const;
+      throw error;
+    }
+    return this.access.get(creds.storeHash) ?? ('ok' as const);
+  }
+
   async getOrder(creds: BigCommerceCredentials, orderId: number) {
     await this.enter(creds, `GET /v2/orders/${orderId}`);
     return this.orders.get(creds.storeHash)?.find((o) => o.id === orderId);
@@ -204,6 +235,9 @@ export class FakeBigCommerce implements BigCommerceApi {
   }
   async createHook(creds: BigCommerceCredentials, hook: NewHook) {
     await this.enter(creds, 'POST /v3/hooks');
+    // Like BigCommerce: one hook per scope and destination.
+    if (this.store(creds.storeHash).some((h) => h.scope === hook.scope && h.destination === hook.destination))
+      throw new FakeBcError('POST /v3/hooks answered 422', 422);
     return clone(this.addHook(creds.storeHash, { ...hook, headers: hook.headers }));
   }
   async updateHook(creds: BigCommerceCredentials, id: number, patch: Partial<NewHook>) {

@@ -6,7 +6,11 @@ import {
   type SweepSummary,
 } from '../../../functions/hook-manager/handler';
 import type { Channel } from '../../../functions/domain/channel';
-import { HOOK_SCOPE, MANAGED_HOOK_SCOPES } from '../../../functions/domain/hook-plan';
+import {
+  DELIVERY_EXCEPTION_SCOPE,
+  HOOK_SCOPE,
+  SHIPMENT_HOOK_SCOPES,
+} from '../../../functions/domain/hook-plan';
 import {
   FakeBigCommerce,
   MemoryChannelStore,
@@ -22,6 +26,11 @@ const hoursAgo = (h: number) => new Date(NOW.getTime() - h * 3_600_000).toISOStr
 const tokenOf = (id: string) => `hook-token-SECRET-${id}`;
 const accessOf = (id: string) => `access-SECRET-${id}`;
 const dest = (id: string) => `${BASE}/webhooks/bigcommerce/${id}`;
+/** Every scope a channel with a Valid Fulfillment Status wants, in the order they are created. */
+const ALL_SCOPES = [HOOK_SCOPE, ...SHIPMENT_HOOK_SCOPES, DELIVERY_EXCEPTION_SCOPE];
+/** The delivery-exception hook has its own route; every other scope delivers to the channel's. */
+const destOf = (id: string, scope: string) =>
+  scope === DELIVERY_EXCEPTION_SCOPE ? `${dest(id)}/delivery-exceptions` : dest(id);
 
 function setup(over: Partial<HookManagerDeps> = {}) {
   const channels = new MemoryChannelStore();
@@ -52,10 +61,10 @@ function setup(over: Partial<HookManagerDeps> = {}) {
   };
   /** Every hook the channel wants, healthy; returns the status hook. */
   const healthyHook = (id: string, store = `s${id}`) => {
-    const [status] = MANAGED_HOOK_SCOPES.map((scope) =>
+    const [status] = ALL_SCOPES.map((scope) =>
       bigcommerce.addHook(store, {
         scope,
-        destination: dest(id),
+        destination: destOf(id, scope),
         isActive: true,
         headers: { 'X-Webhook-Token': tokenOf(id) },
       }),
@@ -104,18 +113,18 @@ afterEach(() => {
 });
 
 describe('ChannelSettingsChanged → converge that channel', () => {
-  test('a new channel gets exactly one hook with the token header; the result is recorded', async () => {
+  test('a new channel gets its order hook and its delivery-exception hook, with the token header', async () => {
     t = setup();
     t.addChannel('c1');
     const res = await t.changed('c1');
     expect(res).toMatchObject({ trigger: 'channel', result: { outcome: 'verified', finding: 'missing' } });
-    // The status hook, and the shipment hooks a Valid Fulfillment Status asks for.
+    // The status hook, the shipment hooks a Valid Fulfillment Status asks for, the delivery exceptions.
     const hooks = t.bigcommerce.hooks.get('sc1')!;
     expect(hooks).toEqual(
-      MANAGED_HOOK_SCOPES.map((scope) => ({
+      ALL_SCOPES.map((scope) => ({
         id: expect.any(Number),
         scope,
-        destination: dest('c1'),
+        destination: destOf('c1', scope),
         isActive: true,
         headers: { 'X-Webhook-Token': tokenOf('c1') },
       })),
@@ -126,7 +135,7 @@ describe('ChannelSettingsChanged → converge that channel', () => {
       lastVerifiedAt: NOW.toISOString(),
     });
     expect(metricTotals(t.captured.metrics)).toMatchObject({
-      HookCreated: 3,
+      HookCreated: ALL_SCOPES.length,
       ChannelsVerified: 1,
       HookVerifyFailed: 0,
     });
@@ -184,13 +193,14 @@ describe('ChannelSettingsChanged → converge that channel', () => {
     t = setup();
     t.addChannel('c1', { validFulfillmentStatuses: [] });
     await t.changed('c1');
-    expect(t.bigcommerce.hooks.get('sc1')!.map((h) => h.scope)).toEqual([HOOK_SCOPE]);
+    const scopes = () => t.bigcommerce.hooks.get('sc1')!.map((h) => h.scope);
+    expect(scopes()).toEqual([HOOK_SCOPE, DELIVERY_EXCEPTION_SCOPE]);
 
     t.channels.items.set('c1', { ...t.channels.items.get('c1')!, validFulfillmentStatuses: ['On Hold'] });
     await t.changed('c1');
-    expect(t.bigcommerce.hooks.get('sc1')!.map((h) => h.scope)).toEqual([...MANAGED_HOOK_SCOPES]);
+    expect(scopes()).toEqual([HOOK_SCOPE, DELIVERY_EXCEPTION_SCOPE, ...SHIPMENT_HOOK_SCOPES]);
 
-    const shipmentHook = t.bigcommerce.hooks.get('sc1')![1]!;
+    const shipmentHook = t.bigcommerce.hooks.get('sc1')!.find((h) => h.scope === SHIPMENT_HOOK_SCOPES[0])!;
     shipmentHook.isActive = false;
     const res = await t.changed('c1');
     expect(res).toMatchObject({ result: { finding: 'inactive' } });
@@ -198,8 +208,8 @@ describe('ChannelSettingsChanged → converge that channel', () => {
 
     t.channels.items.set('c1', { ...t.channels.items.get('c1')!, validFulfillmentStatuses: [] });
     await t.changed('c1');
-    expect(t.bigcommerce.hooks.get('sc1')!.map((h) => h.scope)).toEqual([HOOK_SCOPE]);
-    expect(metricTotals(t.captured.metrics)).toMatchObject({ HookCreated: 3, HookDeleted: 2 });
+    expect(scopes()).toEqual([HOOK_SCOPE, DELIVERY_EXCEPTION_SCOPE]);
+    expect(metricTotals(t.captured.metrics)).toMatchObject({ HookCreated: 4, HookDeleted: 2 });
   });
 
   test('a wrong token header is repaired', async () => {
@@ -226,11 +236,11 @@ describe('ChannelSettingsChanged → converge that channel', () => {
     expect(t.bigcommerce.hooks.get('sc1')).toEqual([foreign]);
     expect(t.channels.items.get('c1')!.hook).toEqual({ isActive: false, lastVerifiedAt: NOW.toISOString() });
     expect(t.queue.sent).toEqual([]);
-    expect(metricTotals(t.captured.metrics).HookDeleted).toBe(MANAGED_HOOK_SCOPES.length);
+    expect(metricTotals(t.captured.metrics).HookDeleted).toBe(ALL_SCOPES.length);
   });
 
-  test('a tombstoned channel loses its hooks and is purged with its secret', async () => {
-    t = setup();
+  test('a tombstoned channel loses its hooks (former base URL too) and is purged with its secret', async () => {
+    t = setup({ formerWebhookBaseUrls: ['https://old.example'] });
     t.addChannel('c1', {
       deletedAt: hoursAgo(0),
       validCancellationStatuses: [],
@@ -244,10 +254,10 @@ describe('ChannelSettingsChanged → converge that channel', () => {
       headers: null,
     });
     const res = await t.changed('c1', 'deleted');
-    // Its three hooks and a duplicate status hook.
-    expect(res).toMatchObject({ result: { outcome: 'purged', counts: { deleted: 4 } } });
+    // Its four hooks and its status hook under the former base URL.
+    expect(res).toMatchObject({ result: { outcome: 'purged', counts: { deleted: 5 } } });
     expect(t.bigcommerce.hooks.get('sc1')).toEqual([]);
-    expect(t.channels.items.has('c1')).toBe(false);
+    expect(t.channels.items.get('c1')?.purgedAt).toBe(NOW.toISOString());
     expect(t.secrets.items.has('c1')).toBe(false);
   });
 
@@ -266,7 +276,7 @@ describe('ChannelSettingsChanged → converge that channel', () => {
     expect(await t.changed('c1', 'deleted')).toMatchObject({
       result: { outcome: 'purged', hooksLeft: true },
     });
-    expect(t.channels.items.has('c1')).toBe(false);
+    expect(t.channels.items.get('c1')?.purgedAt).toBe(NOW.toISOString());
     expect(t.secrets.items.has('c1')).toBe(false);
   });
 
@@ -277,7 +287,7 @@ describe('ChannelSettingsChanged → converge that channel', () => {
     expect(await t.changed('c1', 'deleted')).toMatchObject({
       result: { outcome: 'purged', hooksLeft: true },
     });
-    expect(t.channels.items.has('c1')).toBe(false);
+    expect(t.channels.items.get('c1')?.purgedAt).toBe(NOW.toISOString());
   });
 
   test('a tombstone with a BigCommerce outage is kept for the next run', async () => {
@@ -391,6 +401,8 @@ describe('reconcile', () => {
     expect(t.queue.sent).toHaveLength(260);
     expect(new Set(t.queue.sent.map((e) => e.eventId)).size).toBe(260);
     expect(t.bigcommerce.callsFor('sc1').filter((c) => c.includes('/v2/orders'))).toEqual([
+      // From the watermark; then from the last order's date_modified; the whole page shares it: page 2.
+      'sc1 GET /v2/orders status_id=5 page=1',
       'sc1 GET /v2/orders status_id=5 page=1',
       'sc1 GET /v2/orders status_id=5 page=2',
     ]);
@@ -438,6 +450,75 @@ describe('reconcile', () => {
   });
 });
 
+describe('races', () => {
+  test('two overlapping runs on a new channel: one hook per scope, no failure, no alarm metric', async () => {
+    t = setup();
+    t.addChannel('c1');
+    // Both runs list before either creates: the second create is refused (422) and re-planned.
+    let listed = 0;
+    let release!: () => void;
+    const bothListed = new Promise<void>((r) => (release = r));
+    t.bigcommerce.onCall = async () => {
+      const last = t.bigcommerce.calls[t.bigcommerce.calls.length - 1]!;
+      if (last.endsWith('GET /v3/hooks') && ++listed <= 2) {
+        if (listed === 2) release();
+        await bothListed;
+      }
+    };
+    const [a, b] = await Promise.all([t.changed('c1'), t.changed('c1')]);
+    for (const res of [a, b]) expect(res).toMatchObject({ result: { outcome: 'verified' } });
+    const hooks = t.bigcommerce.hooks.get('sc1')!;
+    expect(hooks.map((h) => h.scope).sort()).toEqual([...ALL_SCOPES].sort());
+    expect(metricTotals(t.captured.metrics).HookVerifyFailed).toBe(0);
+    expect(t.channels.items.get('c1')!.hook!.lastError).toBeUndefined();
+  });
+
+  test('a channel deleted while its hooks are being created: the run removes them again and purges it', async () => {
+    t = setup();
+    t.addChannel('c1');
+    t.bigcommerce.onCall = () => {
+      const last = t.bigcommerce.calls[t.bigcommerce.calls.length - 1]!;
+      const c = t.channels.items.get('c1')!;
+      if (last.endsWith('POST /v3/hooks') && c.deletedAt === undefined)
+        t.channels.items.set('c1', {
+          ...c,
+          validCancellationStatuses: [],
+          validFulfillmentStatuses: [],
+          deletedAt: NOW.toISOString(),
+          updatedAt: NOW.toISOString(),
+        });
+    };
+    const res = await t.changed('c1');
+    expect(res).toMatchObject({ result: { outcome: 'purged' } });
+    expect(t.bigcommerce.hooks.get('sc1')).toEqual([]);
+  });
+
+  test('a channel saved again while a run removes its hooks: the run puts them back', async () => {
+    t = setup();
+    t.addChannel('c1', { validCancellationStatuses: [], validFulfillmentStatuses: [] });
+    t.healthyHook('c1');
+    t.bigcommerce.onCall = () => {
+      const last = t.bigcommerce.calls[t.bigcommerce.calls.length - 1]!;
+      const c = t.channels.items.get('c1')!;
+      if (last.includes('DELETE /v3/hooks') && c.validCancellationStatuses.length === 0)
+        t.channels.items.set('c1', {
+          ...c,
+          validCancellationStatuses: ['On Hold'],
+          updatedAt: new Date(NOW.getTime() + 1).toISOString(),
+        });
+    };
+    const res = await t.changed('c1');
+    expect(res).toMatchObject({ result: { outcome: 'verified' } });
+    expect(
+      t.bigcommerce.hooks
+        .get('sc1')!
+        .map((h) => h.scope)
+        .sort(),
+    ).toEqual([DELIVERY_EXCEPTION_SCOPE, HOOK_SCOPE].sort());
+    expect(t.channels.items.get('c1')!.hook).toMatchObject({ isActive: true });
+  });
+});
+
 describe('Scheduled Event → sweep every channel', () => {
   test('heals every broken case, skips fresh ones, purges tombstones', async () => {
     t = setup();
@@ -467,7 +548,7 @@ describe('Scheduled Event → sweep every channel', () => {
       failed: 0,
       stoppedEarly: false,
       concurrency: 24,
-      counts: { created: 3, reactivated: 1, repaired: 0, deleted: 6 },
+      counts: { created: 4, reactivated: 1, repaired: 0, deleted: 8 },
     });
     expect(t.bigcommerce.callsFor('sfresh')).toEqual([]);
     for (const id of ['healthy', 'missing', 'inactive'])
@@ -479,11 +560,11 @@ describe('Scheduled Event → sweep every channel', () => {
         }),
       ]);
     expect(t.bigcommerce.hooks.get('scleared')).toEqual([]);
-    expect(t.channels.items.has('deleted')).toBe(false);
+    expect(t.channels.items.get('deleted')?.purgedAt).toBe(NOW.toISOString());
     expect(metricTotals(t.captured.metrics)).toMatchObject({
-      HookCreated: 3,
+      HookCreated: 4,
       HookReactivated: 1,
-      HookDeleted: 6,
+      HookDeleted: 8,
       ChannelsVerified: 5,
       HookVerifyFailed: 0,
     });
@@ -491,7 +572,8 @@ describe('Scheduled Event → sweep every channel', () => {
     // A second run right after changes nothing and costs nothing: everything is fresh now.
     t.bigcommerce.calls.length = 0;
     const again = await t.scheduled();
-    expect(again).toMatchObject({ seen: 5, skipped: 5, verified: 0 });
+    // The purged tombstone stays listed (30 days) but is skipped too.
+    expect(again).toMatchObject({ seen: 6, skipped: 6, verified: 0 });
     expect(t.bigcommerce.calls).toEqual([]);
   });
 

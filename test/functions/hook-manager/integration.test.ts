@@ -46,7 +46,7 @@ type BcHook = {
   headers: Record<string, string> | null;
 };
 const allHooks = () => sb.hooks(STORE) as BcHook[];
-/** The status hook (the shipment hooks are checked where they matter). */
+/** The order hook (the shipment and delivery-exception hooks come and go with it). */
 const hooks = () => allHooks().filter((h) => h.scope === 'store/order/statusUpdated');
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -204,26 +204,25 @@ const settings = {
 test('saving settings subscribes at once: one active hook with the token header; GET shows its health', async () => {
   const saved = await putChannel(settings);
   expect(saved.status).toBe(200);
-  expect(hooks()).toEqual([
-    expect.objectContaining({
-      scope: 'store/order/statusUpdated',
-      destination: DESTINATION,
-      is_active: true,
-      headers: { 'X-Webhook-Token': await webhookToken() },
-    }),
-  ]);
+  const token = { 'X-Webhook-Token': await webhookToken() };
   // A Valid Fulfillment Status also subscribes the shipment scopes, with the same destination and token.
-  expect(allHooks().map((h) => [h.scope, h.destination, h.is_active])).toEqual([
-    ['store/order/statusUpdated', DESTINATION, true],
-    ['store/shipment/created', DESTINATION, true],
-    ['store/shipment/updated', DESTINATION, true],
-  ]);
+  expect(allHooks()).toEqual(
+    [
+      ['store/order/statusUpdated', DESTINATION],
+      ['store/shipment/created', DESTINATION],
+      ['store/shipment/updated', DESTINATION],
+      ['store/hook/deliveryException', `${DESTINATION}/delivery-exceptions`],
+    ].map(([scope, destination]) =>
+      expect.objectContaining({ scope, destination, is_active: true, headers: token }),
+    ),
+  );
   const { body } = await getChannel();
   expect(body!.webhook).toEqual({
     hookId: hooks()[0]!.id,
     isActive: true,
     lastVerifiedAt: expect.any(String),
     lastError: null,
+    lastDeliveryException: null,
   });
   // The first verification found the hook missing and reconciled (nothing to find yet).
   expect(body!.reconcile).toEqual({ watermark: expect.any(String), lastRunAt: expect.any(String) });
@@ -352,9 +351,9 @@ test('both sets cleared → the hook is removed', async () => {
   });
 });
 
-test('DELETE channel → its hooks are removed and the channel and its secret purged', async () => {
+test('DELETE channel → its hooks are removed, its secret purged, a tombstone kept 30 days', async () => {
   await putChannel(settings);
-  expect(allHooks()).toHaveLength(3);
+  expect(allHooks()).toHaveLength(4);
   const res = await api('DELETE', '/channels/{channelId}', { channelId: CHANNEL });
   expect(res.status).toBe(204);
   expect(allHooks()).toEqual([]);
@@ -362,7 +361,11 @@ test('DELETE channel → its hooks are removed and the channel and its secret pu
     aws.dynamo.send(
       new GetItemCommand({ TableName: table, Key: { channelId: { S: CHANNEL } }, ConsistentRead: true }),
     );
-  expect((await item(aws.tables.channels)).Item).toBeUndefined();
+  const tomb = (await item(aws.tables.channels)).Item!;
+  expect(Object.keys(tomb).sort()).toEqual(expect.arrayContaining(['deletedAt', 'purgedAt', 'expiresAt']));
+  const days = (Number(tomb.expiresAt!.N) * 1000 - Date.parse(tomb.purgedAt!.S!)) / 86_400_000;
+  expect(Math.round(days)).toBe(30);
+  expect(tomb).not.toHaveProperty('hook');
   expect((await item(aws.tables.secrets)).Item).toBeUndefined();
   expect((await getChannel()).status).toBe(404);
 });

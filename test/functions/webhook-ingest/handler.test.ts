@@ -194,8 +194,26 @@ const cases: Case[] = [
     metric: 'WebhookRejected:unknown_channel',
   },
   {
+    // BigCommerce scores failures over the whole destination domain: acknowledged and dropped.
     name: 'deleted channel',
     channelId: 'gone',
+    body: valid,
+    headers: token,
+    status: 200,
+    enqueued: 0,
+    metric: 'WebhookForDeletedChannel',
+  },
+  {
+    name: 'deleted channel, no token, body not JSON',
+    channelId: 'gone',
+    body: 'x',
+    status: 200,
+    enqueued: 0,
+    metric: 'WebhookForDeletedChannel',
+  },
+  {
+    name: 'deleted channel whose tombstone expired: never known',
+    channelId: 'expired',
     body: valid,
     headers: token,
     status: 404,
@@ -539,8 +557,9 @@ describe('logging and caching', () => {
     const h = harness({ cacheTtlMs: 60_000 });
     for (let i = 0; i < 50; i += 1) {
       expect((await h.handler(request({ channelId: 'nobody', body: valid }))).statusCode).toBe(404);
+      // Deleted: acknowledged and dropped.
       expect((await h.handler(request({ channelId: 'gone', body: valid, headers: token }))).statusCode).toBe(
-        404,
+        200,
       );
     }
     expect(h.reads).toEqual({ channels: 2, secrets: 0 });

@@ -139,6 +139,15 @@ export function harness(options: { cacheTtlMs?: number } = {}) {
     ['nosig', channel('nosig')],
     ['nosecrets', channel('nosecrets')],
     ['gone', channel('gone', { deletedAt: '2026-02-01T00:00:00.000Z' })],
+    // Purged 31 days before the harness clock: its tombstone has expired (DynamoDB TTL is lazy).
+    [
+      'expired',
+      channel('expired', {
+        deletedAt: '2026-02-28T00:00:00.000Z',
+        purgedAt: '2026-02-28T00:00:00.000Z',
+        expiresAt: Date.parse('2026-03-30T00:00:00.000Z') / 1000,
+      }),
+    ],
   ]);
   const secrets = new Map<string, ChannelSecrets>([
     ['ch1', { accessToken: 'access-TOKEN-xyz', clientSecret: CLIENT_SECRET, webhookToken: TOKEN }],

@@ -8,13 +8,16 @@ import { parseSandboxEnv } from '../../../local/sandbox/main';
 const ROOT = path.resolve(__dirname, '../../..');
 
 describe('parseSandboxEnv', () => {
-  it('defaults to port 3100 and time scale 1', () => {
-    expect(parseSandboxEnv({})).toEqual({ port: 3100, timeScale: 1 });
-    expect(parseSandboxEnv({ SANDBOX_PORT: '0', SANDBOX_TIME_SCALE: '0.001' })).toEqual({
-      port: 0,
-      timeScale: 0.001,
+  it('defaults to port 3100, time scale 1 and no added latency', () => {
+    expect(parseSandboxEnv({})).toEqual({ port: 3100, timeScale: 1, latencyMs: 0 });
+    expect(
+      parseSandboxEnv({ SANDBOX_PORT: '0', SANDBOX_TIME_SCALE: '0.001', SANDBOX_LATENCY_MS: '150' }),
+    ).toEqual({ port: 0, timeScale: 0.001, latencyMs: 150 });
+    expect(parseSandboxEnv({ SANDBOX_TIME_SCALE: '1e-4' })).toEqual({
+      port: 3100,
+      timeScale: 0.0001,
+      latencyMs: 0,
     });
-    expect(parseSandboxEnv({ SANDBOX_TIME_SCALE: '1e-4' })).toEqual({ port: 3100, timeScale: 0.0001 });
   });
 
   it.each([
@@ -23,6 +26,7 @@ describe('parseSandboxEnv', () => {
     [{ SANDBOX_TIME_SCALE: '0' }, 'SANDBOX_TIME_SCALE'],
     [{ SANDBOX_TIME_SCALE: '-1' }, 'SANDBOX_TIME_SCALE'],
     [{ SANDBOX_TIME_SCALE: 'fast' }, 'SANDBOX_TIME_SCALE'],
+    [{ SANDBOX_LATENCY_MS: '-5' }, 'SANDBOX_LATENCY_MS'],
   ])('rejects %j naming %s', (env, name) => {
     expect(() => parseSandboxEnv(env)).toThrow(name);
   });
