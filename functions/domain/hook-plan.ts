@@ -12,7 +12,7 @@ export const HOOK_SCOPE = 'store/order/statusUpdated';
 export const SHIPMENT_HOOK_SCOPES = ['store/shipment/created', 'store/shipment/updated'] as const;
 /** BigCommerce's early warning that a hook's deliveries are failing (one per store, its own route). */
 export const DELIVERY_EXCEPTION_SCOPE = 'store/hook/deliveryException';
-export const WEBHOOK_TOKEN_HEADER = 'X-Webhook-Token';
+const WEBHOOK_TOKEN_HEADER = 'X-Webhook-Token';
 
 /** Which of the channel's two routes a hook delivers to. */
 export type HookRoute = 'events' | 'delivery-exceptions';

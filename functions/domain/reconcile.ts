@@ -30,9 +30,6 @@ type ReconcileChannel = Pick<
 
 export type ReconcileReason = 'hook_lost' | 'catch_up' | 'previous_error' | 'daily' | 'first_run';
 
-/** A new or re-activated BigCommerce hook may take a minute to fire: reconcile once more after this. */
-export const CATCH_UP_DELAY_SECONDS = 120;
-
 /**
  * Whether to reconcile now: never for a channel that wants no hook (nothing would be acted on); at
  * once when deliveries may have been lost, on the catch-up run after a hook was created or
