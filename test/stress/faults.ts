@@ -1,10 +1,11 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { ensureQueues, ensureTables, tableNames, type QueueUrls } from '../../local/provision';
 import { startSandbox, type Sandbox } from '../../local/sandbox/server';
 import { createSecretStore } from '../../functions/adapters/secret-store';
 import { runDlq } from '../../scripts/dlq';
+import { deriveEventId } from '../../functions/domain/callback';
 import {
   dynamoThrottle,
   sqsInternalError,
@@ -13,7 +14,13 @@ import {
   type FaultRule,
 } from './fault-proxy';
 import { computeLedger, type LedgerOrder, type ScenarioRow } from './ledger';
-import { BC_CREATED_STATUS, CHANNEL_SETTINGS, planOrders, type OrderPlan } from './order-plan';
+import {
+  BC_CREATED_STATUS,
+  CHANNEL_SETTINGS,
+  planOrders,
+  shipThenCancel,
+  type OrderPlan,
+} from './order-plan';
 import { createRng, type Rng } from './rng';
 import { childProcessHost, inProcessHost, type StackHost, type StackSettings } from './stack-host';
 import { startWebhookRelay, type WebhookRelay } from './webhook-relay';
@@ -53,6 +60,14 @@ export interface ScenarioSpec {
   rateLimit?: { quota: number; windowMs: number };
   /** Another app on the same store spends its quota as fast as it can for this long, from the drive on. */
   noisyNeighbourMs?: number;
+  /**
+   * The channel has no client secret: ingest authenticates by token and derives the event id from the
+   * callback's hash, created_at and order id. Once everything is delivered, every delivery is re-POSTed
+   * with created_at one second later: one hash, another created_at, so another event.
+   */
+  unsigned?: boolean;
+  /** Share of orders shipped then cancelled in BigCommerce back to back (at least two orders). */
+  shippedThenCancelled?: number;
 }
 
 export const SCENARIOS: readonly ScenarioSpec[] = [
@@ -104,6 +119,20 @@ export const SCENARIOS: readonly ScenarioSpec[] = [
       "the store's rate limit on (40 requests per 2 s) while another app on the store spends the quota for 4 s: the worker's 429s go back to the queue, none to the dead-letter queue",
     rateLimit: { quota: 40, windowMs: 2_000 },
     noisyNeighbourMs: 4_000,
+  },
+  {
+    name: 'unsigned',
+    injects:
+      'a channel without client secret (event id = digest of hash, created_at, order id): every delivery 3 times, then once more with created_at + 1 s (a second event)',
+    unsigned: true,
+    duplicates: true,
+  },
+  {
+    name: 'shipped-then-cancelled',
+    injects:
+      'orders shipped then cancelled in BigCommerce back to back (30%), deliveries held 0-400 ms so the cancellation often arrives first',
+    shippedThenCancelled: 0.3,
+    reorderMaxMs: 400,
   },
   {
     name: 'all-together',
@@ -425,6 +454,28 @@ function countReordered(sandbox: Sandbox, storeHash: string, relay: WebhookRelay
   return reordered;
 }
 
+const sha256Hex = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');
+
+/**
+ * The id the worker files an accepted delivery under: its `webhook-id` when signed, otherwise the digest
+ * of the callback's hash, created_at and order id (the domain's own derivation: the unsigned scenario
+ * checks that ingest uses it, i.e. that copies collapse and a shifted created_at does not).
+ */
+function eventIdOf(unsigned: boolean, webhookId: string, body: string): string {
+  if (!unsigned) return webhookId;
+  const callback = JSON.parse(body) as { hash: string; created_at?: number; data: { id: number } };
+  return deriveEventId(
+    { hash: callback.hash, createdAt: callback.created_at, orderId: callback.data.id },
+    sha256Hex,
+  );
+}
+
+/** One second later: the same callback hash, another created_at. */
+function shiftCreatedAt(body: string): string {
+  const callback = JSON.parse(body) as { created_at: number };
+  return JSON.stringify({ ...callback, created_at: callback.created_at + 1 });
+}
+
 export async function runScenario(spec: ScenarioSpec, options: RunOptions): Promise<ScenarioResult> {
   const started = Date.now();
   const log = options.log ?? (() => undefined);
@@ -486,7 +537,7 @@ export async function runScenario(spec: ScenarioSpec, options: RunOptions): Prom
     const saved = await api(host, 'PUT', `/channels/${channelId}`, {
       storeHash,
       accessToken,
-      clientSecret,
+      ...(spec.unsigned ? {} : { clientSecret }),
       ...CHANNEL_SETTINGS,
     });
     if (saved.status !== 200)
@@ -502,6 +553,9 @@ export async function runScenario(spec: ScenarioSpec, options: RunOptions): Prom
     }
 
     const plans = planOrders(rng, options.orders);
+    const shippedThenCancelled = spec.shippedThenCancelled
+      ? shipThenCancel(plans, rng.fork(), spec.shippedThenCancelled)
+      : 0;
     for (const plan of plans) sandbox.setOrderStatus(storeHash, plan.orderId, BC_CREATED_STATUS);
     await mapLimit(plans, 16, async (plan) => {
       const initial = plan.om.kind === 'gated' ? plan.om.status : plan.om.initial;
@@ -583,7 +637,8 @@ export async function runScenario(spec: ScenarioSpec, options: RunOptions): Prom
     // --- Late duplicates: once BigCommerce has delivered everything, every signed delivery is re-POSTed
     // once more, mostly after the worker has processed it.
     let replayedDeliveries = 0;
-    if (spec.duplicates) {
+    let shiftedDeliveries = 0;
+    if (spec.duplicates || spec.unsigned) {
       const deadline = Date.now() + quietTimeoutMs;
       await sleep(1000);
       while (!((await isIdle(sandbox)) && relay.idle()) && Date.now() < deadline) await sleep(100);
@@ -598,11 +653,29 @@ export async function runScenario(spec: ScenarioSpec, options: RunOptions): Prom
             !seen.has(d.webhookId) &&
             seen.add(d.webhookId),
         );
-      await mapLimit(originals, 16, async (d) => {
-        await relay.replay(new URL(d.url).pathname, d.requestHeaders, d.body);
-        replayedDeliveries++;
-      });
-      say(`late duplicates re-POSTed: ${replayedDeliveries}`);
+      if (spec.duplicates) {
+        await mapLimit(originals, 16, async (d) => {
+          await relay.replay(new URL(d.url).pathname, d.requestHeaders, d.body);
+          replayedDeliveries++;
+        });
+        say(`late duplicates re-POSTed: ${replayedDeliveries}`);
+      }
+      if (spec.unsigned) {
+        // Unsigned, so the body may change: one hash, created_at a second later — a new event each.
+        await mapLimit(
+          originals.filter((d) => d.scope === 'store/order/statusUpdated'),
+          16,
+          async (d) => {
+            const status = await relay.replay(
+              new URL(d.url).pathname,
+              d.requestHeaders,
+              shiftCreatedAt(d.body),
+            );
+            if (status !== undefined && status >= 200 && status < 300) shiftedDeliveries++;
+          },
+        );
+        say(`re-POSTed with created_at + 1 s: ${shiftedDeliveries}`);
+      }
     }
 
     const spent = neighbour ? await neighbour.done : { requests: 0, limited: 0 };
@@ -638,12 +711,12 @@ export async function runScenario(spec: ScenarioSpec, options: RunOptions): Prom
         e.status < 300 &&
         e.orderId !== undefined
       )
-        accepted.set(e.webhookId, e.orderId);
+        accepted.set(eventIdOf(spec.unsigned === true, e.webhookId, e.body), e.orderId);
     const published = new Set(
       sandbox
         .deliveries(storeHash)
         .filter((d) => d.scope === 'store/order/statusUpdated')
-        .map((d) => d.webhookId),
+        .map((d) => eventIdOf(spec.unsigned === true, d.webhookId, d.body)),
     );
     const fetched = await mapLimit(plans, 16, async (plan) => {
       const res = await api(host, 'GET', `/channels/${channelId}/orders/${plan.orderId}`);
@@ -680,6 +753,8 @@ export async function runScenario(spec: ScenarioSpec, options: RunOptions): Prom
       'admin 5xx (retried)': adminAnswers.serverErrors,
       'neighbour requests': spent.requests,
       'neighbour 429': spent.limited,
+      'created_at shifted (new events)': shiftedDeliveries,
+      'shipped then cancelled': shippedThenCancelled,
       'worker 429 (sent back)': spec.rateLimit
         ? sandbox.requests.filter((r) => r.status === 429 && r.path !== neighbourPath(storeHash)).length
         : 0,
