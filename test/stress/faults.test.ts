@@ -82,6 +82,7 @@ describe.each(SCENARIOS.map((s) => [s.name, s] as const))('fault scenario %s', (
     const originals = results.get(name)!.row.events - (faults['created_at shifted (new events)'] ?? 0);
     if (spec.duplicates) expect(faults.copies).toBeGreaterThanOrEqual(2 * originals);
     if (spec.unsigned) expect(faults['created_at shifted (new events)']).toBeGreaterThan(0);
+    if (spec.longWaitSeconds) expect(faults['chained waits (>900 s)']).toBeGreaterThan(0);
     if (spec.shippedThenCancelled) expect(faults['shipped then cancelled']).toBeGreaterThanOrEqual(2);
     if (spec.kills) expect(faults.kills).toBe(spec.kills);
     if (spec.reorderMaxMs) expect(faults.reordered).toBeGreaterThan(0);

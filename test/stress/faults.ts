@@ -10,6 +10,8 @@ import {
   dynamoThrottle,
   sqsInternalError,
   startFaultProxy,
+  type AwsCall,
+  type CallRewrite,
   type FaultProxy,
   type FaultRule,
 } from './fault-proxy';
@@ -66,6 +68,12 @@ export interface ScenarioSpec {
    * with created_at one second later: one hash, another created_at, so another event.
    */
   unsigned?: boolean;
+  /**
+   * The second retry waits this long (DEFER_DELAYS_SECONDS `1,N`, N > 900): the worker chains it with
+   * `notBefore`. The SQS proxy compresses each chained wait by the run's time scale (0.002: 1,800 s → 3.6 s),
+   * so the first message comes back before `notBefore` and the worker must send it on for the rest.
+   */
+  longWaitSeconds?: number;
   /** Share of orders shipped then cancelled in BigCommerce back to back (at least two orders). */
   shippedThenCancelled?: number;
 }
@@ -135,6 +143,12 @@ export const SCENARIOS: readonly ScenarioSpec[] = [
     reorderMaxMs: 400,
   },
   {
+    name: 'long-wait-chained',
+    injects:
+      'retries wait 1,800 s after the first (twice SQS\'s 900 s maximum): chained with notBefore, time compressed ×0.002 at the SQS proxy',
+    longWaitSeconds: 1_800,
+  },
+  {
     name: 'all-together',
     injects: 'all of the above at once (lower rates)',
     ingestSendFailureRate: 0.2,
@@ -181,6 +195,9 @@ export interface ScenarioResult {
   /** False when a wait for quiet hit its bound (the ledger was still computed). */
   settled: boolean;
 }
+
+/** Sandbox redeliveries (and the long-wait scenario's chained waits) run this much faster than real time. */
+const DEFAULT_TIME_SCALE = 0.002;
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
@@ -454,6 +471,32 @@ function countReordered(sandbox: Sandbox, storeHash: string, relay: WebhookRelay
   return reordered;
 }
 
+/**
+ * Compresses a chained wait (`DelaySeconds` 900 with `notBefore` in the message) by `scale`: the message
+ * comes back after ⌊900·scale⌋ s, while its `notBefore` is only scale × the real remaining wait away, so
+ * the worker sees it early and must chain it once more. The answer's checksum is the caller's body's.
+ */
+function compressChainedWaits(scale: number, seen: { chained: number }) {
+  return (call: AwsCall): CallRewrite | undefined => {
+    if (call.operation !== 'SendMessage') return undefined;
+    const request = JSON.parse(call.body) as { MessageBody: string; DelaySeconds?: number };
+    const message = JSON.parse(request.MessageBody) as { notBefore?: string };
+    if (!message.notBefore) return undefined;
+    seen.chained++;
+    const now = Date.now();
+    const notBefore = new Date(now + (Date.parse(message.notBefore) - now) * scale).toISOString();
+    const md5 = createHash('md5').update(request.MessageBody, 'utf8').digest('hex');
+    return {
+      body: JSON.stringify({
+        ...request,
+        MessageBody: JSON.stringify({ ...message, notBefore }),
+        DelaySeconds: Math.floor((request.DelaySeconds ?? 0) * scale),
+      }),
+      answer: (text) => JSON.stringify({ ...(JSON.parse(text) as object), MD5OfMessageBody: md5 }),
+    };
+  };
+}
+
 const sha256Hex = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');
 
 /**
@@ -504,7 +547,7 @@ export async function runScenario(spec: ScenarioSpec, options: RunOptions): Prom
     cleanups.push(() => sqsProxy.stop());
     const sandbox = await startSandbox({
       port: 0,
-      timeScale: options.timeScale ?? 0.002,
+      timeScale: options.timeScale ?? DEFAULT_TIME_SCALE,
       rateLimit: spec.rateLimit ?? false,
     });
     cleanups.push(() => sandbox.stop());
@@ -520,7 +563,7 @@ export async function runScenario(spec: ScenarioSpec, options: RunOptions): Prom
       prefix,
       bigcommerceApiUrl: sandbox.url,
       webhookBaseUrl: relay.url,
-      deferDelaysSeconds: '1',
+      deferDelaysSeconds: spec.longWaitSeconds ? `1,${spec.longWaitSeconds}` : '1',
       deferMaxAgeSeconds: options.deferMaxAgeSeconds ?? 8,
       visibilityTimeoutSeconds: options.visibilityTimeoutSeconds ?? 4,
       workerThrowRate: 0,
@@ -573,6 +616,9 @@ export async function runScenario(spec: ScenarioSpec, options: RunOptions): Prom
     const rules = proxyRules(spec);
     dynamoProxy.setRules(rules.dynamo);
     sqsProxy.setRules(rules.sqs);
+    const chainedWaits = { chained: 0 };
+    if (spec.longWaitSeconds)
+      sqsProxy.setRewrite(compressChainedWaits(options.timeScale ?? DEFAULT_TIME_SCALE, chainedWaits));
     host.setWorkerFaults({ throwRate: spec.workerThrowRate ?? 0, dropRate: spec.sabotageDropRate ?? 0 });
     relay.settings.holdMaxMs = spec.reorderMaxMs ?? 0;
     relay.settings.extraCopies = spec.duplicates ? 1 : 0;
@@ -755,6 +801,7 @@ export async function runScenario(spec: ScenarioSpec, options: RunOptions): Prom
       'neighbour 429': spent.limited,
       'created_at shifted (new events)': shiftedDeliveries,
       'shipped then cancelled': shippedThenCancelled,
+      'chained waits (>900 s)': chainedWaits.chained,
       'worker 429 (sent back)': spec.rateLimit
         ? sandbox.requests.filter((r) => r.status === 429 && r.path !== neighbourPath(storeHash)).length
         : 0,
