@@ -24,6 +24,7 @@ import {
   type OrderPlan,
 } from './order-plan';
 import { createRng, type Rng } from './rng';
+import { cancelAndTime, checkOtherStores, setUpOtherStores, type StoreTiming } from './other-stores';
 import { childProcessHost, inProcessHost, type StackHost, type StackSettings } from './stack-host';
 import { startWebhookRelay, type WebhookRelay } from './webhook-relay';
 
@@ -74,6 +75,11 @@ export interface ScenarioSpec {
    * so the first message comes back before `notBefore` and the worker must send it on for the rest.
    */
   longWaitSeconds?: number;
+  /**
+   * More stores on the same stack, not throttled: their orders are cancelled in BigCommerce while this
+   * scenario's store is out of quota, and timed until OM shows them Cancelled.
+   */
+  otherStores?: { stores: number; orders: number };
   /** Share of orders shipped then cancelled in BigCommerce back to back (at least two orders). */
   shippedThenCancelled?: number;
 }
@@ -127,6 +133,14 @@ export const SCENARIOS: readonly ScenarioSpec[] = [
       "the store's rate limit on (40 requests per 2 s) while another app on the store spends the quota for 4 s: the worker's 429s go back to the queue, none to the dead-letter queue",
     rateLimit: { quota: 40, windowMs: 2_000 },
     noisyNeighbourMs: 4_000,
+  },
+  {
+    name: 'several-stores',
+    injects:
+      "4 stores on one stack; one has its rate limit on (40 requests per 2 s) and its quota spent by another app for 4 s while the other 3 stores' orders are cancelled and timed",
+    rateLimit: { quota: 40, windowMs: 2_000 },
+    noisyNeighbourMs: 4_000,
+    otherStores: { stores: 3, orders: 6 },
   },
   {
     name: 'unsigned',
@@ -194,6 +208,8 @@ export interface ScenarioResult {
   problems: string[];
   /** False when a wait for quiet hit its bound (the ledger was still computed). */
   settled: boolean;
+  /** The unthrottled stores' time-to-effect, and dead-lettered messages of every store of the stack. */
+  otherStores?: { timings: StoreTiming[]; deadLetteredAllStores: number };
 }
 
 /** Sandbox redeliveries (and the long-wait scenario's chained waits) run this much faster than real time. */
@@ -608,6 +624,15 @@ export async function runScenario(spec: ScenarioSpec, options: RunOptions): Prom
       });
       if (res.status !== 200) throw new Error(`import of order ${plan.orderId} answered ${res.status}`);
     });
+    const adminCall = (method: string, path: string, body?: unknown) => api(host, method, path, body);
+    const others = spec.otherStores
+      ? await setUpOtherStores(sandbox, adminCall, {
+          count: spec.otherStores.stores,
+          orders: spec.otherStores.orders,
+          channelPrefix: channelId,
+          onSecrets: options.onSecrets,
+        })
+      : [];
     say(`setup done: ${plans.length} orders (${Date.now() - started} ms)`);
 
     // --- Faults on.
@@ -635,6 +660,8 @@ export async function runScenario(spec: ScenarioSpec, options: RunOptions): Prom
 
     // --- Drive: each order's BigCommerce status changes back to back (a merchant clicking twice), orders in
     // random order, paced so deliveries overlap without flooding the machine.
+    // The other stores' cancellations start with this store's changes, while its quota is spent.
+    const timing = others.length > 0 ? cancelAndTime(sandbox, adminCall, others, 30_000) : undefined;
     const shuffled = rng.shuffle(plans);
     if (spec.reorderMaxMs)
       relay.settings.forceReorderOrderId = shuffled.find((p) => p.bcChanges.length >= 2)?.orderId;
@@ -725,6 +752,7 @@ export async function runScenario(spec: ScenarioSpec, options: RunOptions): Prom
     }
 
     const spent = neighbour ? await neighbour.done : { requests: 0, limited: 0 };
+    const timed = await timing;
     let settled = await quiet();
     say(`quiet under faults: ${settled} (${Date.now() - started} ms)`);
 
@@ -749,8 +777,11 @@ export async function runScenario(spec: ScenarioSpec, options: RunOptions): Prom
 
     // --- The ledger.
     const accepted = new Map<string, number>();
+    // Only this scenario's channel (other stores of the several-stores scenario share the relay).
+    const ownPath = (path: string) => path.split('?')[0]!.split('/').includes(channelId);
     for (const e of relay.log)
       if (
+        ownPath(e.path) &&
         e.scope === 'store/order/statusUpdated' &&
         e.status !== undefined &&
         e.status >= 200 &&
@@ -801,6 +832,7 @@ export async function runScenario(spec: ScenarioSpec, options: RunOptions): Prom
       'neighbour 429': spent.limited,
       'created_at shifted (new events)': shiftedDeliveries,
       'shipped then cancelled': shippedThenCancelled,
+      'other stores': others.length,
       'chained waits (>900 s)': chainedWaits.chained,
       'worker 429 (sent back)': spec.rateLimit
         ? sandbox.requests.filter((r) => r.status === 429 && r.path !== neighbourPath(storeHash)).length
@@ -812,7 +844,14 @@ export async function runScenario(spec: ScenarioSpec, options: RunOptions): Prom
       faults,
       seconds: (Date.now() - started) / 1000,
     };
-    return { row, problems: ledger.problems, settled };
+    const problems = [...ledger.problems, ...(timed?.problems ?? [])];
+    if (others.length > 0) problems.push(...(await checkOtherStores(adminCall, others)));
+    return {
+      row,
+      problems,
+      settled,
+      ...(timed ? { otherStores: { timings: timed.timings, deadLetteredAllStores: dlq.matched.length } } : {}),
+    };
   } finally {
     for (const cleanup of cleanups.reverse()) {
       try {
