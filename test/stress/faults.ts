@@ -70,7 +70,7 @@ export interface ScenarioSpec {
    */
   unsigned?: boolean;
   /**
-   * The second retry waits this long (DEFER_DELAYS_SECONDS `1,N`, N > 900): the worker chains it with
+   * Every retry waits this long (DEFER_DELAYS_SECONDS `N`, N > 900): the worker chains it with
    * `notBefore`. The SQS proxy compresses each chained wait by the run's time scale (0.002: 1,800 s → 3.6 s),
    * so the first message comes back before `notBefore` and the worker must send it on for the rest.
    */
@@ -159,7 +159,7 @@ export const SCENARIOS: readonly ScenarioSpec[] = [
   {
     name: 'long-wait-chained',
     injects:
-      'retries wait 1,800 s after the first (twice SQS\'s 900 s maximum): chained with notBefore, time compressed ×0.002 at the SQS proxy',
+      'every retry waits 1,800 s (twice SQS\'s 900 s maximum): chained with notBefore, time compressed ×0.002 at the SQS proxy',
     longWaitSeconds: 1_800,
   },
   {
@@ -579,7 +579,7 @@ export async function runScenario(spec: ScenarioSpec, options: RunOptions): Prom
       prefix,
       bigcommerceApiUrl: sandbox.url,
       webhookBaseUrl: relay.url,
-      deferDelaysSeconds: spec.longWaitSeconds ? `1,${spec.longWaitSeconds}` : '1',
+      deferDelaysSeconds: spec.longWaitSeconds ? String(spec.longWaitSeconds) : '1',
       deferMaxAgeSeconds: options.deferMaxAgeSeconds ?? 8,
       visibilityTimeoutSeconds: options.visibilityTimeoutSeconds ?? 4,
       workerThrowRate: 0,
