@@ -129,8 +129,13 @@ async function main(): Promise<number> {
       console.log(
         `\n${r.row.scenario}: unthrottled stores' time-to-effect (BigCommerce cancel → OM Cancelled), dead-lettered across all stores ${r.otherStores.deadLetteredAllStores}`,
       );
-      for (const t of r.otherStores.timings)
-        console.log(`  ${t.channelId}: ${t.orders} orders, p50 ${t.p50Ms} ms, max ${t.maxMs} ms`);
+      r.otherStores.timings.forEach((t, i) => {
+        const c = r.otherStores!.unthrottled[i]!;
+        console.log(
+          `  ${t.channelId}: ${t.orders} orders next to the throttled store p50 ${t.p50Ms} ms, max ${t.maxMs} ms; ` +
+            `${c.orders} afterwards p50 ${c.p50Ms} ms, max ${c.maxMs} ms`,
+        );
+      });
     }
   console.log(
     `\nsecrets in logs: ${logLeaks} (${output.lines.length} log lines captured at ${FAULTS_LOG_LEVEL}, ${secrets.length} secrets searched)`,

@@ -11,8 +11,11 @@ const ORDERS = 24;
 /** The scenarios that prove one behaviour each (not a fault rate) run smaller: the file runs under load. */
 const FOCUSED = new Set(['several-stores', 'unsigned', 'shipped-then-cancelled', 'long-wait-chained']);
 const ordersOf = (name: string) => (FOCUSED.has(name) ? 10 : ORDERS);
-/** Bound on an unthrottled store's median time-to-effect next to a throttled one (see docs/stress.md). */
-const OTHER_STORE_P50_MS = 4_000;
+/**
+ * How much slower an unthrottled store's median time-to-effect may be next to a throttled one. The
+ * failure the issue reported was more than 5 s; measured today about 2 s extra (docs/stress.md).
+ */
+const OTHER_STORE_EXTRA_MS = 3_000;
 const results = new Map<string, ScenarioResult>();
 const secrets: string[] = [];
 let logLines: string[] = [];
@@ -87,6 +90,7 @@ describe.each(SCENARIOS.map((s) => [s.name, s] as const))('fault scenario %s', (
     const originals = results.get(name)!.row.events - (faults['created_at shifted (new events)'] ?? 0);
     if (spec.duplicates) expect(faults.copies).toBeGreaterThanOrEqual(2 * originals);
     if (spec.unsigned) expect(faults['created_at shifted (new events)']).toBeGreaterThan(0);
+    if (spec.longWaitSeconds) expect(results.get(name)!.row.deferred).toBeGreaterThan(0);
     if (spec.longWaitSeconds) expect(faults['chained waits (>900 s)']).toBeGreaterThan(0);
     if (spec.shippedThenCancelled) expect(faults['shipped then cancelled']).toBeGreaterThanOrEqual(2);
     if (spec.kills) expect(faults.kills).toBe(spec.kills);
@@ -109,10 +113,12 @@ test("several stores: a throttled store's neighbours are not delayed behind it, 
   const { row, otherStores } = results.get('several-stores')!;
   expect(row.faults['neighbour 429']).toBeGreaterThan(0);
   expect(otherStores!.timings).toHaveLength(3);
-  console.log(otherStores!.timings);
-  // Unthrottled, a cancellation takes about 2 s end to end here; waiting behind the throttled store's
-  // spent quota (4 s, in 2 s windows) would add seconds.
-  for (const t of otherStores!.timings) expect(t.p50Ms).toBeLessThan(OTHER_STORE_P50_MS);
+  console.log(otherStores);
+  // Compared with the same stores once nothing is throttled (same machine load): waiting behind the
+  // throttled store's spent quota (4 s, in 2 s windows) would add seconds.
+  otherStores!.timings.forEach((t, i) =>
+    expect(t.p50Ms).toBeLessThan(otherStores!.unthrottled[i]!.p50Ms + OTHER_STORE_EXTRA_MS),
+  );
   expect(otherStores!.deadLetteredAllStores).toBe(0);
   expect(row.deadLettered).toBe(0);
 });

@@ -140,7 +140,7 @@ export const SCENARIOS: readonly ScenarioSpec[] = [
       "4 stores on one stack; one has its rate limit on (40 requests per 2 s) and its quota spent by another app for 4 s while the other 3 stores' orders are cancelled and timed",
     rateLimit: { quota: 40, windowMs: 2_000 },
     noisyNeighbourMs: 4_000,
-    otherStores: { stores: 3, orders: 6 },
+    otherStores: { stores: 3, orders: 12 },
   },
   {
     name: 'unsigned',
@@ -209,7 +209,13 @@ export interface ScenarioResult {
   /** False when a wait for quiet hit its bound (the ledger was still computed). */
   settled: boolean;
   /** The unthrottled stores' time-to-effect, and dead-lettered messages of every store of the stack. */
-  otherStores?: { timings: StoreTiming[]; deadLetteredAllStores: number };
+  otherStores?: {
+    /** While the scenario's store was out of quota. */
+    timings: StoreTiming[];
+    /** The same stores afterwards, nothing throttled (the control under the same load). */
+    unthrottled: StoreTiming[];
+    deadLetteredAllStores: number;
+  };
 }
 
 /** Sandbox redeliveries (and the long-wait scenario's chained waits) run this much faster than real time. */
@@ -612,6 +618,9 @@ export async function runScenario(spec: ScenarioSpec, options: RunOptions): Prom
     }
 
     const plans = planOrders(rng, options.orders);
+    // At least one event that waits: a long-wait run without any would prove nothing.
+    if (spec.longWaitSeconds)
+      plans[0] = { ...plans[0]!, om: { kind: 'stuck', initial: 'Unprocessed' }, bcChanges: [5] };
     const shippedThenCancelled = spec.shippedThenCancelled
       ? shipThenCancel(plans, rng.fork(), spec.shippedThenCancelled)
       : 0;
@@ -661,7 +670,7 @@ export async function runScenario(spec: ScenarioSpec, options: RunOptions): Prom
     // --- Drive: each order's BigCommerce status changes back to back (a merchant clicking twice), orders in
     // random order, paced so deliveries overlap without flooding the machine.
     // The other stores' cancellations start with this store's changes, while its quota is spent.
-    const timing = others.length > 0 ? cancelAndTime(sandbox, adminCall, others, 30_000) : undefined;
+    const timing = others.length > 0 ? cancelAndTime(sandbox, adminCall, others, 30_000, 0) : undefined;
     const shuffled = rng.shuffle(plans);
     if (spec.reorderMaxMs)
       relay.settings.forceReorderOrderId = shuffled.find((p) => p.bcChanges.length >= 2)?.orderId;
@@ -844,13 +853,23 @@ export async function runScenario(spec: ScenarioSpec, options: RunOptions): Prom
       faults,
       seconds: (Date.now() - started) / 1000,
     };
-    const problems = [...ledger.problems, ...(timed?.problems ?? [])];
+    // The same stores' other half, cancelled with no store throttled: the time-to-effect under this load.
+    const control = others.length > 0 ? await cancelAndTime(sandbox, adminCall, others, 30_000, 1) : undefined;
+    const problems = [...ledger.problems, ...(timed?.problems ?? []), ...(control?.problems ?? [])];
     if (others.length > 0) problems.push(...(await checkOtherStores(adminCall, others)));
     return {
       row,
       problems,
       settled,
-      ...(timed ? { otherStores: { timings: timed.timings, deadLetteredAllStores: dlq.matched.length } } : {}),
+      ...(timed && control
+        ? {
+            otherStores: {
+              timings: timed.timings,
+              unthrottled: control.timings,
+              deadLetteredAllStores: dlq.matched.length,
+            },
+          }
+        : {}),
     };
   } finally {
     for (const cleanup of cleanups.reverse()) {
