@@ -84,10 +84,21 @@ export interface ProxyStats {
   writes: string[];
 }
 
+/**
+ * Changes a call before it is forwarded (not a fault: e.g. compressing the time a message waits).
+ * `body` is sent instead of the caller's; `answer` may then adjust the upstream's answer to match what
+ * the caller sent (an SQS checksum of the message).
+ */
+export interface CallRewrite {
+  body: string;
+  answer?: (text: string) => string;
+}
+
 export interface FaultProxy {
   url: string;
   stats: ProxyStats;
   setRules(rules: FaultRule[]): void;
+  setRewrite(rewrite: ((call: AwsCall) => CallRewrite | undefined) | undefined): void;
   /** Total faults answered so far. */
   injectedTotal(): number;
   stop(): Promise<void>;
@@ -122,6 +133,7 @@ export async function startFaultProxy(options: {
   const salt = String(rng.next());
   const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
   let rules: FaultRule[] = [];
+  let rewrite: ((call: AwsCall) => CallRewrite | undefined) | undefined;
   const stats: ProxyStats = { calls: {}, injected: {}, writes: [] };
 
   const server = http.createServer((req, res) => {
@@ -152,22 +164,41 @@ export async function startFaultProxy(options: {
         return;
       }
 
-      const headers = { ...req.headers, host: upstream.host };
+      const changed = rewrite?.(call);
+      const sent = changed ? Buffer.from(changed.body, 'utf8') : body;
+      const headers = {
+        ...req.headers,
+        host: upstream.host,
+        ...(changed ? { 'content-length': String(sent.length) } : {}),
+      };
       const forward = http.request(
         { host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers, agent },
         (upstreamRes) => {
           const status = upstreamRes.statusCode ?? 502;
           if (status >= 200 && status < 300 && MUTATING_OPERATIONS.has(call.operation))
             stats.writes.push(call.operation);
-          res.writeHead(status, upstreamRes.headers);
-          upstreamRes.pipe(res);
+          if (!changed?.answer) {
+            res.writeHead(status, upstreamRes.headers);
+            upstreamRes.pipe(res);
+            return;
+          }
+          const adjust = changed.answer;
+          void readAll(upstreamRes).then(
+            (raw) => {
+              const out = Buffer.from(adjust(raw.toString('utf8')), 'utf8');
+              const { 'transfer-encoding': _chunked, ...upstreamHeaders } = upstreamRes.headers;
+              res.writeHead(status, { ...upstreamHeaders, 'content-length': String(out.length) });
+              res.end(out);
+            },
+            () => res.destroy(),
+          );
         },
       );
       forward.on('error', () => {
         if (!res.headersSent) res.writeHead(502, { 'content-type': 'text/plain' });
         res.end('upstream unreachable');
       });
-      forward.end(body);
+      forward.end(sent);
     })();
   });
   // A client killed mid-request (the worker-kill scenario) must not take the proxy down.
@@ -182,6 +213,9 @@ export async function startFaultProxy(options: {
     stats,
     setRules: (next) => {
       rules = next;
+    },
+    setRewrite: (next) => {
+      rewrite = next;
     },
     injectedTotal: () => Object.values(stats.injected).reduce((a, b) => a + b, 0),
     stop: () =>

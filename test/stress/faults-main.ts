@@ -124,6 +124,19 @@ async function main(): Promise<number> {
 
   console.log(`\nFault matrix: ${args.orders} orders per scenario, seed ${args.seed}\n`);
   console.log(formatTable(results.map((r) => r.row)));
+  for (const r of results)
+    if (r.otherStores) {
+      console.log(
+        `\n${r.row.scenario}: unthrottled stores' time-to-effect (BigCommerce cancel → OM Cancelled), dead-lettered across all stores ${r.otherStores.deadLetteredAllStores}`,
+      );
+      r.otherStores.timings.forEach((t, i) => {
+        const c = r.otherStores!.unthrottled[i]!;
+        console.log(
+          `  ${t.channelId}: ${t.orders} orders next to the throttled store p50 ${t.p50Ms} ms, max ${t.maxMs} ms; ` +
+            `${c.orders} afterwards p50 ${c.p50Ms} ms, max ${c.maxMs} ms`,
+        );
+      });
+    }
   console.log(
     `\nsecrets in logs: ${logLeaks} (${output.lines.length} log lines captured at ${FAULTS_LOG_LEVEL}, ${secrets.length} secrets searched)`,
   );

@@ -8,6 +8,14 @@ import { standInsFromEnv } from './stand-ins';
  * scenario at once, each on its own tables, queues, sandbox and proxies; the ledger must balance in each.
  */
 const ORDERS = 24;
+/** The scenarios that prove one behaviour each (not a fault rate) run smaller: the file runs under load. */
+const FOCUSED = new Set(['several-stores', 'unsigned', 'shipped-then-cancelled', 'long-wait-chained']);
+const ordersOf = (name: string) => (FOCUSED.has(name) ? 10 : ORDERS);
+/**
+ * How much slower an unthrottled store's median time-to-effect may be next to a throttled one. The
+ * failure the issue reported was more than 5 s; measured today about 2 s extra (docs/stress.md).
+ */
+const OTHER_STORE_EXTRA_MS = 3_000;
 const results = new Map<string, ScenarioResult>();
 const secrets: string[] = [];
 let logLines: string[] = [];
@@ -24,7 +32,7 @@ beforeAll(async () => {
       results.set(
         spec.name,
         await runScenario(spec, {
-          orders: ORDERS,
+          orders: ordersOf(spec.name),
           seed: 8,
           standIns,
           deferMaxAgeSeconds: 6,
@@ -62,9 +70,9 @@ describe.each(SCENARIOS.map((s) => [s.name, s] as const))('fault scenario %s', (
       wrongFinal: 0,
       undelivered: 0,
       duplicatedChains: 0,
-      orders: ORDERS,
+      orders: ordersOf(name),
     });
-    expect(result.row.events).toBeGreaterThan(ORDERS);
+    expect(result.row.events).toBeGreaterThan(ordersOf(name));
   });
 
   test('the faults it names were actually injected', () => {
@@ -78,7 +86,13 @@ describe.each(SCENARIOS.map((s) => [s.name, s] as const))('fault scenario %s', (
       expect(faults['bc 500']).toBeGreaterThan(0);
       expect(faults['bc outages']).toBeGreaterThan(0);
     }
-    if (spec.duplicates) expect(faults.copies).toBeGreaterThanOrEqual(2 * results.get(name)!.row.events);
+    // Each original arrives twice more (a copy, a late re-POST); the unsigned run's shifted twins are events.
+    const originals = results.get(name)!.row.events - (faults['created_at shifted (new events)'] ?? 0);
+    if (spec.duplicates) expect(faults.copies).toBeGreaterThanOrEqual(2 * originals);
+    if (spec.unsigned) expect(faults['created_at shifted (new events)']).toBeGreaterThan(0);
+    if (spec.longWaitSeconds) expect(results.get(name)!.row.deferred).toBeGreaterThan(0);
+    if (spec.longWaitSeconds) expect(faults['chained waits (>900 s)']).toBeGreaterThan(0);
+    if (spec.shippedThenCancelled) expect(faults['shipped then cancelled']).toBeGreaterThanOrEqual(2);
     if (spec.kills) expect(faults.kills).toBe(spec.kills);
     if (spec.reorderMaxMs) expect(faults.reordered).toBeGreaterThan(0);
     const injected = Object.values(faults).reduce((a, b) => a + b, 0);
@@ -93,6 +107,35 @@ test('a store out of quota: the changes arrived with the quota spent, and nothin
   expect(row.faults['neighbour 429']).toBeGreaterThan(0);
   expect(row.deadLettered).toBe(0);
   expect(row.lost).toBe(0);
+});
+
+test("several stores: a throttled store's neighbours are not delayed behind it, and nothing is dead-lettered", () => {
+  const { row, otherStores } = results.get('several-stores')!;
+  expect(row.faults['neighbour 429']).toBeGreaterThan(0);
+  expect(otherStores!.timings).toHaveLength(3);
+  console.log(otherStores);
+  // Compared with the same stores once nothing is throttled (same machine load): waiting behind the
+  // throttled store's spent quota (4 s, in 2 s windows) would add seconds.
+  otherStores!.timings.forEach((t, i) =>
+    expect(t.p50Ms).toBeLessThan(otherStores!.unthrottled[i]!.p50Ms + OTHER_STORE_EXTRA_MS),
+  );
+  expect(otherStores!.deadLetteredAllStores).toBe(0);
+  expect(row.deadLettered).toBe(0);
+});
+
+test('unsigned deliveries: copies of one callback are one event, one hash with another created_at is another', () => {
+  const { row } = results.get('unsigned')!;
+  // Every original and its shifted twin were both accepted, and each has exactly one outcome.
+  expect(row.events).toBe(2 * row.faults['created_at shifted (new events)']!);
+  expect(row).toMatchObject({ lost: 0, duplicated: 0, wrongFinal: 0 });
+});
+
+test('shipped then cancelled within a second: each order follows the cancellation, once', () => {
+  const { row, problems } = results.get('shipped-then-cancelled')!;
+  expect(row.faults['shipped then cancelled']).toBeGreaterThanOrEqual(2);
+  expect(row.applied).toBeGreaterThan(0);
+  expect(problems).toEqual([]);
+  expect(row).toMatchObject({ duplicated: 0, wrongFinal: 0 });
 });
 
 test('an outage of BigCommerce dead-letters events, and replaying them completes them', () => {

@@ -1,20 +1,30 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { ensureQueues, ensureTables, tableNames, type QueueUrls } from '../../local/provision';
 import { startSandbox, type Sandbox } from '../../local/sandbox/server';
 import { createRuntime, secretStore } from '../../functions/common/runtime';
 import { runDlq } from '../../scripts/dlq';
+import { deriveEventId } from '../../functions/domain/callback';
 import {
   dynamoThrottle,
   sqsInternalError,
   startFaultProxy,
+  type AwsCall,
+  type CallRewrite,
   type FaultProxy,
   type FaultRule,
 } from './fault-proxy';
 import { computeLedger, type LedgerOrder, type ScenarioRow } from './ledger';
-import { BC_CREATED_STATUS, CHANNEL_SETTINGS, planOrders, type OrderPlan } from './order-plan';
+import {
+  BC_CREATED_STATUS,
+  CHANNEL_SETTINGS,
+  planOrders,
+  shipThenCancel,
+  type OrderPlan,
+} from './order-plan';
 import { createRng, type Rng } from './rng';
+import { cancelAndTime, checkOtherStores, setUpOtherStores, type StoreTiming } from './other-stores';
 import { childProcessHost, inProcessHost, type StackHost, type StackSettings } from './stack-host';
 import { startWebhookRelay, type WebhookRelay } from './webhook-relay';
 
@@ -53,6 +63,25 @@ export interface ScenarioSpec {
   rateLimit?: { quota: number; windowMs: number };
   /** Another app on the same store spends its quota as fast as it can for this long, from the drive on. */
   noisyNeighbourMs?: number;
+  /**
+   * The channel has no client secret: ingest authenticates by token and derives the event id from the
+   * callback's hash, created_at and order id. Once everything is delivered, every delivery is re-POSTed
+   * with created_at one second later: one hash, another created_at, so another event.
+   */
+  unsigned?: boolean;
+  /**
+   * Every retry waits this long (DEFER_DELAYS_SECONDS `N`, N > 900): the worker chains it with
+   * `notBefore`. The SQS proxy compresses each chained wait by the run's time scale (0.002: 1,800 s → 3.6 s),
+   * so the first message comes back before `notBefore` and the worker must send it on for the rest.
+   */
+  longWaitSeconds?: number;
+  /**
+   * More stores on the same stack, not throttled: their orders are cancelled in BigCommerce while this
+   * scenario's store is out of quota, and timed until OM shows them Cancelled.
+   */
+  otherStores?: { stores: number; orders: number };
+  /** Share of orders shipped then cancelled in BigCommerce back to back (at least two orders). */
+  shippedThenCancelled?: number;
 }
 
 export const SCENARIOS: readonly ScenarioSpec[] = [
@@ -106,6 +135,34 @@ export const SCENARIOS: readonly ScenarioSpec[] = [
     noisyNeighbourMs: 4_000,
   },
   {
+    name: 'several-stores',
+    injects:
+      "4 stores on one stack; one has its rate limit on (40 requests per 2 s) and its quota spent by another app for 4 s while the other 3 stores' orders are cancelled and timed",
+    rateLimit: { quota: 40, windowMs: 2_000 },
+    noisyNeighbourMs: 4_000,
+    otherStores: { stores: 3, orders: 12 },
+  },
+  {
+    name: 'unsigned',
+    injects:
+      'a channel without client secret (event id = digest of hash, created_at, order id): every delivery 3 times, then once more with created_at + 1 s (a second event)',
+    unsigned: true,
+    duplicates: true,
+  },
+  {
+    name: 'shipped-then-cancelled',
+    injects:
+      'orders shipped then cancelled in BigCommerce back to back (30%), deliveries held 0-400 ms so the cancellation often arrives first',
+    shippedThenCancelled: 0.3,
+    reorderMaxMs: 400,
+  },
+  {
+    name: 'long-wait-chained',
+    injects:
+      'every retry waits 1,800 s (twice SQS\'s 900 s maximum): chained with notBefore, time compressed ×0.002 at the SQS proxy',
+    longWaitSeconds: 1_800,
+  },
+  {
     name: 'all-together',
     injects: 'all of the above at once (lower rates)',
     ingestSendFailureRate: 0.2,
@@ -151,7 +208,18 @@ export interface ScenarioResult {
   problems: string[];
   /** False when a wait for quiet hit its bound (the ledger was still computed). */
   settled: boolean;
+  /** The unthrottled stores' time-to-effect, and dead-lettered messages of every store of the stack. */
+  otherStores?: {
+    /** While the scenario's store was out of quota. */
+    timings: StoreTiming[];
+    /** The same stores afterwards, nothing throttled (the control under the same load). */
+    unthrottled: StoreTiming[];
+    deadLetteredAllStores: number;
+  };
 }
+
+/** Sandbox redeliveries (and the long-wait scenario's chained waits) run this much faster than real time. */
+const DEFAULT_TIME_SCALE = 0.002;
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
@@ -425,6 +493,54 @@ function countReordered(sandbox: Sandbox, storeHash: string, relay: WebhookRelay
   return reordered;
 }
 
+/**
+ * Compresses a chained wait (`DelaySeconds` 900 with `notBefore` in the message) by `scale`: the message
+ * comes back after ⌊900·scale⌋ s, while its `notBefore` is only scale × the real remaining wait away, so
+ * the worker sees it early and must chain it once more. The answer's checksum is the caller's body's.
+ */
+function compressChainedWaits(scale: number, seen: { chained: number }) {
+  return (call: AwsCall): CallRewrite | undefined => {
+    if (call.operation !== 'SendMessage') return undefined;
+    const request = JSON.parse(call.body) as { MessageBody: string; DelaySeconds?: number };
+    const message = JSON.parse(request.MessageBody) as { notBefore?: string };
+    if (!message.notBefore) return undefined;
+    seen.chained++;
+    const now = Date.now();
+    const notBefore = new Date(now + (Date.parse(message.notBefore) - now) * scale).toISOString();
+    const md5 = createHash('md5').update(request.MessageBody, 'utf8').digest('hex');
+    return {
+      body: JSON.stringify({
+        ...request,
+        MessageBody: JSON.stringify({ ...message, notBefore }),
+        DelaySeconds: Math.floor((request.DelaySeconds ?? 0) * scale),
+      }),
+      answer: (text) => JSON.stringify({ ...(JSON.parse(text) as object), MD5OfMessageBody: md5 }),
+    };
+  };
+}
+
+const sha256Hex = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');
+
+/**
+ * The id the worker files an accepted delivery under: its `webhook-id` when signed, otherwise the digest
+ * of the callback's hash, created_at and order id (the domain's own derivation: the unsigned scenario
+ * checks that ingest uses it, i.e. that copies collapse and a shifted created_at does not).
+ */
+function eventIdOf(unsigned: boolean, webhookId: string, body: string): string {
+  if (!unsigned) return webhookId;
+  const callback = JSON.parse(body) as { hash: string; created_at?: number; data: { id: number } };
+  return deriveEventId(
+    { hash: callback.hash, createdAt: callback.created_at, orderId: callback.data.id },
+    sha256Hex,
+  );
+}
+
+/** One second later: the same callback hash, another created_at. */
+function shiftCreatedAt(body: string): string {
+  const callback = JSON.parse(body) as { created_at: number };
+  return JSON.stringify({ ...callback, created_at: callback.created_at + 1 });
+}
+
 export async function runScenario(spec: ScenarioSpec, options: RunOptions): Promise<ScenarioResult> {
   const started = Date.now();
   const log = options.log ?? (() => undefined);
@@ -453,7 +569,7 @@ export async function runScenario(spec: ScenarioSpec, options: RunOptions): Prom
     cleanups.push(() => sqsProxy.stop());
     const sandbox = await startSandbox({
       port: 0,
-      timeScale: options.timeScale ?? 0.002,
+      timeScale: options.timeScale ?? DEFAULT_TIME_SCALE,
       rateLimit: spec.rateLimit ?? false,
     });
     cleanups.push(() => sandbox.stop());
@@ -469,7 +585,7 @@ export async function runScenario(spec: ScenarioSpec, options: RunOptions): Prom
       prefix,
       bigcommerceApiUrl: sandbox.url,
       webhookBaseUrl: relay.url,
-      deferDelaysSeconds: '1',
+      deferDelaysSeconds: spec.longWaitSeconds ? String(spec.longWaitSeconds) : '1',
       deferMaxAgeSeconds: options.deferMaxAgeSeconds ?? 8,
       visibilityTimeoutSeconds: options.visibilityTimeoutSeconds ?? 4,
       workerThrowRate: 0,
@@ -486,7 +602,7 @@ export async function runScenario(spec: ScenarioSpec, options: RunOptions): Prom
     const saved = await api(host, 'PUT', `/channels/${channelId}`, {
       storeHash,
       accessToken,
-      clientSecret,
+      ...(spec.unsigned ? {} : { clientSecret }),
       ...CHANNEL_SETTINGS,
     });
     if (saved.status !== 200)
@@ -502,6 +618,12 @@ export async function runScenario(spec: ScenarioSpec, options: RunOptions): Prom
     }
 
     const plans = planOrders(rng, options.orders);
+    // At least one event that waits: a long-wait run without any would prove nothing.
+    if (spec.longWaitSeconds)
+      plans[0] = { ...plans[0]!, om: { kind: 'stuck', initial: 'Unprocessed' }, bcChanges: [5] };
+    const shippedThenCancelled = spec.shippedThenCancelled
+      ? shipThenCancel(plans, rng.fork(), spec.shippedThenCancelled)
+      : 0;
     for (const plan of plans) sandbox.setOrderStatus(storeHash, plan.orderId, BC_CREATED_STATUS);
     await mapLimit(plans, 16, async (plan) => {
       const initial = plan.om.kind === 'gated' ? plan.om.status : plan.om.initial;
@@ -511,6 +633,15 @@ export async function runScenario(spec: ScenarioSpec, options: RunOptions): Prom
       });
       if (res.status !== 200) throw new Error(`import of order ${plan.orderId} answered ${res.status}`);
     });
+    const adminCall = (method: string, path: string, body?: unknown) => api(host, method, path, body);
+    const others = spec.otherStores
+      ? await setUpOtherStores(sandbox, adminCall, {
+          count: spec.otherStores.stores,
+          orders: spec.otherStores.orders,
+          channelPrefix: channelId,
+          onSecrets: options.onSecrets,
+        })
+      : [];
     say(`setup done: ${plans.length} orders (${Date.now() - started} ms)`);
 
     // --- Faults on.
@@ -519,6 +650,9 @@ export async function runScenario(spec: ScenarioSpec, options: RunOptions): Prom
     const rules = proxyRules(spec);
     dynamoProxy.setRules(rules.dynamo);
     sqsProxy.setRules(rules.sqs);
+    const chainedWaits = { chained: 0 };
+    if (spec.longWaitSeconds)
+      sqsProxy.setRewrite(compressChainedWaits(options.timeScale ?? DEFAULT_TIME_SCALE, chainedWaits));
     host.setWorkerFaults({ throwRate: spec.workerThrowRate ?? 0, dropRate: spec.sabotageDropRate ?? 0 });
     relay.settings.holdMaxMs = spec.reorderMaxMs ?? 0;
     relay.settings.extraCopies = spec.duplicates ? 1 : 0;
@@ -535,6 +669,8 @@ export async function runScenario(spec: ScenarioSpec, options: RunOptions): Prom
 
     // --- Drive: each order's BigCommerce status changes back to back (a merchant clicking twice), orders in
     // random order, paced so deliveries overlap without flooding the machine.
+    // The other stores' cancellations start with this store's changes, while its quota is spent.
+    const timing = others.length > 0 ? cancelAndTime(sandbox, adminCall, others, 30_000, 0) : undefined;
     const shuffled = rng.shuffle(plans);
     if (spec.reorderMaxMs)
       relay.settings.forceReorderOrderId = shuffled.find((p) => p.bcChanges.length >= 2)?.orderId;
@@ -583,7 +719,8 @@ export async function runScenario(spec: ScenarioSpec, options: RunOptions): Prom
     // --- Late duplicates: once BigCommerce has delivered everything, every signed delivery is re-POSTed
     // once more, mostly after the worker has processed it.
     let replayedDeliveries = 0;
-    if (spec.duplicates) {
+    let shiftedDeliveries = 0;
+    if (spec.duplicates || spec.unsigned) {
       const deadline = Date.now() + quietTimeoutMs;
       await sleep(1000);
       while (!((await isIdle(sandbox)) && relay.idle()) && Date.now() < deadline) await sleep(100);
@@ -598,14 +735,33 @@ export async function runScenario(spec: ScenarioSpec, options: RunOptions): Prom
             !seen.has(d.webhookId) &&
             seen.add(d.webhookId),
         );
-      await mapLimit(originals, 16, async (d) => {
-        await relay.replay(new URL(d.url).pathname, d.requestHeaders, d.body);
-        replayedDeliveries++;
-      });
-      say(`late duplicates re-POSTed: ${replayedDeliveries}`);
+      if (spec.duplicates) {
+        await mapLimit(originals, 16, async (d) => {
+          await relay.replay(new URL(d.url).pathname, d.requestHeaders, d.body);
+          replayedDeliveries++;
+        });
+        say(`late duplicates re-POSTed: ${replayedDeliveries}`);
+      }
+      if (spec.unsigned) {
+        // Unsigned, so the body may change: one hash, created_at a second later — a new event each.
+        await mapLimit(
+          originals.filter((d) => d.scope === 'store/order/statusUpdated'),
+          16,
+          async (d) => {
+            const status = await relay.replay(
+              new URL(d.url).pathname,
+              d.requestHeaders,
+              shiftCreatedAt(d.body),
+            );
+            if (status !== undefined && status >= 200 && status < 300) shiftedDeliveries++;
+          },
+        );
+        say(`re-POSTed with created_at + 1 s: ${shiftedDeliveries}`);
+      }
     }
 
     const spent = neighbour ? await neighbour.done : { requests: 0, limited: 0 };
+    const timed = await timing;
     let settled = await quiet();
     say(`quiet under faults: ${settled} (${Date.now() - started} ms)`);
 
@@ -630,20 +786,23 @@ export async function runScenario(spec: ScenarioSpec, options: RunOptions): Prom
 
     // --- The ledger.
     const accepted = new Map<string, number>();
+    // Only this scenario's channel (other stores of the several-stores scenario share the relay).
+    const ownPath = (path: string) => path.split('?')[0]!.split('/').includes(channelId);
     for (const e of relay.log)
       if (
+        ownPath(e.path) &&
         e.scope === 'store/order/statusUpdated' &&
         e.status !== undefined &&
         e.status >= 200 &&
         e.status < 300 &&
         e.orderId !== undefined
       )
-        accepted.set(e.webhookId, e.orderId);
+        accepted.set(eventIdOf(spec.unsigned === true, e.webhookId, e.body), e.orderId);
     const published = new Set(
       sandbox
         .deliveries(storeHash)
         .filter((d) => d.scope === 'store/order/statusUpdated')
-        .map((d) => d.webhookId),
+        .map((d) => eventIdOf(spec.unsigned === true, d.webhookId, d.body)),
     );
     const fetched = await mapLimit(plans, 16, async (plan) => {
       const res = await api(host, 'GET', `/channels/${channelId}/orders/${plan.orderId}`);
@@ -680,6 +839,10 @@ export async function runScenario(spec: ScenarioSpec, options: RunOptions): Prom
       'admin 5xx (retried)': adminAnswers.serverErrors,
       'neighbour requests': spent.requests,
       'neighbour 429': spent.limited,
+      'created_at shifted (new events)': shiftedDeliveries,
+      'shipped then cancelled': shippedThenCancelled,
+      'other stores': others.length,
+      'chained waits (>900 s)': chainedWaits.chained,
       'worker 429 (sent back)': spec.rateLimit
         ? sandbox.requests.filter((r) => r.status === 429 && r.path !== neighbourPath(storeHash)).length
         : 0,
@@ -690,7 +853,24 @@ export async function runScenario(spec: ScenarioSpec, options: RunOptions): Prom
       faults,
       seconds: (Date.now() - started) / 1000,
     };
-    return { row, problems: ledger.problems, settled };
+    // The same stores' other half, cancelled with no store throttled: the time-to-effect under this load.
+    const control = others.length > 0 ? await cancelAndTime(sandbox, adminCall, others, 30_000, 1) : undefined;
+    const problems = [...ledger.problems, ...(timed?.problems ?? []), ...(control?.problems ?? [])];
+    if (others.length > 0) problems.push(...(await checkOtherStores(adminCall, others)));
+    return {
+      row,
+      problems,
+      settled,
+      ...(timed && control
+        ? {
+            otherStores: {
+              timings: timed.timings,
+              unthrottled: control.timings,
+              deadLetteredAllStores: dlq.matched.length,
+            },
+          }
+        : {}),
+    };
   } finally {
     for (const cleanup of cleanups.reverse()) {
       try {

@@ -27,6 +27,7 @@ export const CHANNEL_SETTINGS = {
 /** docs/contract.md section 3, default mapping. */
 const CANCEL_IDS = [5];
 const FULFILL_IDS = [2, 10];
+const SHIPPED_ID = 2;
 /** Statuses in neither list: an order passes through these before its final status. */
 const OTHER_IDS = [1, 7, 9, 12];
 /** Every order is created in BigCommerce as Awaiting Fulfillment (no webhook: only status changes are). */
@@ -99,6 +100,28 @@ export function planOrders(
   if (count >= 3 && !plans.some((p) => p.om.kind === 'late'))
     plans[1] = { ...plans[1]!, om: { kind: 'late', initial: null, later: 'On Hold' }, bcChanges: [5] };
   return plans;
+}
+
+/**
+ * Shipped then cancelled in BigCommerce within a second: both changes happen before the worker reads the
+ * order, so every read sees Cancelled and the expected final status follows the final BigCommerce status
+ * (Cancelled when the OM status is in the cancellation set — also when it is in both sets — never Shipped).
+ * One order imported with a status in both sets and one processed late with it, whatever the dice say.
+ */
+export function shipThenCancel(plans: OrderPlan[], rng: Rng, share: number): number {
+  const both = CHANNEL_SETTINGS.validCancellationStatuses.find((s) =>
+    (CHANNEL_SETTINGS.validFulfillmentStatuses as readonly string[]).includes(s),
+  )!;
+  let changed = 0;
+  plans.forEach((plan, index) => {
+    // 0 and 1 may be planOrders' forced stuck and late orders: 2 and 3 are this scenario's.
+    if (index !== 2 && index !== 3 && !rng.chance(share)) return;
+    plan.bcChanges = [SHIPPED_ID, CANCEL_IDS[0]!];
+    if (index === 2) plan.om = { kind: 'gated', status: both };
+    if (index === 3) plan.om = { kind: 'late', initial: OM.unprocessed, later: both };
+    changed++;
+  });
+  return changed;
 }
 
 /** The OM status the order has once OM is done with it (null: never imported). */

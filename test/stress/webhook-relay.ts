@@ -15,6 +15,10 @@ export interface RelayLogEntry {
   orderId: number | undefined;
   /** 0: the sandbox's own attempt; 1, 2…: extra copies; 'replay': re-POSTed from the sandbox record. */
   copy: number | 'replay';
+  /** The path it was POSTed to (names the channel). */
+  path: string;
+  /** The body as forwarded (an unsigned delivery's event id is derived from it). */
+  body: string;
   /** When the relay began forwarding it (after any hold). */
   forwardedAt: number;
   status?: number;
@@ -107,6 +111,8 @@ export async function startWebhookRelay(options: {
     busy++;
     const entry: RelayLogEntry = {
       ...describe(headers, body),
+      path,
+      body,
       copy,
       forwardedAt: Date.now(),
       at: Date.now(),
