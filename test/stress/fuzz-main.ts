@@ -5,7 +5,8 @@
  * the first failures; exit code 1 on any crash, 5xx, state change for a rejected request, unexpected
  * status, unclear rejection or secret in an answer.
  */
-import { formatSummary, runFuzz } from './fuzz';
+import { runFuzz } from './fuzz/runner';
+import { formatSummary } from './fuzz/summary';
 import { startStandIns } from './stand-ins';
 
 const USAGE = `usage: npm run test:fuzz [-- --requests N] [--seed N]

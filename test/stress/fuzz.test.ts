@@ -1,4 +1,5 @@
-import { formatSummary, runFuzz, type FuzzSummary } from './fuzz';
+import { runFuzz } from './fuzz/runner';
+import { formatSummary, type FuzzSummary } from './fuzz/summary';
 import { standInsFromEnv } from './stand-ins';
 
 /**

@@ -1,0 +1,345 @@
+import { randomBytes } from 'node:crypto';
+import { type Planned, type World } from './model';
+import { FIELD_MUTATIONS, type IngestRecipe } from './recipes-ingest';
+import {
+  callbackBody,
+  ingestRequest,
+  isWellFormed,
+  setPath,
+  signature,
+  signedHeaders,
+  webhookId,
+  withCase,
+} from './requests';
+
+export function planIngest(r: IngestRecipe, world: World): Planned {
+  const channel = 'tokenOnly' in r && r.tokenOnly ? world.tokenOnly : world.signed;
+  const { signed } = world;
+  switch (r.kind) {
+    case 'valid': {
+      const body = JSON.stringify(callbackBody(r.cb, channel.storeHash));
+      const headers = withCase(signedHeaders(channel, body), r.bits);
+      const plan = ingestRequest(channel.channelId, {
+        kind: r.tokenOnly ? 'valid (token only)' : 'valid (signed)',
+        via: r.via,
+        headers,
+        body: r.base64 ? Buffer.from(body) : body,
+        base64Flag: r.base64,
+        expect: [200],
+        mayWrite: true,
+      });
+      world.lastSigned = { body, headers, channel };
+      return plan;
+    }
+    case 'other-scope': {
+      const body = JSON.stringify(
+        callbackBody(
+          r.cb,
+          signed.storeHash,
+          r.scope,
+          r.scope.startsWith('store/order/') ? r.cb.orderId : r.id,
+        ),
+      );
+      return ingestRequest(signed.channelId, {
+        kind: 'ignored scope',
+        via: r.via,
+        headers: signedHeaders(signed, body),
+        body,
+        expect: [200],
+        mayWrite: false,
+      });
+    }
+    case 'tampered-body': {
+      const original = callbackBody(r.cb, signed.storeHash);
+      const body = JSON.stringify(original);
+      const headers = signedHeaders(signed, body);
+      let sent: string;
+      if (r.how === 'order-id')
+        sent = JSON.stringify({ ...original, data: { ...(original.data as object), id: r.cb.orderId + 1 } });
+      else if (r.how === 'append-space') sent = `${body} `;
+      else if (r.how === 'flip-char') sent = body.replace('"scope"', '"scopE"');
+      else if (r.how === 'reorder-keys')
+        sent = JSON.stringify(Object.fromEntries(Object.entries(original).reverse()));
+      else sent = body.replace('store/order', 'store\\/order');
+      if (sent === body) sent = `${body}\n`;
+      return ingestRequest(signed.channelId, {
+        kind: `tampered body (${r.how})`,
+        via: r.via,
+        headers,
+        body: sent,
+        expect: [401],
+        mayWrite: false,
+      });
+    }
+    case 'tampered-signature': {
+      const body = JSON.stringify(callbackBody(r.cb, signed.storeHash));
+      const headers = signedHeaders(signed, body);
+      const sig = headers['webhook-signature']!;
+      const value = sig.slice(3);
+      const flipped = `${value[0] === 'A' ? 'B' : 'A'}${value.slice(1)}`;
+      if (r.how === 'flip') headers['webhook-signature'] = `v1,${flipped}`;
+      else if (r.how === 'random') headers['webhook-signature'] = `v1,${randomBytes(32).toString('base64')}`;
+      else if (r.how === 'v2') headers['webhook-signature'] = `v2,${value}`;
+      else if (r.how === 'empty') headers['webhook-signature'] = '';
+      else if (r.how === 'no-comma') headers['webhook-signature'] = value;
+      else if (r.how === 'two-wrong')
+        headers['webhook-signature'] = `v1,${flipped} v1,${randomBytes(32).toString('base64')}`;
+      else if (r.how === 'wrong-secret') {
+        const at = new Date(Number(headers['webhook-timestamp']) * 1000);
+        headers['webhook-signature'] = signature(`${signed.clientSecret}x`, headers['webhook-id']!, at, body);
+      } else headers['webhook-id'] = `${headers['webhook-id']}x`;
+      return ingestRequest(signed.channelId, {
+        kind: `tampered signature (${r.how})`,
+        via: r.via,
+        headers,
+        body,
+        expect: [401],
+        mayWrite: false,
+      });
+    }
+    case 'several-signatures': {
+      const body = JSON.stringify(callbackBody(r.cb, signed.storeHash));
+      const headers = signedHeaders(signed, body);
+      const wrong = `v1,${randomBytes(32).toString('base64')}`;
+      headers['webhook-signature'] = r.validFirst
+        ? `${headers['webhook-signature']} ${wrong}`
+        : `${wrong} ${headers['webhook-signature']}`;
+      return ingestRequest(signed.channelId, {
+        kind: 'several signatures, one valid',
+        via: r.via,
+        headers,
+        body,
+        expect: [200],
+        mayWrite: true,
+      });
+    }
+    case 'replay': {
+      const last = world.lastSigned;
+      if (!last)
+        return planIngest(
+          { kind: 'valid', tokenOnly: false, cb: r.cb, bits: 0, base64: false, via: r.via },
+          world,
+        );
+      if (r.sameBody)
+        // BigCommerce redelivers; so may an attacker within the 5 minutes: accepted, deduplicated by the worker.
+        return ingestRequest(last.channel.channelId, {
+          kind: 'replayed delivery',
+          via: r.via,
+          headers: last.headers,
+          body: last.body,
+          expect: [200],
+          mayWrite: true,
+        });
+      const other = JSON.stringify(callbackBody(r.cb, last.channel.storeHash));
+      const expectStatus = last.channel.clientSecret && other !== last.body ? [401] : [200];
+      return ingestRequest(last.channel.channelId, {
+        kind: 'replayed signature, other body',
+        via: r.via,
+        headers: last.headers,
+        body: other,
+        expect: expectStatus,
+        mayWrite: expectStatus[0] === 200,
+      });
+    }
+    case 'timestamp': {
+      const body = JSON.stringify(callbackBody(r.cb, signed.storeHash));
+      const at = new Date(Date.now() + r.offset * 1000);
+      const headers = signedHeaders(signed, body, { at });
+      if (r.garbage !== undefined) headers['webhook-timestamp'] = r.garbage;
+      return ingestRequest(signed.channelId, {
+        kind: r.garbage === undefined ? 'stale or future timestamp' : 'unparseable timestamp',
+        via: r.via,
+        headers,
+        body,
+        expect: [401],
+        mayWrite: false,
+      });
+    }
+    case 'bad-token': {
+      const body = JSON.stringify(callbackBody(r.cb, signed.storeHash));
+      const headers = signedHeaders(signed, body);
+      const token = signed.webhookToken;
+      if (r.how === 'missing') delete headers['x-webhook-token'];
+      else if (r.how === 'empty') headers['x-webhook-token'] = '';
+      else if (r.how === 'wrong') headers['x-webhook-token'] = randomBytes(32).toString('base64url');
+      else if (r.how === 'case')
+        headers['x-webhook-token'] =
+          token === token.toUpperCase() ? token.toLowerCase() : token.toUpperCase();
+      else if (r.how === 'prefix') headers['x-webhook-token'] = token.slice(0, -1);
+      else if (r.how === 'suffix') headers['x-webhook-token'] = `${token}=`;
+      else if (r.how === 'huge') headers['x-webhook-token'] = token.repeat(200);
+      else if (r.how === 'unicode') headers['x-webhook-token'] = r.garbage.length > 0 ? r.garbage : '\u00e9';
+      else headers['x-webhook-token'] = world.tokenOnly.webhookToken;
+      // Header values must be Latin-1 on the wire: unicode tokens only in direct events.
+      const wire = r.how === 'unicode' ? 'direct' : r.via;
+      return ingestRequest(signed.channelId, {
+        kind: `bad token (${r.how})`,
+        via: wire,
+        headers: withCase(headers, r.bits),
+        body,
+        expect: [401],
+        mayWrite: false,
+      });
+    }
+    case 'bad-field': {
+      const [path, value, expect] = FIELD_MUTATIONS[r.mutation]!;
+      const cb = callbackBody(r.cb, signed.storeHash) as Record<string, unknown>;
+      setPath(cb, path, value);
+      const body = JSON.stringify(cb);
+      return ingestRequest(signed.channelId, {
+        kind: `bad field ${path}`,
+        via: r.via,
+        headers: signedHeaders(signed, body),
+        body,
+        expect,
+        mayWrite: false,
+        ...(expect[0] === 400 ? { field: path } : {}),
+      });
+    }
+    case 'garbage-body': {
+      const target = r.tokenOnly ? world.tokenOnly : signed;
+      const bytes = 'bytes' in r.body ? r.body.bytes : undefined;
+      // What ingest will see as the raw body (invalid UTF-8 decodes with replacement characters).
+      const seen = bytes ? bytes.toString('utf8') : (r.body as { text: string }).text;
+      const headers = r.signed ? signedHeaders(target, seen) : { 'x-webhook-token': target.webhookToken };
+      return ingestRequest(target.channelId, {
+        kind: bytes ? 'garbage bytes' : 'garbage body',
+        via: typeof (r.body as { text?: string }).text === 'string' && !isWellFormed(seen) ? 'direct' : r.via,
+        headers,
+        body: bytes ?? seen,
+        // Unsigned on a channel with a client secret: refused before the body is even parsed.
+        expect: !r.signed && target.clientSecret ? [401] : [400],
+        mayWrite: false,
+      });
+    }
+    case 'size': {
+      const channelId = r.unknownChannel ? `nope-${randomBytes(4).toString('hex')}` : signed.channelId;
+      const base = callbackBody(r.cb, signed.storeHash) as Record<string, unknown>;
+      const pad = (n: number) => (r.multibyte ? '\u00e9'.repeat(Math.ceil(n / 2)) : 'p'.repeat(n));
+      const limit = 65_536 + r.extraBytes;
+      base.x_pad = '';
+      let body = JSON.stringify(base);
+      base.x_pad = pad(Math.max(0, limit - Buffer.byteLength(body)));
+      body = JSON.stringify(base);
+      const size = Buffer.byteLength(body);
+      const headers = r.authenticated ? signedHeaders(signed, body) : {};
+      const expect = size > 65_536 ? [413] : r.unknownChannel ? [404] : r.authenticated ? [200] : [401];
+      return ingestRequest(channelId, {
+        kind: size > 65_536 ? 'body over 64 KiB' : 'body at or just under 64 KiB',
+        via: r.via,
+        headers,
+        body,
+        expect,
+        mayWrite: expect[0] === 200,
+      });
+    }
+    case 'unknown-channel': {
+      const channelId = [signed.channelId, world.tokenOnly.channelId, ...world.pool].includes(r.channelId)
+        ? `${r.channelId}-x`
+        : r.channelId;
+      const body = JSON.stringify(callbackBody(r.cb, signed.storeHash));
+      // A lone surrogate or an empty id cannot be sent over HTTP as such; those go in direct events.
+      const wire = isWellFormed(channelId) && channelId !== '' ? r.via : 'direct';
+      return ingestRequest(channelId, {
+        kind: 'unknown channel',
+        via: wire,
+        headers: signedHeaders(signed, body),
+        body,
+        expect: [404],
+        mayWrite: false,
+      });
+    }
+    case 'partial-signature': {
+      const body = JSON.stringify(callbackBody(r.cb, signed.storeHash));
+      const full = signedHeaders(signed, body);
+      const headers: Record<string, string> = {
+        'x-webhook-token': full['x-webhook-token']!,
+        [r.keep]: full[r.keep]!,
+      };
+      // A channel with a client secret needs all three (docs/webhook-ingest.md).
+      return ingestRequest(signed.channelId, {
+        kind: 'some signature headers',
+        via: r.via,
+        headers,
+        body,
+        expect: [401],
+        mayWrite: false,
+      });
+    }
+    case 'token-only-on-signed': {
+      const body = JSON.stringify(callbackBody(r.cb, signed.storeHash));
+      const headers: Record<string, string> = {
+        'x-webhook-token': signed.webhookToken,
+        'content-type': 'application/json',
+        ...(r.withSenderId && { 'webhook-id': webhookId() }),
+      };
+      return ingestRequest(signed.channelId, {
+        kind: 'token alone where a signature is required',
+        via: r.via,
+        headers,
+        body,
+        expect: [401],
+        mayWrite: false,
+      });
+    }
+    case 'unsigned-hash-id': {
+      const cb = { ...r.cb, createdAt: (r.cb.createdAt ?? 1_700_000_000) + r.createdAtShift };
+      const body = JSON.stringify(callbackBody(cb, world.tokenOnly.storeHash));
+      const headers = signedHeaders(world.tokenOnly, body);
+      // Header values must be sendable; anything else the gateway path would refuse on its own.
+      if (r.senderId !== undefined && /^[\x20-\x7e]+$/.test(r.senderId)) headers['webhook-id'] = r.senderId;
+      return ingestRequest(world.tokenOnly.channelId, {
+        kind: 'unsigned (hash-derived event id)',
+        via: r.via,
+        headers,
+        body,
+        expect: [200],
+        mayWrite: true,
+      });
+    }
+    case 'lying-base64': {
+      const body = JSON.stringify(callbackBody(r.cb, signed.storeHash));
+      // isBase64Encoded set on a plain body: ingest decodes it into garbage, whose signature cannot match.
+      return ingestRequest(signed.channelId, {
+        kind: 'base64 flag on a plain body',
+        via: 'direct',
+        headers: signedHeaders(signed, body),
+        body,
+        base64Flag: true,
+        expect: [400, 401],
+        mayWrite: false,
+      });
+    }
+    case 'conflicting-case': {
+      const body = JSON.stringify(callbackBody(r.cb, signed.storeHash));
+      const headers = signedHeaders(signed, body);
+      const good = headers['x-webhook-token']!;
+      delete headers['x-webhook-token'];
+      const pair: Array<[string, string]> = [
+        ['X-Webhook-Token', r.goodLast ? 'wrong' : good],
+        ['x-webhook-token', r.goodLast ? good : 'wrong'],
+      ];
+      // Two spellings of one header: whichever wins, a wrong value must not be accepted silently.
+      return ingestRequest(signed.channelId, {
+        kind: 'one header twice',
+        via: r.via,
+        headers: { ...headers, ...Object.fromEntries(pair) },
+        body,
+        expect: [200, 401],
+        mayWrite: true,
+      });
+    }
+    case 'bad-webhook-id': {
+      const body = JSON.stringify(callbackBody(r.cb, signed.storeHash));
+      const headers = signedHeaders(signed, body, { id: r.id });
+      return ingestRequest(signed.channelId, {
+        kind: 'malformed webhook-id',
+        via: 'direct',
+        headers,
+        body,
+        expect: [400, 401],
+        mayWrite: false,
+      });
+    }
+  }
+}
