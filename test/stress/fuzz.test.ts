@@ -54,6 +54,13 @@ test('the run covered both functions, both paths, and accepted as well as reject
   expect(Object.keys(summary.byKind).length).toBeGreaterThan(40);
 });
 
+test('requests ran concurrently, never more than 16 in flight (the default)', () => {
+  expect(summary.concurrency).toBe(16);
+  // Requests that may change state run alone, so the runs of rejections between them set the peak.
+  expect(summary.maxInFlight).toBeGreaterThan(4);
+  expect(summary.maxInFlight).toBeLessThanOrEqual(16);
+});
+
 test('the state check is not blind: every accepted change was seen writing', () => {
   expect(summary.acceptedChanges).toBeGreaterThan(100);
   expect(summary.acceptedChangesSeenWriting).toBe(summary.acceptedChanges);

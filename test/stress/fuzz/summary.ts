@@ -4,11 +4,18 @@ export interface FuzzOptions {
   standIns: { dynamodb: string; sqs: string };
   /** Share of requests whose full-state snapshot is compared before/after (when rejected). Default 0.1. */
   snapshotShare?: number;
+  /** Requests in flight at once (default 16); those that may change state run alone. */
+  concurrency?: number;
   log?: (line: string) => void;
 }
 
+export const DEFAULT_CONCURRENCY = 16;
+
 export interface FuzzSummary {
   requests: number;
+  /** The concurrency asked for, and the most requests seen in flight at once. */
+  concurrency: number;
+  maxInFlight: number;
   byTarget: Record<string, number>;
   byVia: Record<string, number>;
   byStatus: Record<string, number>;
@@ -42,6 +49,7 @@ export function formatSummary(s: FuzzSummary): string {
       .join(', ');
   return [
     `requests              ${s.requests} (${sorted(s.byTarget)}; ${sorted(s.byVia)})`,
+    `concurrency           ${s.concurrency} (at most ${s.maxInFlight} in flight; requests that may change state ran alone)`,
     `by status             ${sorted(s.byStatus)}`,
     `crashes               ${s.crashes}`,
     `5xx                   ${s.serverErrors}`,
@@ -55,3 +63,38 @@ export function formatSummary(s: FuzzSummary): string {
     `time                  ${s.seconds.toFixed(1)} s`,
   ].join('\n');
 }
+
+export function emptySummary(concurrency: number): FuzzSummary {
+  return {
+    requests: 0,
+    concurrency,
+    maxInFlight: 0,
+    byTarget: {},
+    byVia: {},
+    byStatus: {},
+    byKind: {},
+    crashes: 0,
+    serverErrors: 0,
+    stateChanges: 0,
+    unexpectedStatus: 0,
+    unclearRejections: 0,
+    leaks: 0,
+    logLines: 0,
+    logLeaks: 0,
+    snapshotsCompared: 0,
+    acceptedChanges: 0,
+    acceptedChangesSeenWriting: 0,
+    failures: [],
+    seconds: 0,
+  };
+}
+
+/** Failures that make the run fail (exit code 1). */
+export const failureCount = (s: FuzzSummary) =>
+  s.crashes +
+  s.serverErrors +
+  s.stateChanges +
+  s.unexpectedStatus +
+  s.unclearRejections +
+  s.leaks +
+  s.logLeaks;
