@@ -16,10 +16,10 @@ export function planAdmin(r: AdminRecipe, world: World): Planned {
       // An update may leave the access token out (the stored one is kept); a new channel may not.
       const body = channelBody(r.body, poolStoreHash(channelId), world, !r.omitToken);
       const needsToken = !live && r.omitToken;
-      // An id may not both cancel and fulfil, defaults included (DESIGN.md section 3).
+      // An id may not both cancel and fulfil, defaults included (docs/contract.md section 3).
       const cancelIds = r.body.cancelIds ?? [5];
       const overlap = (r.body.fulfillIds ?? [2, 10]).some((id) => cancelIds.includes(id));
-      // Partially Shipped (3) never fulfils: it would ship the whole order (DESIGN.md section 11).
+      // Partially Shipped (3) never fulfils: it would ship the whole order (docs/contract.md section 11).
       const partial = r.body.fulfillIds?.includes(3) ?? false;
       const field = [
         ...(needsToken ? ['accessToken'] : []),
