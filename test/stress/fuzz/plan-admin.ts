@@ -1,3 +1,4 @@
+import { READ_ONLY_CHANNEL_FIELDS, WRITABLE_FIELDS } from '../../../functions/domain/channel-settings';
 import { randomBytes } from 'node:crypto';
 import { type Planned, type World, poolStoreHash } from './model';
 import { type AdminRecipe, CHANNEL_MUTATIONS } from './recipes-admin';
@@ -277,23 +278,10 @@ export function planAdmin(r: AdminRecipe, world: World): Planned {
   }
 }
 
-export const KNOWN_CHANNEL_KEYS = new Set([
-  'storeHash',
-  'accessToken',
-  'clientSecret',
-  'validCancellationStatuses',
-  'validFulfillmentStatuses',
-  'cancelOnBigCommerceStatusIds',
-  'fulfillOnBigCommerceStatusIds',
-  'channelId',
-  'createdAt',
-  'updatedAt',
-  'webhook',
-  'reconcile',
-  'hasClientSecret',
-]);
+// The settings a PUT knows (it ignores echoed read-only fields and rejects anything else).
+const KNOWN_CHANNEL_KEYS = new Set<string>([...WRITABLE_FIELDS, ...READ_ONLY_CHANNEL_FIELDS]);
 
-export function isPlainObjectWithOnlyKnownKeys(value: unknown): boolean {
+function isPlainObjectWithOnlyKnownKeys(value: unknown): boolean {
   return (
     typeof value === 'object' &&
     value !== null &&

@@ -1,5 +1,5 @@
+import { httpCall } from '../http-call';
 import { randomBytes } from 'node:crypto';
-import http from 'node:http';
 import { type APIGatewayProxyEventV2 } from 'aws-lambda';
 import { type Answer, type Planned } from './model';
 
@@ -45,32 +45,17 @@ export function toEvent(p: Planned): APIGatewayProxyEventV2 {
 }
 
 export function viaGateway(base: string, p: Planned): Promise<Answer> {
-  return new Promise((resolve, reject) => {
-    const body =
-      p.body === undefined ? undefined : Buffer.isBuffer(p.body) ? p.body : Buffer.from(p.body, 'utf8');
-    const headers: Record<string, string> = { ...p.headers };
-    if (
-      body &&
-      Buffer.isBuffer(p.body) &&
-      !Object.keys(headers).some((k) => k.toLowerCase() === 'content-type')
-    )
-      headers['content-type'] = 'application/octet-stream';
-    if (body) headers['content-length'] = String(body.length);
-    const url = new URL(base);
-    // host/port/path rather than a URL string: WHATWG URL parsing would resolve %2E%2E before sending.
-    const req = http.request(
-      { host: url.hostname, port: url.port, path: p.rawPath, method: p.method, headers },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () =>
-          resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }),
-        );
-        res.on('error', reject);
-      },
-    );
-    req.setTimeout(15_000, () => req.destroy(new Error('timeout')));
-    req.on('error', reject);
-    req.end(body);
-  });
+  const body =
+    p.body === undefined ? undefined : Buffer.isBuffer(p.body) ? p.body : Buffer.from(p.body, 'utf8');
+  const headers: Record<string, string> = { ...p.headers };
+  if (
+    body &&
+    Buffer.isBuffer(p.body) &&
+    !Object.keys(headers).some((k) => k.toLowerCase() === 'content-type')
+  )
+    headers['content-type'] = 'application/octet-stream';
+  if (body) headers['content-length'] = String(body.length);
+  const url = new URL(base);
+  // host/port/path rather than a URL string: WHATWG URL parsing would resolve %2E%2E before sending.
+  return httpCall({ host: url.hostname, port: url.port, path: p.rawPath, method: p.method, headers }, body);
 }
