@@ -12,6 +12,20 @@ import {
   withCase,
 } from './requests';
 
+/** Rejected as unauthenticated, nothing written; or accepted, one message sent. */
+const UNAUTHORIZED = { expect: [401], mayWrite: false };
+const ACCEPTED = { expect: [200], mayWrite: true };
+
+/** A POST to ingest: where, what, how, and what it may lead to. */
+const post = (
+  channelId: string,
+  kind: string,
+  via: Planned['via'],
+  headers: Record<string, string>,
+  body: Planned['body'],
+  outcome: Pick<Planned, 'expect' | 'mayWrite'>,
+) => ingestRequest(channelId, { kind, via, headers, body, ...outcome });
+
 export function planIngest(r: IngestRecipe, world: World): Planned {
   const channel = 'tokenOnly' in r && r.tokenOnly ? world.tokenOnly : world.signed;
   const { signed } = world;
@@ -40,11 +54,7 @@ export function planIngest(r: IngestRecipe, world: World): Planned {
           r.scope.startsWith('store/order/') ? r.cb.orderId : r.id,
         ),
       );
-      return ingestRequest(signed.channelId, {
-        kind: 'ignored scope',
-        via: r.via,
-        headers: signedHeaders(signed, body),
-        body,
+      return post(signed.channelId, 'ignored scope', r.via, signedHeaders(signed, body), body, {
         expect: [200],
         mayWrite: false,
       });
@@ -62,14 +72,7 @@ export function planIngest(r: IngestRecipe, world: World): Planned {
         sent = JSON.stringify(Object.fromEntries(Object.entries(original).reverse()));
       else sent = body.replace('store/order', 'store\\/order');
       if (sent === body) sent = `${body}\n`;
-      return ingestRequest(signed.channelId, {
-        kind: `tampered body (${r.how})`,
-        via: r.via,
-        headers,
-        body: sent,
-        expect: [401],
-        mayWrite: false,
-      });
+      return post(signed.channelId, `tampered body (${r.how})`, r.via, headers, sent, UNAUTHORIZED);
     }
     case 'tampered-signature': {
       const body = JSON.stringify(callbackBody(r.cb, signed.storeHash));
@@ -88,14 +91,7 @@ export function planIngest(r: IngestRecipe, world: World): Planned {
         const at = new Date(Number(headers['webhook-timestamp']) * 1000);
         headers['webhook-signature'] = signature(`${signed.clientSecret}x`, headers['webhook-id']!, at, body);
       } else headers['webhook-id'] = `${headers['webhook-id']}x`;
-      return ingestRequest(signed.channelId, {
-        kind: `tampered signature (${r.how})`,
-        via: r.via,
-        headers,
-        body,
-        expect: [401],
-        mayWrite: false,
-      });
+      return post(signed.channelId, `tampered signature (${r.how})`, r.via, headers, body, UNAUTHORIZED);
     }
     case 'several-signatures': {
       const body = JSON.stringify(callbackBody(r.cb, signed.storeHash));
@@ -104,14 +100,7 @@ export function planIngest(r: IngestRecipe, world: World): Planned {
       headers['webhook-signature'] = r.validFirst
         ? `${headers['webhook-signature']} ${wrong}`
         : `${wrong} ${headers['webhook-signature']}`;
-      return ingestRequest(signed.channelId, {
-        kind: 'several signatures, one valid',
-        via: r.via,
-        headers,
-        body,
-        expect: [200],
-        mayWrite: true,
-      });
+      return post(signed.channelId, 'several signatures, one valid', r.via, headers, body, ACCEPTED);
     }
     case 'replay': {
       const last = world.lastSigned;
@@ -122,21 +111,10 @@ export function planIngest(r: IngestRecipe, world: World): Planned {
         );
       if (r.sameBody)
         // BigCommerce redelivers; so may an attacker within the 5 minutes: accepted, deduplicated by the worker.
-        return ingestRequest(last.channel.channelId, {
-          kind: 'replayed delivery',
-          via: r.via,
-          headers: last.headers,
-          body: last.body,
-          expect: [200],
-          mayWrite: true,
-        });
+        return post(last.channel.channelId, 'replayed delivery', r.via, last.headers, last.body, ACCEPTED);
       const other = JSON.stringify(callbackBody(r.cb, last.channel.storeHash));
       const expectStatus = last.channel.clientSecret && other !== last.body ? [401] : [200];
-      return ingestRequest(last.channel.channelId, {
-        kind: 'replayed signature, other body',
-        via: r.via,
-        headers: last.headers,
-        body: other,
+      return post(last.channel.channelId, 'replayed signature, other body', r.via, last.headers, other, {
         expect: expectStatus,
         mayWrite: expectStatus[0] === 200,
       });
@@ -146,14 +124,14 @@ export function planIngest(r: IngestRecipe, world: World): Planned {
       const at = new Date(Date.now() + r.offset * 1000);
       const headers = signedHeaders(signed, body, { at });
       if (r.garbage !== undefined) headers['webhook-timestamp'] = r.garbage;
-      return ingestRequest(signed.channelId, {
-        kind: r.garbage === undefined ? 'stale or future timestamp' : 'unparseable timestamp',
-        via: r.via,
+      return post(
+        signed.channelId,
+        r.garbage === undefined ? 'stale or future timestamp' : 'unparseable timestamp',
+        r.via,
         headers,
         body,
-        expect: [401],
-        mayWrite: false,
-      });
+        UNAUTHORIZED,
+      );
     }
     case 'bad-token': {
       const body = JSON.stringify(callbackBody(r.cb, signed.storeHash));
@@ -257,14 +235,7 @@ export function planIngest(r: IngestRecipe, world: World): Planned {
         [r.keep]: full[r.keep]!,
       };
       // A channel with a client secret needs all three (docs/webhook-ingest.md).
-      return ingestRequest(signed.channelId, {
-        kind: 'some signature headers',
-        via: r.via,
-        headers,
-        body,
-        expect: [401],
-        mayWrite: false,
-      });
+      return post(signed.channelId, 'some signature headers', r.via, headers, body, UNAUTHORIZED);
     }
     case 'token-only-on-signed': {
       const body = JSON.stringify(callbackBody(r.cb, signed.storeHash));
@@ -273,14 +244,14 @@ export function planIngest(r: IngestRecipe, world: World): Planned {
         'content-type': 'application/json',
         ...(r.withSenderId && { 'webhook-id': webhookId() }),
       };
-      return ingestRequest(signed.channelId, {
-        kind: 'token alone where a signature is required',
-        via: r.via,
+      return post(
+        signed.channelId,
+        'token alone where a signature is required',
+        r.via,
         headers,
         body,
-        expect: [401],
-        mayWrite: false,
-      });
+        UNAUTHORIZED,
+      );
     }
     case 'unsigned-hash-id': {
       const cb = { ...r.cb, createdAt: (r.cb.createdAt ?? 1_700_000_000) + r.createdAtShift };
@@ -288,14 +259,14 @@ export function planIngest(r: IngestRecipe, world: World): Planned {
       const headers = signedHeaders(world.tokenOnly, body);
       // Header values must be sendable; anything else the gateway path would refuse on its own.
       if (r.senderId !== undefined && /^[\x20-\x7e]+$/.test(r.senderId)) headers['webhook-id'] = r.senderId;
-      return ingestRequest(world.tokenOnly.channelId, {
-        kind: 'unsigned (hash-derived event id)',
-        via: r.via,
+      return post(
+        world.tokenOnly.channelId,
+        'unsigned (hash-derived event id)',
+        r.via,
         headers,
         body,
-        expect: [200],
-        mayWrite: true,
-      });
+        ACCEPTED,
+      );
     }
     case 'lying-base64': {
       const body = JSON.stringify(callbackBody(r.cb, signed.storeHash));
@@ -320,14 +291,14 @@ export function planIngest(r: IngestRecipe, world: World): Planned {
         ['x-webhook-token', r.goodLast ? good : 'wrong'],
       ];
       // Two spellings of one header: whichever wins, a wrong value must not be accepted silently.
-      return ingestRequest(signed.channelId, {
-        kind: 'one header twice',
-        via: r.via,
-        headers: { ...headers, ...Object.fromEntries(pair) },
+      return post(
+        signed.channelId,
+        'one header twice',
+        r.via,
+        { ...headers, ...Object.fromEntries(pair) },
         body,
-        expect: [200, 401],
-        mayWrite: true,
-      });
+        { expect: [200, 401], mayWrite: true },
+      );
     }
     case 'bad-webhook-id': {
       const body = JSON.stringify(callbackBody(r.cb, signed.storeHash));
