@@ -131,3 +131,17 @@ export function channelBody(
     });
   return body;
 }
+
+/** Rejected as unauthenticated, nothing written; or accepted, one message sent. */
+export const UNAUTHORIZED = { expect: [401], mayWrite: false };
+export const ACCEPTED = { expect: [200], mayWrite: true };
+
+/** A POST to ingest: where, what, how, and what it may lead to. */
+export const post = (
+  channelId: string,
+  kind: string,
+  via: Planned['via'],
+  headers: Record<string, string>,
+  body: Planned['body'],
+  outcome: Pick<Planned, 'expect' | 'mayWrite'>,
+) => ingestRequest(channelId, { kind, via, headers, body, ...outcome });
