@@ -1,7 +1,7 @@
 /**
  * aws_cost_usd_per_million_webhooks from what this run measured (GroupContext.facts of the ingest-cpu
  * and worker groups) and the deployed configuration (memory and batch size from lib/), priced by
- * bench/cost.ts. Scenario (DESIGN.md section 9): each webhook is accepted and cancels its order.
+ * bench/cost.ts. Scenario (docs/contract.md section 9): each webhook is accepted and cancels its order.
  */
 import { OrderWorkerFunction } from '../lib/functions/order-worker-function';
 import { WebhookIngestFunction } from '../lib/functions/webhook-ingest-function';

@@ -1,5 +1,5 @@
 /**
- * aws_cost_usd_per_million_webhooks (DESIGN.md section 9): what one million accepted
+ * aws_cost_usd_per_million_webhooks (docs/contract.md section 9): what one million accepted
  * `store/order/statusUpdated` webhooks that each cancel an order cost in AWS — the requests, bytes and
  * durations the bench counts, times published on-demand prices. Pure: no I/O, tested in
  * test/bench/cost.test.ts.

@@ -1,5 +1,5 @@
 /**
- * Deferral driven by OM (DESIGN.md sections 9 and 10), on dynalite + fauxqs and the BigCommerce sandbox
+ * Deferral driven by OM (contract.md sections 9 and 10), on dynalite + fauxqs and the BigCommerce sandbox
  * (own process, request log):
  * - `worker_bigcommerce_requests_per_deferred_chain`: orders left `Unprocessed` through RETRIES retries
  *   each (the worker as `makeHandler` on the real stores and client; chain messages fed straight back,

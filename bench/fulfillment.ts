@@ -1,5 +1,5 @@
 /**
- * worker_bigcommerce_requests_per_fulfillment (DESIGN.md section 11; target ≤ 2): the real wired
+ * worker_bigcommerce_requests_per_fulfillment (docs/contract.md section 11; target ≤ 2): the real wired
  * order-worker fulfils OM orders whose BigCommerce order was shipped in one shipment with a tracking
  * number, against dynalite (own process) and an in-process BigCommerce sandbox (its request log is the
  * count). Every measured event must end Shipped with its tracking stored, or the group fails.

@@ -1,5 +1,5 @@
 /**
- * ingest_extra_cpu_us_per_request (DESIGN.md section 9): main-thread CPU µs per request that the real
+ * ingest_extra_cpu_us_per_request (docs/contract.md section 9): main-thread CPU µs per request that the real
  * wired webhook-ingest handler spends above the bare forwarder, measured as Lambda runs it — one request
  * at a time, in-process, warm, SendMessage stubbed the same way on both sides — as the minimum over
  * several blocks (the minimum is the run least disturbed by other work on the machine).

@@ -1,5 +1,5 @@
 /**
- * Every figure of DESIGN.md section 9 (round 1 and revision 2) and its target: the one place targets
+ * Every figure of docs/contract.md section 9 (round 1 and revision 2) and its target: the one place targets
  * live. Bench modules measure; the report looks each figure up here, judges it, and prints a figure no
  * module produced as "not measured" (a fail) — so a module still being written cannot hide a target.
  */

@@ -1,7 +1,7 @@
 import { Server } from 'node:net';
 
 /**
- * The local runtime is reachable from this machine only (DESIGN.md section 15): every stand-in listens
+ * The local runtime is reachable from this machine only (docs/contract.md section 15): every stand-in listens
  * on 127.0.0.1, and the gateway answers only requests addressed to a loopback name, so a web page
  * cannot drive the admin routes through DNS rebinding (its requests carry the attacker's host name).
  */

@@ -18,7 +18,7 @@ import { SECRET_NAME_PARTS } from '../common/secret-names';
 
 /**
  * Channel credentials and webhook token, kept as two secrets so the public webhook function can be
- * granted the first only (DESIGN.md section 15):
+ * granted the first only (docs/contract.md section 15):
  * - webhook authentication: `webhookToken` and `clientSecret` — `${prefix}webhook-auth/${channelId}`;
  * - API credentials: `accessToken` — `${prefix}api-credentials/${channelId}`.
  * Channels saved before the split have one combined secret `${prefix}${channelId}` (legacy); readers

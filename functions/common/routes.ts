@@ -1,5 +1,5 @@
 /**
- * The HTTP contract (docs/contract.md section 5), shared by API Gateway (lib/) and the local gateway (local/),
+ * The HTTP contract (contract.md section 5), shared by API Gateway (lib/) and the local gateway (local/),
  * so both serve the same paths with the same route keys and path parameters.
  */
 export type FunctionName =
@@ -57,7 +57,7 @@ export const ROUTES: readonly RouteDefinition[] = [
   },
   /** In AWS channel-api answers it (a read of the channels table); locally the gateway checks every part. */
   { method: 'GET', path: '/health', target: 'channel-api', authorization: 'iam' },
-  /** The support console (DESIGN.md section 14), `?channelId=&orderId=`. */
+  /** The support console (docs/contract.md section 14), `?channelId=&orderId=`. */
   { method: 'GET', path: '/support', target: 'support-widget', authorization: 'iam', localOnly: true },
 ];
 

@@ -67,7 +67,7 @@ export function orderIdOf(callback: {
 
 /**
  * The scopes we act on: a status change may cancel or fulfil the OM order; a shipment created or
- * updated carries the tracking a fulfilment stores (DESIGN.md section 11).
+ * updated carries the tracking a fulfilment stores (docs/contract.md section 11).
  */
 export const ACTED_ON_SCOPES: readonly string[] = [
   'store/order/statusUpdated',
@@ -105,7 +105,7 @@ export function decideCallback(callback: Callback): CallbackDecision {
 export const WEBHOOK_ID_PATTERN = /^[\x21-\x7e]{1,128}$/;
 
 /**
- * The event id the worker deduplicates on (DESIGN.md section 10). The `webhook-id` only when the delivery
+ * The event id the worker deduplicates on (contract.md section 10). The `webhook-id` only when the delivery
  * was signed and verified (`signedWebhookId`): an unsigned header is the sender's choice, not an identity.
  * Otherwise a digest of the callback `hash`, `created_at` and the order id, so redeliveries of one payload
  * dedupe while two callbacks sharing a `hash` but created at different times stay two events.

@@ -40,7 +40,8 @@ export const READ_ONLY_CHANNEL_FIELDS = [
   'hasClientSecret',
 ] as const;
 
-const WRITABLE_FIELDS = [
+/** Fields a PUT may set. */
+export const WRITABLE_FIELDS = [
   'storeHash',
   'accessToken',
   'clientSecret',

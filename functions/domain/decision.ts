@@ -13,7 +13,7 @@ import {
 } from './statuses';
 
 /**
- * The order-worker's decision (docs/contract.md section 4): pure, no I/O. Given the channel's settings, the order
+ * The order-worker's decision (contract.md section 4): pure, no I/O. Given the channel's settings, the order
  * as BigCommerce has it now, the OM order and the event, it says what to record and whether to change
  * the OM status. Every variant carries the history fields (`bigcommerceStatusId`, `statusBefore`,
  * `statusAfter`) so the caller can append the entry without re-deriving anything.
@@ -111,7 +111,7 @@ export type Decision =
       statusAfter: OmStatus | null;
     };
 
-/** Decisions after which the worker reads the order's shipments and stores them (DESIGN.md 11). */
+/** Decisions after which the worker reads the order's shipments and stores them (contract.md section 11). */
 export const readsShipments = (decision: Decision): boolean =>
   decision.outcome === 'fulfilled' ||
   decision.outcome === 'partially_shipped' ||
@@ -146,7 +146,7 @@ export const isApplied = (
   decision.outcome === 'cancelled' || decision.outcome === 'fulfilled';
 
 /**
- * Which action a BigCommerce status asks for, from the channel's lists (defaults of docs/contract.md section 3
+ * Which action a BigCommerce status asks for, from the channel's lists (defaults of contract.md section 3
  * when a list is absent). A status in both lists cancels: cancelling is the safer of the two.
  */
 export function actionFor(channel: DecisionChannel, bigcommerceStatusId: number): OrderAction | undefined {
@@ -184,12 +184,12 @@ export function decide(
   const action = actionFor(channel, bigcommerceStatusId);
   const unchanged = { bigcommerceStatusId, statusBefore: current, statusAfter: current };
 
-  // 0. A person should look (DESIGN.md section 12); the OM status is never changed for these.
+  // 0. A person should look (docs/contract.md section 12); the OM status is never changed for these.
   if (bigcommerceOrder.isDeleted)
     return { outcome: 'needs_attention', reason: 'archived_in_bigcommerce', ...unchanged };
   if (action !== 'cancel' && setByThisSystem(omOrder, 'Cancelled'))
     return { outcome: 'needs_attention', reason: 'uncancelled_in_bigcommerce', ...unchanged };
-  // A shipment of an order we shipped: store its shipments again (DESIGN.md section 11).
+  // A shipment of an order we shipped: store its shipments again (docs/contract.md section 11).
   if (current !== null && isShipmentEvent(event) && setByThisSystem(omOrder, 'Shipped'))
     return { outcome: 'shipment_recorded', bigcommerceStatusId, statusBefore: current, statusAfter: current };
 

@@ -19,7 +19,7 @@ export interface EventRef {
 }
 
 /**
- * At-most-once (docs/contract.md section 4): an event already recorded is dropped when its record is final, or
+ * At-most-once (contract.md section 4): an event already recorded is dropped when its record is final, or
  * when this message is not a later attempt than the one recorded (a redelivered or re-sent copy).
  * A deferral is the only non-final record: its next attempt must still be able to act.
  */
@@ -33,7 +33,7 @@ export function isDuplicate(
   return mark.terminal || mark.attempt >= attempt;
 }
 
-/** OM has not imported the order, or has not processed it yet: events wait (DESIGN.md section 10). */
+/** OM has not imported the order, or has not processed it yet: events wait (docs/contract.md section 10). */
 export const isWaitingForOm = (order: Pick<OmOrder, 'status'> | undefined): boolean =>
   order?.status === undefined || order.status === 'Unprocessed';
 

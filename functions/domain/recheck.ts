@@ -5,7 +5,7 @@ import type { OrderEvent } from './order-event';
 import type { RetryPolicy } from './retry-policy';
 
 /**
- * OM's import re-checks the order's waiting events at once (DESIGN.md section 10): pure helpers for
+ * OM's import re-checks the order's waiting events at once (docs/contract.md section 10): pure helpers for
  * channel-api (does this import need a re-check?) and for the worker (what the re-check writes).
  */
 

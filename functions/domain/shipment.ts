@@ -1,5 +1,5 @@
 /**
- * A BigCommerce shipment as stored on the OM order (DESIGN.md section 11). Fields BigCommerce leaves
+ * A BigCommerce shipment as stored on the OM order (docs/contract.md section 11). Fields BigCommerce leaves
  * empty are omitted, so the stored item and the API answer carry only what is known.
  */
 export interface ShipmentItem {

@@ -2,7 +2,7 @@ import { CHANNEL_ID_PATTERN, wantsHooks, type ChannelSettings } from './channel'
 import type { FieldError } from './field-error';
 
 /**
- * What the support console shows (DESIGN.md section 14), built from stored items read as plain JSON.
+ * What the support console shows (docs/contract.md section 14), built from stored items read as plain JSON.
  * Every field is picked by name, so nothing else an item holds (and never a secret) can reach the page;
  * fields other parts of the system add later (shipments, reasons, delivery exceptions) are optional.
  */
@@ -227,7 +227,7 @@ export function toSupportChannel(raw: Raw): SupportChannel {
   return { ...base, health: hookHealth(base) };
 }
 
-/** The outcome support must act on (DESIGN.md section 12). */
+/** The outcome support must act on (docs/contract.md section 12). */
 export const NEEDS_ATTENTION = 'needs_attention';
 
 /** Orders whose latest history entry needs a person, newest entry first. */

@@ -48,7 +48,7 @@ export const CACHE_TTL_MS = 60_000;
 /** Time kept back from the Lambda timeout so a record fails cleanly (and is retried) instead of timing out. */
 export const DEADLINE_MARGIN_MS = 2_000;
 export const MAX_WRITE_TRIES = 3;
-/** Longest in-process wait for a store's rate limit; longer waits go back to the queue (DESIGN.md 10). */
+/** Longest in-process wait for a store's rate limit; longer waits go back to the queue (contract.md 10). */
 export const MAX_THROTTLE_WAIT_MS = 1_000;
 /** Requests to one store in flight at once per container, and where the container starts slowing down. */
 export const PER_STORE_CONCURRENCY = 3;

@@ -46,7 +46,7 @@ interface Current {
 }
 
 /**
- * The worker's per-event pipeline (DESIGN.md sections 4 and 10): not-yet-due chaining, the channel,
+ * The worker's per-event pipeline (docs/contract.md sections 4 and 10): not-yet-due chaining, the channel,
  * the OM order first, BigCommerce only when OM has processed the order or the event has no read kept
  * yet, the decision and one conditional write. A rate-limited store sends the event back to the queue;
  * OM's import messages go to the re-check.

@@ -14,7 +14,7 @@ import {
 import type { Sources } from './sources';
 
 /**
- * OM's import took the order out of `Unprocessed` (DESIGN.md section 10): every pending or expired event
+ * OM's import took the order out of `Unprocessed` (contract.md section 10): every pending or expired event
  * of the order is decided at once on one fresh BigCommerce read, in one conditional write. A re-check
  * that finds nothing pending (an earlier one, or a retry, got there first) does nothing.
  */
@@ -42,7 +42,7 @@ export function makeRecheck(deps: OrderWorkerDeps, sources: Sources, count: (nam
     for (let tries = 1; ; tries++) {
       const result = recheckOrder(order, channel, read, clock(), policy, { retentionSeconds });
       if (!result) return;
-      // A waiting event that now fulfils stores the shipments too (DESIGN.md section 11).
+      // A waiting event that now fulfils stores the shipments too (docs/contract.md section 11).
       if (result.decisions.some(({ decision }) => readsShipments(decision)))
         result.order.shipments = await sources.readShipments(channel, orderId, deadline);
       if (await deps.orders.write(result.order, order.version)) {

@@ -99,7 +99,7 @@ export function makeSources(deps: OrderWorkerDeps, count: (name: string) => void
     }
   }
 
-  /** The order's shipments now (DESIGN.md section 11): one request for an ordinary order. */
+  /** The order's shipments now (docs/contract.md section 11): one request for an ordinary order. */
   async function readShipments(
     channel: Channel,
     orderId: number,

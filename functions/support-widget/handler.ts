@@ -16,7 +16,7 @@ import {
 import { SUPPORT_WIDGET_METRICS } from './metric-names';
 
 /**
- * The support console (DESIGN.md section 14). CloudWatch calls it as a custom widget with the dashboard
+ * The support console (contract.md section 14). CloudWatch calls it as a custom widget with the dashboard
  * variables as `channelId`/`orderId` params and shows the HTML it returns; the local runtime routes
  * `GET /support?channelId=&orderId=` to it and gets the same view as a page. Read-only.
  */

@@ -57,7 +57,7 @@ export function prepareChannelAuth(secrets: WebhookAuthSecrets): ChannelAuth {
  * caller learns nothing about what a valid body looks like):
  * 1. `X-Webhook-Token` must be present and match.
  * 2. A channel with a client secret requires `webhook-id`, `webhook-timestamp` and `webhook-signature`,
- *    and the signature must verify: the token alone is not enough (DESIGN.md section 15). Only a channel
+ *    and the signature must verify: the token alone is not enough (contract.md section 15). Only a channel
  *    without a client secret is authenticated by its token alone, and its callbacks are unsigned.
  */
 export function authenticateRequest(

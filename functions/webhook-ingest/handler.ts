@@ -90,7 +90,7 @@ export function makeHandler(deps: IngestDeps): IngestHandler {
     now,
   });
 
-  // The channel first: an unknown or deleted channel costs no secret read (DESIGN.md section 15).
+  // The channel first: an unknown or deleted channel costs no secret read (docs/contract.md section 15).
   const loadChannel = async (channelId: string): Promise<KnownChannel | undefined> => {
     const channel = await channels.get(channelId);
     if (!channel || tombstoneExpired(channel, new Date(now()))) return undefined;

@@ -11,7 +11,7 @@ export interface SupportWidgetFunctionProps {
 }
 
 /**
- * support-widget: the dashboard's custom widget (DESIGN.md section 14). CloudWatch invokes it with the
+ * support-widget: the dashboard's custom widget (docs/contract.md section 14). CloudWatch invokes it with the
  * console user's own credentials (they need lambda:InvokeFunction on it), so it has no resource policy
  * and no route. Its role reads the two tables and nothing else: no writes, no queue, no secrets.
  */

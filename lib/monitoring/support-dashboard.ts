@@ -22,7 +22,7 @@ export interface SupportDashboardProps {
   readonly worker: HouseFunction;
   readonly hookManager: HouseFunction;
   readonly channelApi: HouseFunction;
-  /** The custom widget's function: the support console of DESIGN.md section 14. */
+  /** The custom widget's function: the support console of docs/contract.md section 14. */
   readonly supportWidget: HouseFunction;
   readonly orderEventsQueue: sqs.IQueue;
   readonly deadLetterQueue: sqs.IQueue;
@@ -195,7 +195,7 @@ export class SupportDashboard extends Construct {
         width: 24,
       }),
     );
-    // Orders whose OM status was left alone but a person should look, by reason (DESIGN.md section 12).
+    // Orders whose OM status was left alone but a person should look, by reason (contract.md section 12).
     this.dashboard.addWidgets(
       new cloudwatch.GraphWidget({
         title: 'Orders that need a person',

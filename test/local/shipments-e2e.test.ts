@@ -3,7 +3,7 @@ import { startLocalStack, type LocalStack } from '../../local/stack';
 import { waitFor } from './wait';
 
 /**
- * Shipments and orders that need a person through the local stack (DESIGN.md sections 11 and 12): the
+ * Shipments and orders that need a person through the local stack (docs/contract.md sections 11 and 12): the
  * sandbox ships and changes orders as a merchant would, its callbacks (status and shipment hooks) reach
  * the real functions, and the OM order answers with its shipments and its history.
  */

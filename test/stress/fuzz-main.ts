@@ -1,31 +1,36 @@
 /**
- * `npm run test:fuzz [-- --requests 10000] [--seed N]`
+ * `npm run test:fuzz [-- --requests 10000] [--seed N] [--concurrency 16]`
  *
  * Generated requests against webhook-ingest and the admin routes (docs/stress.md). Prints a summary and
  * the first failures; exit code 1 on any crash, 5xx, state change for a rejected request, unexpected
  * status, unclear rejection or secret in an answer.
  */
-import { formatSummary, runFuzz } from './fuzz';
+import { runFuzz } from './fuzz/runner';
+import { DEFAULT_CONCURRENCY, failureCount, formatSummary } from './fuzz/summary';
 import { startStandIns } from './stand-ins';
 
-const USAGE = `usage: npm run test:fuzz [-- --requests N] [--seed N]
+const USAGE = `usage: npm run test:fuzz [-- --requests N] [--seed N] [--concurrency N]
 
-  --requests N   generated requests (default 10000)
-  --seed N       fast-check seed (default 1)`;
+  --requests N      generated requests (default 10000)
+  --seed N          fast-check seed (default 1)
+  --concurrency N   requests in flight at once (default ${DEFAULT_CONCURRENCY})`;
 
-function parseArgs(argv: string[]): { requests: number; seed: number } | undefined {
-  const args = { requests: 10_000, seed: 1 };
+const OPTIONS = { '--requests': 'requests', '--seed': 'seed', '--concurrency': 'concurrency' } as const;
+type Args = Record<(typeof OPTIONS)[keyof typeof OPTIONS], number>;
+
+function parseArgs(argv: string[]): Args | undefined {
+  const args: Args = { requests: 10_000, seed: 1, concurrency: DEFAULT_CONCURRENCY };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     const [name, inline] = arg.includes('=')
       ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)]
       : [arg, undefined];
     if (name === '--help' || name === '-h') return undefined;
-    if (name !== '--requests' && name !== '--seed') throw new Error(`unknown argument "${arg}"`);
+    if (!Object.hasOwn(OPTIONS, name)) throw new Error(`unknown argument "${arg}"`);
     const value = inline ?? argv[++i];
     if (value === undefined || !/^\d+$/.test(value) || Number(value) < 1)
       throw new Error(`${name} must be a positive integer`);
-    args[name === '--requests' ? 'requests' : 'seed'] = Number(value);
+    args[OPTIONS[name as keyof typeof OPTIONS]] = Number(value);
   }
   return args;
 }
@@ -51,17 +56,9 @@ async function main(): Promise<number> {
   } finally {
     await standIns.stop();
   }
-  console.log(`\nFuzzing: ${args.requests} requests, seed ${args.seed}\n`);
+  console.log(`\nFuzzing: ${args.requests} requests, seed ${args.seed}, ${args.concurrency} in flight\n`);
   console.log(formatSummary(summary));
-  const bad =
-    summary.crashes +
-    summary.serverErrors +
-    summary.stateChanges +
-    summary.unexpectedStatus +
-    summary.unclearRejections +
-    summary.leaks +
-    summary.logLeaks;
-  if (bad > 0) {
+  if (failureCount(summary) > 0) {
     console.log('\nFailures (first 50):');
     for (const f of summary.failures) console.log(`  - ${f}`);
     console.log('\nFAILED');

@@ -1,4 +1,5 @@
-import { formatSummary, runFuzz, type FuzzSummary } from './fuzz';
+import { runFuzz } from './fuzz/runner';
+import { formatSummary, type FuzzSummary } from './fuzz/summary';
 import { standInsFromEnv } from './stand-ins';
 
 /**
@@ -51,6 +52,13 @@ test('the run covered both functions, both paths, and accepted as well as reject
   for (const status of ['200', '400', '401', '404', '413'])
     expect(summary.byStatus[status]).toBeGreaterThan(0);
   expect(Object.keys(summary.byKind).length).toBeGreaterThan(40);
+});
+
+test('requests ran concurrently, never more than 16 in flight (the default)', () => {
+  expect(summary.concurrency).toBe(16);
+  // Requests that may change state run alone, so the runs of rejections between them set the peak.
+  expect(summary.maxInFlight).toBeGreaterThan(4);
+  expect(summary.maxInFlight).toBeLessThanOrEqual(16);
 });
 
 test('the state check is not blind: every accepted change was seen writing', () => {

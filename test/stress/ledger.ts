@@ -148,7 +148,7 @@ export function computeLedger(input: LedgerInput): LedgerResult {
     const history = order?.history ?? [];
     const rechecked = new Set(history.filter((h) => h.source === 'om_import').map((h) => h.eventId));
     const expiredEntries = history.filter((h) => h.outcome === 'expired').length;
-    // An expired event OM's import re-checked later was not forgotten (DESIGN.md section 10).
+    // An expired event OM's import re-checked later was not forgotten (docs/contract.md section 10).
     const expiredForGood = history.filter((h) => h.outcome === 'expired' && !rechecked.has(h.eventId)).length;
     if (plan.om.kind !== 'stuck' && expiredForGood > 0)
       problems.push(

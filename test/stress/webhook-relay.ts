@@ -1,5 +1,6 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { httpCall } from './http-call';
 import type { Rng } from './rng';
 
 /**
@@ -81,26 +82,23 @@ export async function startWebhookRelay(options: {
   let target: string | undefined;
   let busy = 0;
 
+  const urlOptions = (url: URL) => ({
+    host: url.hostname,
+    port: url.port,
+    path: `${url.pathname}${url.search}`,
+  });
   const forward = (path: string, headers: Record<string, string>, body: string) =>
-    new Promise<{ status: number; body: string }>((resolve, reject) => {
-      if (!target) return reject(new Error('stack down'));
-      const url = new URL(path, target);
-      const req = http.request(
-        url,
-        { method: 'POST', agent, headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) } },
-        (res) => {
-          const chunks: Buffer[] = [];
-          res.on('data', (c: Buffer) => chunks.push(c));
-          res.on('end', () =>
-            resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }),
-          );
-          res.on('error', reject);
-        },
-      );
-      req.setTimeout(15_000, () => req.destroy(new Error('timeout')));
-      req.on('error', reject);
-      req.end(body);
-    });
+    target
+      ? httpCall(
+          {
+            ...urlOptions(new URL(path, target)),
+            method: 'POST',
+            agent,
+            headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) },
+          },
+          body,
+        )
+      : Promise.reject(new Error('stack down'));
 
   const send = async (
     path: string,

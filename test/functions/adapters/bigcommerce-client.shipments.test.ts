@@ -1,6 +1,6 @@
 /**
  * listShipments: BigCommerce's published shipment shapes (test/fixtures/bigcommerce) mapped to the
- * shape stored on the OM order (DESIGN.md section 11); 204 → none; pages followed. Then the same against
+ * shape stored on the OM order (contract.md section 11); 204 → none; pages followed. Then the same against
  * the sandbox.
  */
 import { HttpBigCommerceClient } from '../../../functions/adapters/bigcommerce-client';

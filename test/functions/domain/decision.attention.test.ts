@@ -1,5 +1,5 @@
 /**
- * DESIGN.md sections 11 and 12 over every OM status × every BigCommerce status × event kind (status
+ * docs/contract.md sections 11 and 12 over every OM status × every BigCommerce status × event kind (status
  * change or shipment) × who set the OM status (this system or OM's import) × archived or not.
  */
 import {

@@ -286,7 +286,7 @@ describe('shipments and reasons', () => {
   });
 });
 
-describe('waiting events (DESIGN.md section 10)', () => {
+describe('waiting events (docs/contract.md section 10)', () => {
   const read = { statusId: 5, dateModified: '2026-05-01T10:00:00.000Z' };
   const retry = (attempt: number) => ({ ...event, attempt });
   const later = (minutes: number) => new Date(now.getTime() + minutes * 60_000);

@@ -1,6 +1,6 @@
 /**
  * Fulfilment with shipments, partial shipments, shipment events and orders that need a person
- * (DESIGN.md sections 11 and 12), through the handler with fakes.
+ * (docs/contract.md sections 11 and 12), through the handler with fakes.
  */
 import type { HistoryEntry } from '../../../functions/domain/order';
 import { recheckMessage } from '../../../functions/domain/recheck';

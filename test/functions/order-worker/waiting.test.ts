@@ -15,7 +15,7 @@ import {
   sqsRecord,
 } from './fakes';
 
-/** The worker while OM has not processed the order, OM's re-check, and rate limits (DESIGN.md 10). */
+/** The worker while OM has not processed the order, OM's re-check, and rate limits (contract.md 10). */
 const NOW = new Date('2026-05-01T12:00:00.000Z');
 const policy = { delaysSeconds: [60, 120, 240, 480, 900], maxAgeSeconds: 86_400 };
 
