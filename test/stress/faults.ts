@@ -409,8 +409,11 @@ function injectBigCommerceFaults(
 /** The order the noisy neighbour reads (no such order: it only spends the quota). */
 const neighbourPath = (storeHash: string) => `/stores/${storeHash}/v2/orders/999999`;
 
-/** Parallel readers of the noisy neighbour. */
-const NEIGHBOUR_LANES = 4;
+/**
+ * Parallel readers of the noisy neighbour: enough that it outruns the quota (40 per 2 s) even when the
+ * whole matrix runs at once and each request takes a few hundred ms.
+ */
+const NEIGHBOUR_LANES = 16;
 
 /**
  * Another app on the store reading as fast as it can for `ms`: the store's quota is spent.
