@@ -76,3 +76,4 @@ export const CHANNEL_API_METRICS = {
 type ValueOf<T> = T[keyof T];
 export type IngestMetric = ValueOf<typeof INGEST_METRICS>;
 export type HookMetric = ValueOf<typeof HOOK_METRICS>;
+export type WorkerMetric = ValueOf<typeof WORKER_METRICS>;

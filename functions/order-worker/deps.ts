@@ -1,6 +1,7 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { BigCommerceApi } from '../adapters/bigcommerce-client';
+import { WORKER_METRICS as NAMES, type WorkerMetric } from '../common/metric-names';
 import type { ChannelStore } from '../adapters/channel-store';
 import type { OrderEventQueue } from '../adapters/order-event-queue';
 import type { OrderStore } from '../adapters/order-store';
@@ -9,39 +10,40 @@ import type { Decision } from '../domain/decision';
 import type { Outcome } from '../domain/order';
 import type { RetryPolicy } from '../domain/retry-policy';
 
-/** One metric per outcome, plus the worker's own counters below. */
-export const OUTCOME_METRICS: Record<Outcome, string> = {
-  cancelled: 'OrderCancelled',
-  fulfilled: 'OrderFulfilled',
-  status_not_configured: 'StatusNotConfigured',
-  deferred: 'Deferred',
-  expired: 'Expired',
-  already_in_target_status: 'AlreadyInTargetStatus',
-  no_action_for_bigcommerce_status: 'NoAction',
-  bigcommerce_order_not_found: 'BigCommerceOrderNotFound',
-  partially_shipped: 'PartiallyShipped',
-  shipment_recorded: 'ShipmentRecorded',
+/** One metric per outcome (names from the one metric-name table), plus the worker's own counters below. */
+export const OUTCOME_METRICS: Record<Outcome, WorkerMetric> = {
+  cancelled: NAMES.cancelled,
+  fulfilled: NAMES.fulfilled,
+  status_not_configured: NAMES.statusNotConfigured,
+  deferred: NAMES.deferred,
+  expired: NAMES.expired,
+  already_in_target_status: NAMES.alreadyInTargetStatus,
+  no_action_for_bigcommerce_status: NAMES.noAction,
+  bigcommerce_order_not_found: NAMES.bigCommerceOrderNotFound,
+  partially_shipped: NAMES.partiallyShipped,
+  shipment_recorded: NAMES.shipmentRecorded,
   /** Emitted with the dimension NEEDS_ATTENTION_DIMENSION = the entry's reason. */
-  needs_attention: 'NeedsAttention',
+  needs_attention: NAMES.needsAttention,
 };
 
 export const NEEDS_ATTENTION_DIMENSION = 'reason';
 
-export const WORKER_METRICS = {
-  duplicate: 'DuplicateDropped',
-  throttled: 'BigCommerceThrottled',
+/** The worker's counters other than outcomes, by what the pipeline calls them. */
+export const WORKER_COUNTERS = {
+  duplicate: NAMES.duplicateDropped,
+  throttled: NAMES.bigCommerceThrottled,
   /** Rate limited for longer than the worker waits in-process: sent back to the queue with a delay. */
-  throttleRequeued: 'ThrottledRequeued',
+  throttleRequeued: NAMES.throttledRequeued,
   /** BigCommerce answered an order older than one already applied, twice: sent back to look again. */
-  staleRead: 'StaleReadRequeued',
+  staleRead: NAMES.staleReadRequeued,
   /** OM's import re-checked the order's waiting events. */
-  omImportRecheck: 'OmImportRecheck',
-  failed: 'ProcessingFailed',
-  malformed: 'MalformedMessageDropped',
-  unknownChannel: 'UnknownChannelDropped',
+  omImportRecheck: NAMES.omImportRecheck,
+  failed: NAMES.processingFailed,
+  malformed: NAMES.malformedDropped,
+  unknownChannel: NAMES.unknownChannelDropped,
   /** A wait longer than SQS's 900 s: the message was sent on again for the rest of it. */
-  waitChained: 'DeferralChained',
-  writeConflict: 'WriteConflict',
+  waitChained: NAMES.deferralChained,
+  writeConflict: NAMES.writeConflict,
 } as const;
 
 export const CACHE_TTL_MS = 60_000;

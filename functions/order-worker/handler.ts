@@ -9,9 +9,9 @@ import {
   MAX_THROTTLE_WAIT_MS,
   PER_STORE_CONCURRENCY,
 } from './deps';
-import { makePipeline, WORKER_METRICS, type LogAttributes, type OrderWorkerDeps } from './pipeline';
+import { makePipeline, WORKER_COUNTERS, type LogAttributes, type OrderWorkerDeps } from './pipeline';
 
-export { OUTCOME_METRICS, WORKER_METRICS, type OrderWorkerDeps } from './pipeline';
+export { OUTCOME_METRICS, WORKER_COUNTERS, type OrderWorkerDeps } from './pipeline';
 
 export type OrderWorkerHandler = (event: SQSEvent, context?: Context) => Promise<SQSBatchResponse>;
 
@@ -32,7 +32,7 @@ export function makeHandler(deps: OrderWorkerDeps): OrderWorkerHandler {
     if (parsed.success) return parsed.data;
     const issue = parsed.error.issues[0];
     // It can never succeed: drop it (succeed the record) rather than let it cycle into the DLQ.
-    count(WORKER_METRICS.malformed);
+    count(WORKER_COUNTERS.malformed);
     logger.warn('Dropped a malformed order event', {
       messageId: record.messageId,
       problem: body === undefined ? 'not JSON' : `${issue?.path.join('.') || '(root)'}: ${issue?.message}`,
@@ -58,7 +58,7 @@ export function makeHandler(deps: OrderWorkerDeps): OrderWorkerHandler {
       try {
         await pipeline.handleEvent(event, attrs, deadline);
       } catch (error) {
-        count(WORKER_METRICS.failed);
+        count(WORKER_COUNTERS.failed);
         logger.error('Order event failed; SQS will deliver it again', {
           ...attrs,
           outcome: 'failed',

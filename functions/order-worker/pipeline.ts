@@ -16,7 +16,7 @@ import {
 import {
   MAX_WRITE_TRIES,
   StaleReadError,
-  WORKER_METRICS,
+  WORKER_COUNTERS,
   WriteConflictError,
   countOutcome,
   type LogAttributes,
@@ -27,7 +27,7 @@ import { makeSources } from './sources';
 
 export {
   OUTCOME_METRICS,
-  WORKER_METRICS,
+  WORKER_COUNTERS,
   type LogAttributes,
   type OrderWorkerDeps,
 } from './deps';
@@ -72,7 +72,7 @@ export function makePipeline(deps: OrderWorkerDeps): Pipeline {
   }
 
   const dropDuplicate = (attrs: LogAttributes) => {
-    count(WORKER_METRICS.duplicate);
+    count(WORKER_COUNTERS.duplicate);
     logger.info('Dropped a duplicate event', { ...attrs, outcome: 'duplicate' });
   };
 
@@ -95,14 +95,14 @@ export function makePipeline(deps: OrderWorkerDeps): Pipeline {
     // A wait longer than SQS allows arrives early: send it on for the rest and do nothing else.
     if (event.notBefore && Date.parse(event.notBefore) > startedAt.getTime()) {
       await sendAfter(event, (Date.parse(event.notBefore) - startedAt.getTime()) / 1000, startedAt);
-      count(WORKER_METRICS.waitChained);
+      count(WORKER_COUNTERS.waitChained);
       logger.debug('Deferred event not due yet; sent on', { ...attrs, notBefore: event.notBefore });
       return;
     }
 
     const channel = await sources.loadChannel(channelId);
     if (!channel) {
-      count(WORKER_METRICS.unknownChannel);
+      count(WORKER_COUNTERS.unknownChannel);
       logger.warn('Dropped an event for an unknown or deleted channel', attrs);
       return;
     }
@@ -140,7 +140,7 @@ export function makePipeline(deps: OrderWorkerDeps): Pipeline {
       }
 
       // Someone wrote the order since we read it (another event, or OM's import): read and decide again.
-      count(WORKER_METRICS.writeConflict);
+      count(WORKER_COUNTERS.writeConflict);
       if (tries >= maxWriteTries) {
         throw new WriteConflictError(`order ${orderId} kept changing; gave up after ${tries} tries`);
       }
@@ -171,10 +171,10 @@ export function makePipeline(deps: OrderWorkerDeps): Pipeline {
     let seconds: number;
     if (error instanceof BigCommerceThrottledError) {
       seconds = throttleDelaySeconds(error.retryAfterMs, random());
-      count(WORKER_METRICS.throttleRequeued);
+      count(WORKER_COUNTERS.throttleRequeued);
     } else if (error instanceof StaleReadError) {
       seconds = STALE_READ_RETRY_SECONDS;
-      count(WORKER_METRICS.staleRead);
+      count(WORKER_COUNTERS.staleRead);
     } else {
       return false;
     }

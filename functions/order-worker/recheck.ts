@@ -5,7 +5,7 @@ import { needsRecheck, recheckOrder } from '../domain/recheck';
 import { processedRetentionSeconds } from '../domain/retry-policy';
 import {
   MAX_WRITE_TRIES,
-  WORKER_METRICS,
+  WORKER_COUNTERS,
   WriteConflictError,
   countOutcome,
   type LogAttributes,
@@ -28,7 +28,7 @@ export function makeRecheck(deps: OrderWorkerDeps, sources: Sources, count: (nam
     const { channelId, orderId } = event;
     const channel = await sources.loadChannel(channelId);
     if (!channel) {
-      count(WORKER_METRICS.unknownChannel);
+      count(WORKER_COUNTERS.unknownChannel);
       logger.warn('Dropped an event for an unknown or deleted channel', attrs);
       return;
     }
@@ -46,7 +46,7 @@ export function makeRecheck(deps: OrderWorkerDeps, sources: Sources, count: (nam
       if (result.decisions.some(({ decision }) => readsShipments(decision)))
         result.order.shipments = await sources.readShipments(channel, orderId, deadline);
       if (await deps.orders.write(result.order, order.version)) {
-        count(WORKER_METRICS.omImportRecheck);
+        count(WORKER_COUNTERS.omImportRecheck);
         for (const { eventId, decision } of result.decisions) {
           countOutcome(deps.metrics, decision);
           logger.info('Order event re-checked after the OM import', {
@@ -60,7 +60,7 @@ export function makeRecheck(deps: OrderWorkerDeps, sources: Sources, count: (nam
         }
         return;
       }
-      count(WORKER_METRICS.writeConflict);
+      count(WORKER_COUNTERS.writeConflict);
       if (tries >= maxWriteTries) {
         throw new WriteConflictError(`order ${orderId} kept changing; gave up after ${tries} tries`);
       }

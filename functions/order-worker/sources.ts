@@ -8,7 +8,7 @@ import {
   CACHE_TTL_MS,
   MissingCredentialsError,
   StaleReadError,
-  WORKER_METRICS,
+  WORKER_COUNTERS,
   type OrderWorkerDeps,
 } from './deps';
 
@@ -59,7 +59,7 @@ export function makeSources(deps: OrderWorkerDeps, count: (name: string) => void
       const found = await deps.bigcommerce.getOrder(
         { storeHash: channel.storeHash, accessToken: secrets.accessToken },
         orderId,
-        { deadline, onThrottle: () => count(WORKER_METRICS.throttled) },
+        { deadline, onThrottle: () => count(WORKER_COUNTERS.throttled) },
       );
       return (
         found && {
@@ -109,7 +109,7 @@ export function makeSources(deps: OrderWorkerDeps, count: (name: string) => void
     return deps.bigcommerce.listShipments(
       { storeHash: channel.storeHash, accessToken: secrets.accessToken },
       orderId,
-      { deadline, onThrottle: () => count(WORKER_METRICS.throttled) },
+      { deadline, onThrottle: () => count(WORKER_COUNTERS.throttled) },
     );
   }
 

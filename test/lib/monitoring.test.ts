@@ -1,7 +1,7 @@
 import type { Construct } from 'constructs';
 import {
   OUTCOME_METRICS,
-  WORKER_METRICS as RUNTIME_WORKER_METRICS,
+  WORKER_COUNTERS as RUNTIME_WORKER_METRICS,
 } from '../../functions/order-worker/handler';
 import * as fs from 'node:fs';
 import * as path from 'node:path';

@@ -1,5 +1,5 @@
 import { BigCommerceError } from '../../../functions/adapters/bigcommerce-client';
-import { makeHandler, WORKER_METRICS, type OrderWorkerDeps } from '../../../functions/order-worker/handler';
+import { makeHandler, WORKER_COUNTERS, type OrderWorkerDeps } from '../../../functions/order-worker/handler';
 import {
   CallLog,
   FakeBigCommerce,
@@ -134,7 +134,7 @@ describe('order-worker handler (fakes)', () => {
     await t.run(makeEvent());
     expect(t.log.entries.slice(before)).toEqual(['orders.get 101']);
     expect(t.orders.stored('ch1', 101)!.order.history).toHaveLength(1);
-    expect(t.obs.metrics).toEqual(['OrderCancelled', WORKER_METRICS.duplicate]);
+    expect(t.obs.metrics).toEqual(['OrderCancelled', WORKER_COUNTERS.duplicate]);
   });
 
   test('defers an unprocessed order: sends attempt + 1 first, then records the deferral', async () => {
@@ -156,7 +156,7 @@ describe('order-worker handler (fakes)', () => {
 
     // The chain message is not a duplicate; a second copy of the deferred attempt is.
     await t.run(makeEvent({ attempt: 2 }));
-    expect(t.obs.metrics).toEqual(['Deferred', WORKER_METRICS.duplicate]);
+    expect(t.obs.metrics).toEqual(['Deferred', WORKER_COUNTERS.duplicate]);
   });
 
   test('an order OM has not imported gets an item with a TTL; once imported, the next attempt applies', async () => {
@@ -192,7 +192,7 @@ describe('order-worker handler (fakes)', () => {
     const result = await t.handler(sqsEvent(record));
     expect(result.batchItemFailures).toEqual([{ itemIdentifier: record.messageId }]);
     expect(t.orders.stored('ch1', 101)!.order.history).toHaveLength(0);
-    expect(t.obs.metrics).toEqual([WORKER_METRICS.failed]);
+    expect(t.obs.metrics).toEqual([WORKER_COUNTERS.failed]);
   });
 
   test('waits longer than 900 s are chained with notBefore and sent on until due', async () => {
@@ -209,7 +209,7 @@ describe('order-worker handler (fakes)', () => {
     await t.run(chained.event);
     expect(t.queue.sent[1]).toEqual({ event: chained.event, delaySeconds: 900 });
     expect(t.bigcommerce.calls).toHaveLength(calls);
-    expect(t.obs.metricCount(WORKER_METRICS.waitChained)).toBe(1);
+    expect(t.obs.metricCount(WORKER_COUNTERS.waitChained)).toBe(1);
 
     // Once due it is processed on the read kept from attempt 1 (OM still waits), and its own deferral
     // carries a fresh notBefore.
@@ -249,9 +249,9 @@ describe('order-worker handler (fakes)', () => {
     // The deferral went out before the conflict; its message will be dropped as a duplicate.
     expect(t.queue.sent).toHaveLength(1);
     expect(t.bigcommerce.calls).toHaveLength(1);
-    expect(t.obs.metrics).toEqual([WORKER_METRICS.writeConflict, 'OrderCancelled']);
+    expect(t.obs.metrics).toEqual([WORKER_COUNTERS.writeConflict, 'OrderCancelled']);
     await t.run(t.queue.sent[0]!.event);
-    expect(t.obs.metricCount(WORKER_METRICS.duplicate)).toBe(1);
+    expect(t.obs.metricCount(WORKER_COUNTERS.duplicate)).toBe(1);
   });
 
   test('a conflict caused by the same event processed elsewhere ends as a duplicate', async () => {
@@ -264,7 +264,7 @@ describe('order-worker handler (fakes)', () => {
       t.orders.items.set(key, { order: { ...order, version: order.version } });
     };
     await t.run(makeEvent());
-    expect(t.obs.metrics).toEqual([WORKER_METRICS.writeConflict, WORKER_METRICS.duplicate]);
+    expect(t.obs.metrics).toEqual([WORKER_COUNTERS.writeConflict, WORKER_COUNTERS.duplicate]);
     expect(t.orders.stored('ch1', 101)!.order.history).toHaveLength(1);
   });
 
@@ -277,7 +277,7 @@ describe('order-worker handler (fakes)', () => {
     const result = await t.handler(sqsEvent(record));
     expect(result.batchItemFailures).toEqual([{ itemIdentifier: record.messageId }]);
     expect(t.log.count('orders.write')).toBe(3);
-    expect(t.obs.metricCount(WORKER_METRICS.failed)).toBe(1);
+    expect(t.obs.metricCount(WORKER_COUNTERS.failed)).toBe(1);
     expect(t.obs.logs.find((l) => l.level === 'error')!.attributes).toMatchObject({
       channelId: 'ch1',
       orderId: 101,
@@ -301,7 +301,7 @@ describe('order-worker handler (fakes)', () => {
     expect(result.batchItemFailures).toEqual([{ itemIdentifier: bad.messageId }]);
     expect(t.orders.stored('ch1', 101)!.order.status).toBe('Cancelled');
     expect(t.orders.stored('ch1', 102)!.order.status).toBe('On Hold');
-    expect(t.obs.metricCount(WORKER_METRICS.malformed)).toBe(2);
+    expect(t.obs.metricCount(WORKER_COUNTERS.malformed)).toBe(2);
     const warnings = t.obs.logs.filter((l) => l.message === 'Dropped a malformed order event');
     expect(warnings.map((w) => w.attributes.problem)).toEqual([
       'not JSON',
@@ -326,7 +326,7 @@ describe('order-worker handler (fakes)', () => {
     });
     expect(t.log.count('orders.')).toBe(0);
     expect(t.log.count('bigcommerce.')).toBe(0);
-    expect(t.obs.metricCount(WORKER_METRICS.unknownChannel)).toBe(2);
+    expect(t.obs.metricCount(WORKER_COUNTERS.unknownChannel)).toBe(2);
   });
 
   test('channel settings and credentials are cached across events', async () => {
@@ -345,7 +345,7 @@ describe('order-worker handler (fakes)', () => {
     t.channels.items.set('new', makeChannel({ channelId: 'new', storeHash: 'store2' }));
     t.secrets.items.set('new', { accessToken: 't', webhookToken: 'w' });
     await t.run(makeEvent({ channelId: 'new' }));
-    expect(t.obs.metrics).toEqual([WORKER_METRICS.unknownChannel, 'NoAction']);
+    expect(t.obs.metrics).toEqual([WORKER_COUNTERS.unknownChannel, 'NoAction']);
   });
 
   test('a 401 from BigCommerce drops the cached credentials so the next try reads them again', async () => {
@@ -355,7 +355,7 @@ describe('order-worker handler (fakes)', () => {
     await t.run(makeEvent());
     await t.run(makeEvent());
     expect(t.log.count('secrets.get')).toBe(2);
-    expect(t.obs.metrics).toEqual([WORKER_METRICS.failed, 'NoAction']);
+    expect(t.obs.metrics).toEqual([WORKER_COUNTERS.failed, 'NoAction']);
   });
 
   test('a channel without credentials fails the record (dead-lettered eventually, replayable)', async () => {
@@ -386,6 +386,6 @@ describe('order-worker handler (fakes)', () => {
     const deadline = t.bigcommerce.calls[0]!.options!.deadline!;
     expect(deadline).toBeGreaterThanOrEqual(before + 9_000 - 50);
     expect(deadline).toBeLessThanOrEqual(Date.now() + 9_000);
-    expect(t.obs.metricCount(WORKER_METRICS.throttled)).toBe(2);
+    expect(t.obs.metricCount(WORKER_COUNTERS.throttled)).toBe(2);
   });
 });

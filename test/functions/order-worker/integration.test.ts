@@ -8,7 +8,7 @@ import { createRuntime, secretStore } from '../../../functions/common/runtime';
 import type { Channel } from '../../../functions/domain/channel';
 import type { Outcome } from '../../../functions/domain/order';
 import type { OmStatus } from '../../../functions/domain/statuses';
-import { makeHandler, wire, WORKER_METRICS } from '../../../functions/order-worker/handler';
+import { makeHandler, wire, WORKER_COUNTERS } from '../../../functions/order-worker/handler';
 import { startSandbox, type Sandbox } from '../../../local/sandbox/server';
 import { createLocalAws, type LocalAws } from '../../support/local-aws';
 import { FakeObservability, sqsEvent, sqsRecord, lambdaContext } from './fakes';
@@ -372,7 +372,7 @@ test('two workers racing on one order: exactly one applies and no history entry 
   expect(order?.history.map((e) => e.outcome).sort()).toEqual(['already_in_target_status', 'cancelled']);
   expect(order?.version).toBe(3); // import + two writes
   const conflicts =
-    w1.obs.metricCount(WORKER_METRICS.writeConflict) + w2.obs.metricCount(WORKER_METRICS.writeConflict);
+    w1.obs.metricCount(WORKER_COUNTERS.writeConflict) + w2.obs.metricCount(WORKER_COUNTERS.writeConflict);
   expect(conflicts).toBe(1);
 });
 
@@ -388,5 +388,5 @@ test('two workers racing with the same event: it is recorded once', async () => 
   ]);
   const order = await orders.get(CHANNEL_ID, orderId);
   expect(order?.history.map((e) => e.outcome)).toEqual(['fulfilled']);
-  expect(w1.obs.metricCount(WORKER_METRICS.duplicate) + w2.obs.metricCount(WORKER_METRICS.duplicate)).toBe(1);
+  expect(w1.obs.metricCount(WORKER_COUNTERS.duplicate) + w2.obs.metricCount(WORKER_COUNTERS.duplicate)).toBe(1);
 });

@@ -1,5 +1,5 @@
 import { BigCommerceThrottledError } from '../../../functions/adapters/bigcommerce-client';
-import { makeHandler, WORKER_METRICS, type OrderWorkerDeps } from '../../../functions/order-worker/handler';
+import { makeHandler, WORKER_COUNTERS, type OrderWorkerDeps } from '../../../functions/order-worker/handler';
 import { recheckMessage } from '../../../functions/domain/recheck';
 import {
   CallLog,
@@ -138,7 +138,7 @@ describe('the re-check after OM imports the order', () => {
         outcome: 'cancelled',
       });
       expect(order.pending).toBeUndefined();
-      expect(t.obs.metricCount(WORKER_METRICS.omImportRecheck)).toBe(1);
+      expect(t.obs.metricCount(WORKER_COUNTERS.omImportRecheck)).toBe(1);
 
       // The chain message still in flight, and a second re-check, find nothing to do and read nothing.
       if (!expire) await t.deliverLast();
@@ -169,7 +169,7 @@ describe('rate limits', () => {
     await expect(t.run(event)).resolves.toEqual({ batchItemFailures: [] });
     expect(t.queue.sent).toEqual([{ event, delaySeconds: 33 }]);
     expect(t.orders.stored('ch1', 101)!.order.history).toEqual([]);
-    expect(t.obs.metricCount(WORKER_METRICS.throttleRequeued)).toBe(1);
+    expect(t.obs.metricCount(WORKER_COUNTERS.throttleRequeued)).toBe(1);
 
     // Once the wait is over the same message applies, once.
     t.bigcommerce.setStatus('store1', 101, 5);
@@ -224,6 +224,6 @@ describe('never an older BigCommerce read than one applied', () => {
     await expect(t.run(second)).resolves.toEqual({ batchItemFailures: [] });
     expect(t.queue.sent).toEqual([{ event: second, delaySeconds: 2 }]);
     expect(t.orders.stored('ch1', 101)!.order.status).toBe('On Hold');
-    expect(t.obs.metricCount(WORKER_METRICS.staleRead)).toBe(1);
+    expect(t.obs.metricCount(WORKER_COUNTERS.staleRead)).toBe(1);
   });
 });
