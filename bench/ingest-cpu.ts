@@ -13,9 +13,14 @@ import type { FromDriver } from './ingest-driver';
 import { median, type Figure } from './report';
 import { startStandIns } from './stand-ins';
 
+/**
+ * Blocks long enough for the thread CPU clock: Linux counts it in scheduler ticks (4 ms at 250 Hz), so a
+ * block of the bare forwarder (~4 µs a request) needs tens of thousands of requests to be measured at all
+ * and to keep the tick error to a few percent.
+ */
 export const CPU_SIZES = {
-  quick: { warmup: 2_000, blocks: 8, block: 1_000, serial: 300 },
-  full: { warmup: 5_000, blocks: 20, block: 2_000, serial: 1_000 },
+  quick: { warmup: 5_000, blocks: 6, block: 25_000, serial: 300 },
+  full: { warmup: 10_000, blocks: 12, block: 50_000, serial: 1_000 },
 } as const;
 
 type CpuDone = Extract<FromDriver, { type: 'cpu-done' }>;
