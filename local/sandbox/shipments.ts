@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { type Answer, type ApiContext, type ApiRequest, INVALID_JSON } from './bc-api';
-import { type Order, rfc2822 } from './store';
+import { type Order, rfc2822, SAMPLE_ADDRESS } from './store';
 
 export interface Shipment {
   id: number;
@@ -24,21 +24,6 @@ export interface Shipment {
 
 const v2Error = (status: number, message: string): Answer => ({ status, body: [{ status, message }] });
 const NOT_FOUND = v2Error(404, 'The requested resource was not found.');
-
-const address = {
-  first_name: 'Jane',
-  last_name: 'Doe',
-  company: '',
-  street_1: '123 Main Street',
-  street_2: '',
-  city: 'Austin',
-  state: 'Texas',
-  zip: '78751',
-  country: 'United States',
-  country_iso2: 'US',
-  phone: '',
-  email: 'janedoe@example.com',
-};
 
 const PROVIDER_NAMES: Record<string, string> = {
   usps: 'USPS',
@@ -62,8 +47,8 @@ export const shipmentJson = (s: Shipment) => ({
   shipping_provider: s.shippingProvider,
   tracking_carrier: s.trackingCarrier,
   tracking_link: s.trackingLink,
-  billing_address: address,
-  shipping_address: address,
+  billing_address: SAMPLE_ADDRESS,
+  shipping_address: SAMPLE_ADDRESS,
   items: s.items.map((i) => ({
     order_product_id: i.orderProductId,
     product_id: i.productId,

@@ -74,6 +74,22 @@ export const isKnownStatusId = (value: unknown): value is number =>
   typeof value === 'number' && BIGCOMMERCE_STATUS_IDS.includes(value);
 
 /** BigCommerce's RFC-2822 form, always UTC: `Tue, 05 Mar 2019 21:40:11 +0000`. */
+/** The one customer address every sandbox order and shipment carries (the published example's). */
+export const SAMPLE_ADDRESS = {
+  first_name: 'Jane',
+  last_name: 'Doe',
+  company: '',
+  street_1: '123 Main Street',
+  street_2: '',
+  city: 'Austin',
+  state: 'Texas',
+  zip: '78751',
+  country: 'United States',
+  country_iso2: 'US',
+  phone: '',
+  email: 'janedoe@example.com',
+};
+
 export const rfc2822 = (ms: number): string => new Date(ms).toUTCString().replace('GMT', '+0000');
 
 const ISO_8601 = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
@@ -237,21 +253,7 @@ export const orderJson = (baseUrl: string, store: Store, order: Order): SandboxO
     is_deleted: order.isDeleted,
     ebay_order_id: '0',
     cart_id: '',
-    billing_address: {
-      first_name: 'Jane',
-      last_name: 'Doe',
-      company: '',
-      street_1: '123 Main Street',
-      street_2: '',
-      city: 'Austin',
-      state: 'Texas',
-      zip: '78751',
-      country: 'United States',
-      country_iso2: 'US',
-      phone: '',
-      email: 'janedoe@example.com',
-      form_fields: [],
-    },
+    billing_address: { ...SAMPLE_ADDRESS, form_fields: [] },
     is_email_opt_in: false,
     credit_card_type: null,
     order_source: 'external',
