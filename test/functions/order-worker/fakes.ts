@@ -1,4 +1,5 @@
 import { importOrder } from '../../../functions/domain/om-import';
+import { makeHandler, type OrderWorkerDeps } from '../../../functions/order-worker/handler';
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
 import type {
   BigCommerceApi,
@@ -261,3 +262,49 @@ export const makeEvent = (overrides: Partial<OrderEvent> = {}): OrderEvent => ({
   source: 'webhook',
   ...overrides,
 });
+
+export const WORKER_NOW = new Date('2026-05-01T12:00:00.000Z');
+
+/**
+ * The worker's handler over one set of fakes: channel `ch1` (store1) with credentials, the default
+ * retry policy and a clock the test moves. `overrides` replace any dependency.
+ */
+export function workerHarness(overrides: Partial<OrderWorkerDeps> = {}) {
+  const log = new CallLog();
+  const channels = new FakeChannels(log);
+  const secrets = new FakeSecrets(log);
+  const orders = new FakeOrders(log);
+  const queue = new FakeQueue(log);
+  const bigcommerce = new FakeBigCommerce(log);
+  const obs = new FakeObservability();
+  channels.items.set('ch1', makeChannel());
+  secrets.items.set('ch1', { accessToken: 'tok-secret-1', webhookToken: 'wh' });
+  let now = WORKER_NOW;
+  const handler = makeHandler({
+    channels,
+    secrets,
+    orders,
+    queue,
+    bigcommerce,
+    policy: { delaysSeconds: [60, 120, 240, 480, 900], maxAgeSeconds: 86_400 },
+    logger: obs.logger,
+    metrics: obs.metricsPort,
+    now: () => now,
+    ...overrides,
+  });
+  return {
+    log,
+    channels,
+    secrets,
+    orders,
+    queue,
+    bigcommerce,
+    obs,
+    handler,
+    setNow: (d: Date) => {
+      now = d;
+    },
+    now: () => now,
+    run: (...events: unknown[]) => handler(sqsEvent(...events.map(sqsRecord))),
+  };
+}

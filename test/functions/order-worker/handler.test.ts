@@ -1,60 +1,17 @@
 import { BigCommerceError } from '../../../functions/adapters/bigcommerce-client';
-import { makeHandler, WORKER_COUNTERS, type OrderWorkerDeps } from '../../../functions/order-worker/handler';
+import { WORKER_COUNTERS } from '../../../functions/order-worker/handler';
 import {
-  CallLog,
-  FakeBigCommerce,
-  FakeChannels,
-  FakeObservability,
-  FakeOrders,
-  FakeQueue,
-  FakeSecrets,
   lambdaContext,
+  WORKER_NOW,
+  workerHarness,
   makeChannel,
   makeEvent,
   sqsEvent,
   sqsRecord,
 } from './fakes';
 
-const NOW = new Date('2026-05-01T12:00:00.000Z');
-
-function setup(overrides: Partial<OrderWorkerDeps> = {}) {
-  const log = new CallLog();
-  const channels = new FakeChannels(log);
-  const secrets = new FakeSecrets(log);
-  const orders = new FakeOrders(log);
-  const queue = new FakeQueue(log);
-  const bigcommerce = new FakeBigCommerce(log);
-  const obs = new FakeObservability();
-  channels.items.set('ch1', makeChannel());
-  secrets.items.set('ch1', { accessToken: 'tok-secret-1', webhookToken: 'wh' });
-  let now = NOW;
-  const handler = makeHandler({
-    channels,
-    secrets,
-    orders,
-    queue,
-    bigcommerce,
-    policy: { delaysSeconds: [60, 120, 240, 480, 900], maxAgeSeconds: 86_400 },
-    logger: obs.logger,
-    metrics: obs.metricsPort,
-    now: () => now,
-    ...overrides,
-  });
-  return {
-    log,
-    channels,
-    secrets,
-    orders,
-    queue,
-    bigcommerce,
-    obs,
-    handler,
-    setNow: (d: Date) => {
-      now = d;
-    },
-    run: (...events: unknown[]) => handler(sqsEvent(...events.map(sqsRecord))),
-  };
-}
+const NOW = WORKER_NOW;
+const setup = workerHarness;
 
 describe('order-worker handler (fakes)', () => {
   test('cancels an order in a ticked status: one read, one write, one BigCommerce call', async () => {

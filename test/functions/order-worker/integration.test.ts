@@ -388,5 +388,7 @@ test('two workers racing with the same event: it is recorded once', async () => 
   ]);
   const order = await orders.get(CHANNEL_ID, orderId);
   expect(order?.history.map((e) => e.outcome)).toEqual(['fulfilled']);
-  expect(w1.obs.metricCount(WORKER_COUNTERS.duplicate) + w2.obs.metricCount(WORKER_COUNTERS.duplicate)).toBe(1);
+  expect(w1.obs.metricCount(WORKER_COUNTERS.duplicate) + w2.obs.metricCount(WORKER_COUNTERS.duplicate)).toBe(
+    1,
+  );
 });

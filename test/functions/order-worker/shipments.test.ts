@@ -4,22 +4,9 @@
  */
 import type { HistoryEntry } from '../../../functions/domain/order';
 import { recheckMessage } from '../../../functions/domain/recheck';
-import { makeHandler } from '../../../functions/order-worker/handler';
-import {
-  CallLog,
-  FakeBigCommerce,
-  FakeChannels,
-  FakeObservability,
-  FakeOrders,
-  FakeQueue,
-  FakeSecrets,
-  makeChannel,
-  makeEvent,
-  sqsEvent,
-  sqsRecord,
-} from './fakes';
+import { makeEvent, sqsEvent, sqsRecord, WORKER_NOW, workerHarness } from './fakes';
 
-const NOW = new Date('2026-05-01T12:00:00.000Z');
+const NOW = WORKER_NOW;
 const SHIPMENT = {
   shipmentId: 7,
   trackingNumber: '1Z999AA10123456784',
@@ -29,32 +16,15 @@ const SHIPMENT = {
 };
 
 function setup() {
-  const log = new CallLog();
-  const orders = new FakeOrders(log);
-  const bigcommerce = new FakeBigCommerce(log);
-  const obs = new FakeObservability();
-  const channels = new FakeChannels(log);
-  const secrets = new FakeSecrets(log);
-  channels.items.set('ch1', makeChannel());
-  secrets.items.set('ch1', { accessToken: 'tok', webhookToken: 'wh' });
-  const handler = makeHandler({
-    channels,
-    secrets,
-    orders,
-    queue: new FakeQueue(log),
-    bigcommerce,
-    policy: { delaysSeconds: [60], maxAgeSeconds: 86_400 },
-    logger: obs.logger,
-    metrics: obs.metricsPort,
-    now: () => NOW,
-  });
+  const t = workerHarness({ policy: { delaysSeconds: [60], maxAgeSeconds: 86_400 } });
+  t.secrets.items.set('ch1', { accessToken: 'tok', webhookToken: 'wh' });
   let n = 0;
   const run = (over: Parameters<typeof makeEvent>[0] = {}) =>
-    handler(sqsEvent(sqsRecord(makeEvent({ eventId: `evt-${++n}`, ...over }))));
-  const runRaw = (message: unknown) => handler(sqsEvent(sqsRecord(message)));
-  const order = () => orders.stored('ch1', 101)!.order;
+    t.handler(sqsEvent(sqsRecord(makeEvent({ eventId: `evt-${++n}`, ...over }))));
+  const runRaw = (message: unknown) => t.handler(sqsEvent(sqsRecord(message)));
+  const order = () => t.orders.stored('ch1', 101)!.order;
   const last = () => order().history.at(-1) as HistoryEntry;
-  return { orders, bigcommerce, obs, run, runRaw, order, last };
+  return { orders: t.orders, bigcommerce: t.bigcommerce, obs: t.obs, run, runRaw, order, last };
 }
 
 describe('fulfilment with shipments', () => {

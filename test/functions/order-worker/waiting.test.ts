@@ -1,66 +1,23 @@
 import { BigCommerceThrottledError } from '../../../functions/adapters/bigcommerce-client';
-import { makeHandler, WORKER_COUNTERS, type OrderWorkerDeps } from '../../../functions/order-worker/handler';
+import { WORKER_COUNTERS, type OrderWorkerDeps } from '../../../functions/order-worker/handler';
 import { recheckMessage } from '../../../functions/domain/recheck';
-import {
-  CallLog,
-  FakeBigCommerce,
-  FakeChannels,
-  FakeObservability,
-  FakeOrders,
-  FakeQueue,
-  FakeSecrets,
-  makeChannel,
-  makeEvent,
-  sqsEvent,
-  sqsRecord,
-} from './fakes';
+import { makeEvent, WORKER_NOW, workerHarness } from './fakes';
 
 /** The worker while OM has not processed the order, OM's re-check, and rate limits (contract.md 10). */
-const NOW = new Date('2026-05-01T12:00:00.000Z');
+const NOW = WORKER_NOW;
 const policy = { delaysSeconds: [60, 120, 240, 480, 900], maxAgeSeconds: 86_400 };
 
 function setup(overrides: Partial<OrderWorkerDeps> = {}) {
-  const log = new CallLog();
-  const channels = new FakeChannels(log);
-  const secrets = new FakeSecrets(log);
-  const orders = new FakeOrders(log);
-  const queue = new FakeQueue(log);
-  const bigcommerce = new FakeBigCommerce(log);
-  const obs = new FakeObservability();
-  channels.items.set('ch1', makeChannel());
-  secrets.items.set('ch1', { accessToken: 'tok-secret-1', webhookToken: 'wh' });
-  let now = NOW;
-  const handler = makeHandler({
-    channels,
-    secrets,
-    orders,
-    queue,
-    bigcommerce,
-    policy,
-    logger: obs.logger,
-    metrics: obs.metricsPort,
-    now: () => now,
-    random: () => 0.5,
-    ...overrides,
-  });
-  const t = {
-    log,
-    orders,
-    queue,
-    bigcommerce,
-    obs,
-    setNow: (d: Date) => {
-      now = d;
-    },
-    run: (...events: unknown[]) => handler(sqsEvent(...events.map(sqsRecord))),
+  const t = workerHarness({ policy, random: () => 0.5, ...overrides });
+  return {
+    ...t,
     /** Delivers the latest message sent to the queue (as SQS would, once its delay is over). */
     deliverLast: async () => {
       const last = t.queue.sent.at(-1)!;
-      now = new Date(now.getTime() + (last.delaySeconds ?? 0) * 1000);
+      t.setNow(new Date(t.now().getTime() + (last.delaySeconds ?? 0) * 1000));
       return t.run(last.event);
     },
   };
-  return t;
 }
 
 describe('OM first while waiting', () => {
