@@ -1,6 +1,6 @@
 import { CreateTableCommand, DynamoDBClient, ResourceInUseException } from '@aws-sdk/client-dynamodb';
 import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { MAX_RECEIVE_COUNT } from '../functions/common/limits';
+import { FUNCTION_TIMEOUT_SECONDS, MAX_RECEIVE_COUNT } from '../functions/common/limits';
 import { TABLES, type TableDefinition } from '../functions/common/tables';
 
 export interface TableNames {
@@ -44,9 +44,14 @@ export async function ensureTables(client: DynamoDBClient, names: TableNames): P
 export interface QueueUrls {
   queueUrl: string;
   deadLetterQueueUrl: string;
+  /** hook-manager's work: sweep shards and delayed catch-up reconciles. */
+  hookWorkQueueUrl: string;
 }
 
-/** The order-events queue and its dead-letter queue, with the redrive policy; idempotent. */
+/**
+ * The order-events queue and its dead-letter queue, with the redrive policy, and hook-manager's work
+ * queue (a failed shard is simply retried by the next sweep: no dead-letter queue); idempotent.
+ */
 export async function ensureQueues(
   client: SQSClient,
   prefix = '',
@@ -74,7 +79,13 @@ export async function ensureQueues(
       },
     }),
   );
-  return { queueUrl: queue.QueueUrl!, deadLetterQueueUrl: dlqUrl };
+  const hookWork = await client.send(
+    new CreateQueueCommand({
+      QueueName: `${prefix}hook-work`,
+      Attributes: { VisibilityTimeout: String(FUNCTION_TIMEOUT_SECONDS['hook-manager']) },
+    }),
+  );
+  return { queueUrl: queue.QueueUrl!, deadLetterQueueUrl: dlqUrl, hookWorkQueueUrl: hookWork.QueueUrl! };
 }
 
 /**
@@ -94,4 +105,5 @@ export const resourceEnv = (r: {
   SECRETS_TABLE: r.tables.secrets,
   ORDER_EVENTS_QUEUE_URL: r.queues.queueUrl,
   DEAD_LETTER_QUEUE_URL: r.queues.deadLetterQueueUrl,
+  HOOK_WORK_QUEUE_URL: r.queues.hookWorkQueueUrl,
 });

@@ -37,6 +37,8 @@ export const ENV_DEFAULTS = {
   DEFER_DELAYS_SECONDS: [60, 120, 240, 480, 900],
   DEFER_MAX_AGE_SECONDS: 86400,
   HOOK_VERIFY_INTERVAL_SECONDS: 900,
+  /** BigCommerce may take a minute to start firing a new hook: reconcile once more after this. */
+  HOOK_CATCH_UP_DELAY_SECONDS: 120,
 } as const;
 
 const anyUrl = z.url();
@@ -85,6 +87,12 @@ export const envSchemas = {
   HOOK_VERIFY_INTERVAL_SECONDS: z._default(
     seconds('HOOK_VERIFY_INTERVAL_SECONDS'),
     ENV_DEFAULTS.HOOK_VERIFY_INTERVAL_SECONDS,
+  ),
+  /** hook-manager's own queue: sweep shards and delayed catch-up reconciles. */
+  HOOK_WORK_QUEUE_URL: nonEmpty(),
+  HOOK_CATCH_UP_DELAY_SECONDS: z._default(
+    seconds('HOOK_CATCH_UP_DELAY_SECONDS'),
+    ENV_DEFAULTS.HOOK_CATCH_UP_DELAY_SECONDS,
   ),
   /** Local stand-ins; unset in AWS. */
   DYNAMODB_ENDPOINT: z.optional(url('DYNAMODB_ENDPOINT')),

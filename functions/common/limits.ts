@@ -8,7 +8,7 @@ export const FUNCTION_TIMEOUT_SECONDS: Readonly<Record<FunctionName, number>> = 
   'webhook-ingest': 10,
   'channel-api': 10,
   'order-worker': 30,
-  'hook-manager': 600,
+  'hook-manager': 300,
   'support-widget': 10,
 };
 
