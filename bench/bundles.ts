@@ -90,6 +90,7 @@ export const LAMBDA_ENV: Record<string, string> = {
   SECRET_NAME_PREFIX: 'om-bigcommerce/channel/',
   ORDER_EVENTS_QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/123456789012/order-events',
   DEAD_LETTER_QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/123456789012/order-events-dlq',
+  HOOK_WORK_QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/123456789012/hook-work',
   EVENT_BUS_NAME: 'default',
   BIGCOMMERCE_API_URL: 'https://api.bigcommerce.com',
   WEBHOOK_BASE_URL: 'https://hooks.example.com',

@@ -1,12 +1,16 @@
 /**
- * The BigCommerce sandbox (local/sandbox/server.ts) in its own process, rate limits off, so its CPU is
+ * The BigCommerce sandbox (local/sandbox/server.ts) in its own process, rate limits off, optionally
+ * answering after SANDBOX_LATENCY_MS, so its CPU is
  * not the measured process's (BigCommerce is remote in production). The parent (bench/sandbox.ts)
  * drives it over the IPC channel of `fork`: bulk store/order setup and counts of API requests.
  */
+import type { DesiredHook } from '../functions/domain/hook-plan';
 import { startSandbox, type Sandbox, type StoreInput } from '../local/sandbox/server';
 
 export type SandboxOp =
   | { op: 'createStores'; stores: StoreInput[] }
+  /** Hooks created as `POST /v3/hooks` would, in-process (no HTTP, no latency): for seeding. */
+  | { op: 'addHooks'; hooks: [storeHash: string, hook: DesiredHook][] }
   | { op: 'setOrderStatuses'; orders: [storeHash: string, orderId: number, statusId: number][] }
   | { op: 'mark' }
   | { op: 'requestsSince'; mark: number }
@@ -33,6 +37,12 @@ async function handle(message: SandboxOp & { id: number }): Promise<unknown> {
     case 'createStores':
       for (const s of message.stores) sb.createStore(s);
       return message.stores.length;
+    case 'addHooks':
+      for (const [storeHash, hook] of message.hooks) {
+        const answer = sb.api(storeHash, 'POST', '/v3/hooks', { ...hook, is_active: true });
+        if (answer.status !== 200) throw new Error(`adding a hook to ${storeHash} answered ${answer.status}`);
+      }
+      return message.hooks.length;
     case 'setOrderStatuses':
       for (const [storeHash, orderId, statusId] of message.orders)
         sb.setOrderStatus(storeHash, orderId, statusId);
@@ -66,7 +76,9 @@ process.on('message', (message: SandboxOp & { id: number }) => {
 });
 process.on('disconnect', () => process.exit(0));
 
-startSandbox({ port: 0, host: '127.0.0.1', rateLimit: false, timeScale: 0.001 }).then(
+// SANDBOX_LATENCY_MS (the parent sets it): every API answer waits this long, as a store does from AWS.
+const latencyMs = Number(process.env.SANDBOX_LATENCY_MS ?? 0);
+startSandbox({ port: 0, host: '127.0.0.1', rateLimit: false, timeScale: 0.001, latencyMs }).then(
   (sb) => {
     sandbox = sb;
     process.send?.({ id: 0, result: { url: sb.url } });

@@ -1,6 +1,7 @@
 /** Parent side of bench/sandbox-host.ts: a BigCommerce sandbox in its own process. */
 import { fork } from 'node:child_process';
 import path from 'node:path';
+import type { DesiredHook } from '../functions/domain/hook-plan';
 import type { StoreInput } from '../local/sandbox/server';
 import { withTimeout } from './common';
 import type { RequestSummary, SandboxOp } from './sandbox-host';
@@ -8,6 +9,7 @@ import type { RequestSummary, SandboxOp } from './sandbox-host';
 export interface RemoteSandbox {
   url: string;
   createStores(stores: StoreInput[]): Promise<void>;
+  addHooks(hooks: [storeHash: string, hook: DesiredHook][]): Promise<void>;
   setOrderStatuses(orders: [string, number, number][]): Promise<void>;
   /** Position in the request log; pass it to requestsSince. */
   mark(): Promise<number>;
@@ -18,10 +20,15 @@ export interface RemoteSandbox {
 
 type Reply = { id: number; result?: unknown; error?: string };
 
-export async function startRemoteSandbox(): Promise<RemoteSandbox> {
+/** `latencyMs`: added to every API answer (150 measures as a real store answers from AWS). */
+export async function startRemoteSandbox(options: { latencyMs?: number } = {}): Promise<RemoteSandbox> {
   const child = fork(path.join(__dirname, 'sandbox-host.ts'), [], {
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
-    env: { ...process.env, NODE_OPTIONS: '--no-warnings' },
+    env: {
+      ...process.env,
+      NODE_OPTIONS: '--no-warnings',
+      SANDBOX_LATENCY_MS: String(options.latencyMs ?? 0),
+    },
   });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
@@ -67,6 +74,7 @@ export async function startRemoteSandbox(): Promise<RemoteSandbox> {
   return {
     url,
     createStores: async (stores) => void (await call({ op: 'createStores', stores })),
+    addHooks: async (hooks) => void (await call({ op: 'addHooks', hooks })),
     setOrderStatuses: async (orders) => void (await call({ op: 'setOrderStatuses', orders })),
     mark: async () => (await call({ op: 'mark' })) as number,
     requestsSince: async (mark) => (await call({ op: 'requestsSince', mark })) as RequestSummary,

@@ -2,6 +2,7 @@ import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as iam from 'aws-cdk-lib/aws-iam';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { ChannelStore } from '../functions/adapters/channel-store';
+import type { HookWorkQueue } from '../functions/adapters/hook-work-queue';
 import type { OrderEventQueue } from '../functions/adapters/order-event-queue';
 import type { OrderStore } from '../functions/adapters/order-store';
 import type { SecretStore } from '../functions/adapters/secret-store';
@@ -41,12 +42,19 @@ export const ORDER_EVENT_QUEUE_ACTIONS = {
   send: ['sqs:SendMessage'],
 } as const satisfies Record<keyof OrderEventQueue, readonly string[]>;
 
+/** SendMessageBatch is authorised by sqs:SendMessage. */
+export const HOOK_WORK_QUEUE_ACTIONS = {
+  send: ['sqs:SendMessage'],
+} as const satisfies Record<keyof HookWorkQueue, readonly string[]>;
+
 /** The port methods a function calls (the grants follow this; a test checks it against the code). */
 export interface StoreAccess {
   readonly channels: readonly (keyof ChannelStore)[];
   readonly orders: readonly (keyof OrderStore)[];
   readonly secrets: readonly (keyof SecretStore)[];
   readonly orderEventQueue: readonly (keyof OrderEventQueue)[];
+  /** hook-manager's own work queue (it also consumes it, through its event source). */
+  readonly hookWorkQueue?: readonly (keyof HookWorkQueue)[];
 }
 
 /** The distinct actions of the given port methods, sorted. */
@@ -90,6 +98,14 @@ export function grantOrderEventQueue(
   methods: readonly (keyof OrderEventQueue)[],
 ): iam.Grant | undefined {
   return grantMethods((...a) => queue.grant(grantee, ...a), ORDER_EVENT_QUEUE_ACTIONS, methods);
+}
+
+export function grantHookWorkQueue(
+  queue: sqs.IQueue,
+  grantee: iam.IGrantable,
+  methods: readonly (keyof HookWorkQueue)[],
+): iam.Grant | undefined {
+  return grantMethods((...a) => queue.grant(grantee, ...a), HOOK_WORK_QUEUE_ACTIONS, methods);
 }
 
 /** The support console's reads: each on the table it reads, nothing that writes, no secrets. */

@@ -91,7 +91,10 @@ export const envSchemas = {
   /** hook-manager's own queue: sweep shards and delayed catch-up reconciles. */
   HOOK_WORK_QUEUE_URL: nonEmpty(),
   HOOK_CATCH_UP_DELAY_SECONDS: z._default(
-    seconds('HOOK_CATCH_UP_DELAY_SECONDS'),
+    z.pipe(
+      seconds('HOOK_CATCH_UP_DELAY_SECONDS'),
+      z.number().check(z.lte(900, 'HOOK_CATCH_UP_DELAY_SECONDS must be at most 900 (the SQS maximum delay)')),
+    ),
     ENV_DEFAULTS.HOOK_CATCH_UP_DELAY_SECONDS,
   ),
   /** Local stand-ins; unset in AWS. */

@@ -14,3 +14,16 @@ export const FUNCTION_TIMEOUT_SECONDS: Readonly<Record<FunctionName, number>> = 
 
 /** Receives of an order event before SQS moves it to the dead-letter queue (AWS and local). */
 export const MAX_RECEIVE_COUNT = 5;
+
+/**
+ * The sharded hook sweep: the scheduled run lists channels and enqueues them in shards of this many
+ * ids on hook-manager's work queue; Lambda runs at most HOOK_WORK_MAX_CONCURRENCY shards at once
+ * (the event source mapping's maximum concurrency), and each converges up to HOOK_SHARD_CONCURRENCY
+ * channels at a time. 100 channels at 150 ms per BigCommerce request take seconds, far below the
+ * 300 s timeout; 10 × 24 channels in flight keep 100,000 channels well inside the 15-minute interval.
+ */
+export const HOOK_SHARD_SIZE = 100;
+export const HOOK_WORK_MAX_CONCURRENCY = 10;
+export const HOOK_SHARD_CONCURRENCY = 24;
+/** Receives of a hook-work message before SQS moves it to hook-manager's failure queue. */
+export const HOOK_WORK_MAX_RECEIVE_COUNT = 3;

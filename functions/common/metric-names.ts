@@ -58,6 +58,10 @@ export const HOOK_METRICS = {
   channelsVerified: 'ChannelsVerified',
   reconcileEnqueued: 'ReconcileEventsEnqueued',
   reconcileFailed: 'ReconcileFailed',
+  /** Channels a scheduled run put on the work queue (in shards) to be verified. */
+  sweepChannelsQueued: 'SweepChannelsQueued',
+  /** Catch-up reconciles queued after a hook was created or re-activated. */
+  catchUpsQueued: 'CatchUpsQueued',
 } as const;
 
 export const CHANNEL_API_METRICS = {

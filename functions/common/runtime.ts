@@ -10,6 +10,7 @@ import {
 import { HttpBigCommerceClient, type HttpBigCommerceClientOptions } from '../adapters/bigcommerce-client';
 import { EventBridgeChannelEventPublisher } from '../adapters/channel-events';
 import { DynamoChannelStore } from '../adapters/channel-store';
+import { SqsHookWorkQueue } from '../adapters/hook-work-queue';
 import { SqsOrderEventQueue } from '../adapters/order-event-queue';
 import { DynamoOrderStore } from '../adapters/order-store';
 import { DynamoSecretStore, SecretsManagerSecretStore, type SecretStore } from '../adapters/secret-store';
@@ -55,6 +56,9 @@ export const orderStore = (rt: With<'ORDERS_TABLE'>) =>
 
 export const orderEventQueue = (rt: With<'ORDER_EVENTS_QUEUE_URL'>) =>
   once(rt, 'queue', () => new SqsOrderEventQueue(sqs(rt), rt.config.ORDER_EVENTS_QUEUE_URL));
+
+export const hookWorkQueue = (rt: With<'HOOK_WORK_QUEUE_URL'>) =>
+  once(rt, 'hookWork', () => new SqsHookWorkQueue(sqs(rt), rt.config.HOOK_WORK_QUEUE_URL));
 
 export const channelEvents = (rt: With<'EVENT_BUS_NAME'>) =>
   once(

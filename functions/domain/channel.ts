@@ -15,6 +15,11 @@ export interface HookState {
   isActive: boolean;
   lastVerifiedAt?: string;
   lastError?: string;
+  /**
+   * A hook was created or re-activated: reconcile once more at this ISO time (BigCommerce may take a
+   * minute to start firing it). Cleared by that catch-up run.
+   */
+  catchUpAfter?: string;
 }
 
 export interface ReconcileState {

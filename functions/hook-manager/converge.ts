@@ -6,8 +6,10 @@ import type {
 import type { ChannelStore } from '../adapters/channel-store';
 import type { OrderEventQueue } from '../adapters/order-event-queue';
 import type { SecretStore } from '../adapters/secret-store';
+import type { Observability } from '../common/observability';
 import { tombstoneExpiresAt, type Channel, type ChannelSecrets, type HookState } from '../domain/channel';
 import { HOOK_SCOPE, desiredHooks, planHooks, type HookAction, type HookFinding } from '../domain/hook-plan';
+import { catchUpAfter, catchUpDue } from '../domain/hook-work';
 import {
   nextOrdersPage,
   nextWatermark,
@@ -31,8 +33,10 @@ export interface ConvergeDeps {
   /** FORMER_WEBHOOK_BASE_URLS: hooks under these are ours too, and are moved to webhookBaseUrl. */
   formerWebhookBaseUrls?: readonly string[];
   now: () => Date;
-  /** Where a line worth keeping goes (hook changes, failures). Never passed a secret. */
-  log?: (level: 'debug' | 'info' | 'warn' | 'error', message: string, data: Record<string, unknown>) => void;
+  /** HOOK_CATCH_UP_DELAY_SECONDS: how long after a hook was created or re-activated to reconcile again. */
+  catchUpDelaySeconds: number;
+  /** Lines worth keeping (hook changes, failures). Never given a secret. */
+  logger: Pick<Observability['logger'], 'info' | 'warn' | 'error'>;
 }
 
 /** Counts behind the metrics HookCreated, HookReactivated, HookRepaired, HookDeleted, HookVerifyFailed. */
@@ -45,6 +49,8 @@ export interface HookCounts {
 
 export type ConvergeResult =
   | { channelId: string; outcome: 'gone' }
+  /** Verified after `skipIfVerifiedAfter` by another run: nothing to do. */
+  | { channelId: string; outcome: 'skipped' }
   | { channelId: string; outcome: 'purged'; counts: HookCounts; hooksLeft?: true }
   | {
       channelId: string;
@@ -172,7 +178,6 @@ async function converge(
   counts: HookCounts,
   options: { deadline?: number },
 ): Promise<Converged> {
-  const log = deps.log ?? (() => undefined);
   const ownedBaseUrls = [deps.webhookBaseUrl, ...(deps.formerWebhookBaseUrls ?? [])];
   let channel = first;
   let result: Converged | undefined;
@@ -194,7 +199,7 @@ async function converge(
       if (round < MAX_ROUNDS && isDuplicateRefusal(error)) continue;
       throw error;
     }
-    log('info', 'hooks converged', {
+    deps.logger.info('hooks converged', {
       channelId: channel.channelId,
       finding: plan.finding,
       actions: plan.actions.map((a) => `${a.kind}:${a.kind === 'create' ? a.hook.scope : a.hookId}`),
@@ -205,37 +210,55 @@ async function converge(
   }
 }
 
+export interface ConvergeOptions {
+  deadline?: number;
+  /** This is the catch-up run a created or re-activated hook asked for: reconcile. */
+  catchUp?: boolean;
+  /** A live channel verified after this (by an overlapping run) is skipped. */
+  skipIfVerifiedAfter?: Date;
+}
+
+/** Whether another run verified this live channel after `since` (and left no catch-up due). */
+const verifiedSince = (channel: Channel, since: Date | undefined, now: Date) =>
+  since !== undefined &&
+  channel.deletedAt === undefined &&
+  channel.hook?.lastVerifiedAt !== undefined &&
+  Date.parse(channel.hook.lastVerifiedAt) > since.getTime() &&
+  !catchUpDue(channel.hook, now);
+
 /**
  * Converges one channel: re-reads it (consistently) and its secret, one `GET /v3/hooks` (a healthy
  * channel costs exactly that one BigCommerce request), then the planned create/update/delete calls;
- * records the result on the channel; reconciles when a hook was lost, a reconcile is due, or this is
- * the catch-up run after a hook was created or re-activated. A tombstoned channel loses its hooks and
- * is then purged with its secret. BigCommerce failures are recorded, not thrown; failures of our own
- * stores are thrown.
+ * records the result on the channel; reconciles when a hook was lost, a reconcile is due, or a
+ * catch-up is (a hook was created or re-activated HOOK_CATCH_UP_DELAY_SECONDS ago). A tombstoned
+ * channel loses its hooks and is then purged with its secret. BigCommerce failures are recorded, not
+ * thrown; failures of our own stores are thrown.
  */
 export async function convergeChannel(
   deps: ConvergeDeps,
   channelOrId: Channel | string,
-  options: { deadline?: number; catchUp?: boolean } = {},
+  options: ConvergeOptions = {},
 ): Promise<ConvergeResult> {
   const channelId = typeof channelOrId === 'string' ? channelOrId : channelOrId.channelId;
   // Always the stored channel, read now: a listing or a queued message may be minutes old.
   const stored = await deps.channels.get(channelId);
-  const log = deps.log ?? (() => undefined);
+  const { logger } = deps;
   if (!stored || stored.purgedAt !== undefined) return { channelId, outcome: 'gone' };
+  if (verifiedSince(stored, options.skipIfVerifiedAfter, deps.now()))
+    return { channelId, outcome: 'skipped' };
 
   const counts = zeroCounts();
   const secrets = await deps.secrets.get(channelId);
   if (!secrets) {
     if (stored.deletedAt !== undefined) {
       // Without credentials its hooks cannot be reached; their callbacks are acknowledged and dropped.
-      log('warn', 'tombstoned channel has no credentials; purged without removing hooks', { channelId });
+      logger.warn('tombstoned channel has no credentials; purged without removing hooks', { channelId });
       await purge(deps, channelId);
       return { channelId, outcome: 'purged', counts, hooksLeft: true };
     }
     const error = 'no credentials stored for this channel';
     await deps.channels.recordHookState(channelId, { ...previousHook(stored), lastError: error });
-    log('error', 'hook verification failed', { channelId, error });
+    logger.error('hook verification failed', { channelId, error });
     return { channelId, outcome: 'failed', counts, error };
   }
 
@@ -248,7 +271,7 @@ export async function convergeChannel(
     const message = describeError(error, secrets);
     if (stored.deletedAt !== undefined && isAuthFailure(error)) {
       // Credentials revoked (often: the app was uninstalled, which removes its hooks anyway).
-      log('warn', 'tombstoned channel: BigCommerce rejects its credentials; purged', {
+      logger.warn('tombstoned channel: BigCommerce rejects its credentials; purged', {
         channelId,
         error: message,
       });
@@ -256,14 +279,14 @@ export async function convergeChannel(
       return { channelId, outcome: 'purged', counts, hooksLeft: true };
     }
     await deps.channels.recordHookState(channelId, { ...previousHook(stored), lastError: message });
-    log('error', 'hook verification failed', { channelId, error: message });
+    logger.error('hook verification failed', { channelId, error: message });
     return { channelId, outcome: 'failed', counts, error: message };
   }
   const { channel, finding } = converged;
 
   if (channel.deletedAt !== undefined) {
     await purge(deps, channelId);
-    log('info', 'channel purged', { channelId, hooksDeleted: counts.deleted });
+    logger.info('channel purged', { channelId, hooksDeleted: counts.deleted });
     return { channelId, outcome: 'purged', counts };
   }
 
@@ -276,11 +299,13 @@ export async function convergeChannel(
       }
     : { isActive: false, lastVerifiedAt: now.toISOString() };
   const activated = counts.created + counts.reactivated > 0;
+  // A catch-up still owed (its delayed message may have been lost) is kept until a reconcile runs after it.
+  const catchUpAt = activated ? catchUpAfter(now, deps.catchUpDelaySeconds) : channel.hook?.catchUpAfter;
 
   let reconcile: ReconcileOutcome | undefined;
   const reason = reconcileReason(channel, {
     hookLost: converged.eventsMayBeLost,
-    catchUp: options.catchUp === true,
+    catchUp: options.catchUp === true || catchUpDue(channel.hook, now),
     now,
   });
   if (reason) {
@@ -291,15 +316,18 @@ export async function convergeChannel(
         ...(await reconcileChannel(deps, channel, { creds, deadline: options.deadline })),
       };
       if (reconcile.enqueued > 0)
-        log('info', 'reconciled', { channelId, reason, enqueued: reconcile.enqueued });
+        logger.info('reconciled', { channelId, reason, enqueued: reconcile.enqueued });
     } catch (error) {
       const message = describeError(error, secrets);
       reconcile = { ok: false, reason, error: message };
       // Recorded as the hook's last error, so the next run reconciles again (the watermark did not move).
       state.lastError = `reconcile: ${message}`;
-      log('error', 'reconcile failed', { channelId, reason, error: message });
+      logger.error('reconcile failed', { channelId, reason, error: message });
     }
   }
+  const caughtUp =
+    reconcile?.ok === true && catchUpAt !== undefined && Date.parse(catchUpAt) <= now.getTime();
+  if (wanted && catchUpAt !== undefined && !caughtUp) state.catchUpAfter = catchUpAt;
   await deps.channels.recordHookState(channelId, state);
   return {
     channelId,

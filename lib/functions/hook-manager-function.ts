@@ -1,15 +1,25 @@
-import { Duration, type RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { Duration, type RemovalPolicy } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as destinations from 'aws-cdk-lib/aws-lambda-destinations';
+import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { CHANNEL_EVENTS_SOURCE, CHANNEL_SETTINGS_CHANGED } from '../../functions/adapters/channel-events';
-import { FUNCTION_TIMEOUT_SECONDS } from '../../functions/common/limits';
+import {
+  FUNCTION_TIMEOUT_SECONDS,
+  HOOK_WORK_MAX_CONCURRENCY,
+  HOOK_WORK_MAX_RECEIVE_COUNT,
+} from '../../functions/common/limits';
 import type { ChannelSecrets } from '../channel-secrets';
 import { HouseFunction } from '../house-function';
-import { grantChannelStore, grantOrderEventQueue, type StoreAccess } from '../store-access';
+import {
+  grantChannelStore,
+  grantHookWorkQueue,
+  grantOrderEventQueue,
+  type StoreAccess,
+} from '../store-access';
 
 export interface HookManagerFunctionProps {
   readonly channelsTable: dynamodb.ITable;
@@ -27,11 +37,14 @@ export interface HookManagerFunctionProps {
 }
 
 /**
- * hook-manager: converges each channel's BigCommerce hooks to the desired state — every channel on a
- * schedule, and one channel at once when channel-api reports a ChannelSettingsChanged event.
+ * hook-manager: converges each channel's BigCommerce hooks to the desired state — one channel at once
+ * when channel-api reports a ChannelSettingsChanged event, and every channel on a schedule: the
+ * scheduled run queues the channels due in shards on its own work queue, which it consumes with a
+ * bounded concurrency (no invocation grows with the number of channels). The same queue carries the
+ * delayed catch-up reconcile after a hook is created or re-activated.
  */
 export class HookManagerFunction extends HouseFunction {
-  /** A sweep over every channel may take a while; the next scheduled run converges whatever is left. */
+  /** One shard, one channel or one listing page run: seconds; a run low on time hands the rest on. */
   static readonly TIMEOUT = Duration.seconds(FUNCTION_TIMEOUT_SECONDS['hook-manager']);
   /** Also what the cost model in bench/ bills per GB-second. */
   static readonly MEMORY_MB = 512;
@@ -42,11 +55,18 @@ export class HookManagerFunction extends HouseFunction {
     secrets: ['get', 'delete'],
     // Reconcile: order changes whose webhook never arrived are enqueued like webhooks.
     orderEventQueue: ['send'],
+    // Sweep shards, listing continuations and catch-ups, sent to itself.
+    hookWorkQueue: ['send'],
   };
 
   readonly scheduleRule: events.Rule;
-  /** Failed asynchronous invocations (schedule, ChannelSettingsChanged), kept 14 days. */
+  /**
+   * Failed asynchronous invocations (schedule, ChannelSettingsChanged) and work messages that failed
+   * HOOK_WORK_MAX_RECEIVE_COUNT times, kept 14 days.
+   */
   readonly failures: sqs.Queue;
+  /** Sweep shards, listing continuations and delayed catch-up reconciles. */
+  readonly workQueue: sqs.Queue;
   readonly channelSettingsChangedRule: events.Rule;
 
   constructor(scope: Construct, id: string, props: HookManagerFunctionProps) {
@@ -78,14 +98,29 @@ export class HookManagerFunction extends HouseFunction {
       encryption: sqs.QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
     });
-    Validations.of(this.failures).acknowledge({
-      id: 'AwsSolutions-SQS3',
-      reason: 'This queue is itself the failure destination of hook-manager; nothing consumes it.',
-    });
     this.function.configureAsyncInvoke({
       retryAttempts: 0,
       onFailure: new destinations.SqsDestination(this.failures),
     });
+
+    this.workQueue = new sqs.Queue(this, 'WorkQueue', {
+      // Six times the timeout (AWS guidance for an event source): a slow shard is not run twice at once.
+      visibilityTimeout: Duration.seconds(HookManagerFunction.TIMEOUT.toSeconds() * 6),
+      // A shard older than a day is long superseded by later sweeps.
+      retentionPeriod: Duration.days(1),
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      deadLetterQueue: { queue: this.failures, maxReceiveCount: HOOK_WORK_MAX_RECEIVE_COUNT },
+      removalPolicy: props.logRemovalPolicy,
+    });
+    this.function.addEnvironment('HOOK_WORK_QUEUE_URL', this.workQueue.queueUrl);
+    this.function.addEventSource(
+      new SqsEventSource(this.workQueue, {
+        batchSize: 1,
+        maxConcurrency: HOOK_WORK_MAX_CONCURRENCY,
+        reportBatchItemFailures: true,
+      }),
+    );
 
     // Lost or failed invocations are not fatal: the next scheduled sweep repairs every channel.
     const target = () =>
@@ -106,5 +141,6 @@ export class HookManagerFunction extends HouseFunction {
     grantChannelStore(props.channelsTable, this.function, access.channels);
     props.secrets.grant(this.function, access.secrets);
     grantOrderEventQueue(props.orderEventsQueue, this.function, access.orderEventQueue);
+    grantHookWorkQueue(this.workQueue, this.function, access.hookWorkQueue ?? []);
   }
 }

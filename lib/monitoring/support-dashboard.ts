@@ -323,7 +323,10 @@ export class SupportDashboard extends Construct {
       }),
       new cloudwatch.GraphWidget({
         title: 'Channels verified',
-        left: [hooks(HOOK_METRICS.channelsVerified, 'channels verified')],
+        left: [
+          hooks(HOOK_METRICS.channelsVerified, 'channels verified'),
+          hooks(HOOK_METRICS.sweepChannelsQueued, 'queued by sweeps'),
+        ],
         width: 6,
       }),
       new cloudwatch.GraphWidget({
@@ -331,6 +334,7 @@ export class SupportDashboard extends Construct {
         left: [
           hooks(HOOK_METRICS.reconcileEnqueued, 'events enqueued'),
           hooks(HOOK_METRICS.reconcileFailed, 'reconcile failed'),
+          hooks(HOOK_METRICS.catchUpsQueued, 'catch-ups queued'),
         ],
         width: 6,
       }),

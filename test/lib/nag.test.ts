@@ -77,7 +77,6 @@ describe('cdk-nag (AwsSolutions) on the app', () => {
         `AwsSolutions-APIG4 @ ${stack.stackName}/Http/Api/POST--webhooks--bigcommerce--{channelId}/Resource`,
         `AwsSolutions-APIG4 @ ${stack.stackName}/Http/Api/POST--webhooks--bigcommerce--{channelId}--delivery-exceptions/Resource`,
         // hook-manager's failure destination is itself the place failed invocations end up.
-        `AwsSolutions-SQS3 @ ${stack.stackName}/HookManager/Failures/Resource`,
         ...allFunctionPolicies.map((p) => `AwsSolutions-IAM5[Resource::*] @ ${p}`),
         ...functionPolicies.map((p) => `${secretsFinding} @ ${p}`),
         `${webhookAuthFinding} @ ${functionPolicies[0]}`,

@@ -1,3 +1,4 @@
+import { HOOK_WORK_MAX_CONCURRENCY } from '../../functions/common/limits';
 import { Match } from 'aws-cdk-lib/assertions';
 import { CHANNEL_EVENTS_SOURCE, CHANNEL_SETTINGS_CHANGED } from '../../functions/adapters/channel-events';
 import { API_GATEWAY_ROUTES, ROUTES, routeKey, type RouteDefinition } from '../../functions/common/routes';
@@ -105,7 +106,8 @@ describe('functions', () => {
   it('gives every function a memory size and a timeout that fits its job', () => {
     expect(propsOf(synth.stack.ingest.function)).toMatchObject({ MemorySize: 512, Timeout: 10 });
     expect(propsOf(synth.stack.worker.function)).toMatchObject({ MemorySize: 512, Timeout: 30 });
-    expect(propsOf(synth.stack.hookManager.function)).toMatchObject({ MemorySize: 512, Timeout: 600 });
+    // A shard, a channel or a page of the listing: no invocation may run longer than 300 s.
+    expect(propsOf(synth.stack.hookManager.function)).toMatchObject({ MemorySize: 512, Timeout: 300 });
     expect(propsOf(synth.stack.channelApi.function)).toMatchObject({ MemorySize: 512, Timeout: 10 });
     expect(propsOf(synth.stack.supportWidget.function)).toMatchObject({ MemorySize: 256, Timeout: 10 });
   });
@@ -146,6 +148,7 @@ describe('functions', () => {
         CHANNELS_TABLE: refOf(synth, synth.stack.tables.channels),
         SECRET_NAME_PREFIX: prefix,
         ORDER_EVENTS_QUEUE_URL: refOf(synth, synth.stack.queues.queue),
+        HOOK_WORK_QUEUE_URL: refOf(synth, synth.stack.hookManager.workQueue),
         BIGCOMMERCE_API_URL: 'https://api.bigcommerce.com',
         WEBHOOK_BASE_URL: getAttOf(synth, synth.stack.httpApi.api, 'ApiEndpoint'),
         HOOK_VERIFY_INTERVAL_SECONDS: '900',
@@ -250,6 +253,18 @@ describe('least-privilege IAM', () => {
         ...pairs(
           ['sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:SendMessage'],
           getAttOf(synth, synth.stack.hookManager.failures, 'Arn'),
+        ),
+        // Its work queue: sends to it (shards, catch-ups) and consumes it (the event source).
+        ...pairs(
+          [
+            'sqs:ChangeMessageVisibility',
+            'sqs:DeleteMessage',
+            'sqs:GetQueueAttributes',
+            'sqs:GetQueueUrl',
+            'sqs:ReceiveMessage',
+            'sqs:SendMessage',
+          ],
+          getAttOf(synth, synth.stack.hookManager.workQueue, 'Arn'),
         ),
       ].sort(),
     );
@@ -371,13 +386,31 @@ describe('data', () => {
   });
 
   it('the worker consumes the queue with partial batch failures, a batch size and max concurrency', () => {
-    synth.template.resourceCountIs('AWS::Lambda::EventSourceMapping', 1);
+    synth.template.resourceCountIs('AWS::Lambda::EventSourceMapping', 2);
     synth.template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
       EventSourceArn: getAttOf(synth, synth.stack.queues.queue, 'Arn'),
       FunctionName: refOf(synth, synth.stack.worker.function),
       FunctionResponseTypes: ['ReportBatchItemFailures'],
       BatchSize: 10,
       ScalingConfig: { MaximumConcurrency: 5 },
+    });
+  });
+
+  it('hook-manager consumes its work queue one shard per invocation, a bounded number at once', () => {
+    synth.template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      EventSourceArn: getAttOf(synth, synth.stack.hookManager.workQueue, 'Arn'),
+      FunctionName: refOf(synth, synth.stack.hookManager.function),
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      BatchSize: 1,
+      ScalingConfig: { MaximumConcurrency: HOOK_WORK_MAX_CONCURRENCY },
+    });
+    // Visibility: six times the timeout; a message failing three times goes to the failure queue.
+    synth.template.hasResourceProperties('AWS::SQS::Queue', {
+      VisibilityTimeout: 1800,
+      RedrivePolicy: {
+        deadLetterTargetArn: getAttOf(synth, synth.stack.hookManager.failures, 'Arn'),
+        maxReceiveCount: 3,
+      },
     });
   });
 });

@@ -12,6 +12,7 @@ import { OrderWorkerFunction } from '../../lib/functions/order-worker-function';
 import { WebhookIngestFunction } from '../../lib/functions/webhook-ingest-function';
 import {
   CHANNEL_STORE_ACTIONS,
+  HOOK_WORK_QUEUE_ACTIONS,
   ORDER_EVENT_QUEUE_ACTIONS,
   ORDER_STORE_ACTIONS,
   SECRET_STORE_ACTIONS,
@@ -168,8 +169,15 @@ function methodsCalled(name: FunctionName): Record<keyof StoreAccess, string[]> 
     orders: Object.keys(ORDER_STORE_ACTIONS),
     secrets: Object.keys(SECRET_STORE_ACTIONS),
     orderEventQueue: Object.keys(ORDER_EVENT_QUEUE_ACTIONS),
+    hookWorkQueue: Object.keys(HOOK_WORK_QUEUE_ACTIONS),
   };
-  const variable = { channels: 'channels', orders: 'orders', secrets: 'secrets', orderEventQueue: 'queue' };
+  const variable = {
+    channels: 'channels',
+    orders: 'orders',
+    secrets: 'secrets',
+    orderEventQueue: 'queue',
+    hookWorkQueue: 'hookWork',
+  };
   return Object.fromEntries(
     (Object.keys(ports) as (keyof StoreAccess)[]).map((port) => {
       const calls = [...sources.matchAll(new RegExp(`\\b${variable[port]}\\.(\\w+)\\(`, 'g'))].map(

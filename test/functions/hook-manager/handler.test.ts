@@ -1,10 +1,8 @@
 import { channelAt } from '../../support/channels';
-import type { Context } from 'aws-lambda';
-import {
-  makeHandler,
-  type HookManagerDeps,
-  type SweepSummary,
-} from '../../../functions/hook-manager/handler';
+import type { Context, SQSBatchResponse } from 'aws-lambda';
+import { makeHandler, type HookManagerDeps } from '../../../functions/hook-manager/handler';
+import type { PlanSummary } from '../../../functions/hook-manager/sweep';
+import { asSqsEvent, MemoryHookWorkQueue } from '../../support/hook-work-queue';
 import type { Channel } from '../../../functions/domain/channel';
 import {
   DELIVERY_EXCEPTION_SCOPE,
@@ -37,14 +35,17 @@ function setup(over: Partial<HookManagerDeps> = {}) {
   const secrets = new MemorySecretStore();
   const bigcommerce = new FakeBigCommerce();
   const queue = new MemoryQueue();
+  const hookWork = new MemoryHookWorkQueue();
   const captured = capturingObservability('hook-manager');
   const deps: HookManagerDeps = {
     channels,
     secrets,
     bigcommerce,
     queue,
+    hookWork,
     webhookBaseUrl: BASE,
     verifyIntervalSeconds: 900,
+    catchUpDelaySeconds: 120,
     ...captured.obs,
     now: () => NOW,
     ...over,
@@ -84,14 +85,39 @@ function setup(over: Partial<HookManagerDeps> = {}) {
     handler(
       { version: '0', id: 's1', source: 'aws.events', 'detail-type': 'Scheduled Event', detail: {} },
       context as Context,
-    ) as Promise<SweepSummary>;
+    ) as Promise<PlanSummary>;
+  /** Runs every pending message `which` selects as its own invocation, until none is left. */
+  const drain = async (
+    which: (kind: string) => boolean = (kind) => kind !== 'catch_up',
+    context?: Partial<Context>,
+  ) => {
+    const failed: string[] = [];
+    for (
+      let events = hookWork.take((w) => which(w.kind));
+      events.length > 0;
+      events = hookWork.take((w) => which(w.kind))
+    )
+      for (const event of events) {
+        const res = (await handler(event, context as Context)) as SQSBatchResponse;
+        failed.push(...res.batchItemFailures.map((f) => f.itemIdentifier));
+      }
+    return failed;
+  };
+  /** The schedule, then its shards: a whole sweep. */
+  const sweep = async (context?: Partial<Context>) => {
+    const plan = await scheduled(context);
+    return { plan, failed: await drain(undefined, context) };
+  };
   return {
     channels,
     secrets,
     bigcommerce,
     queue,
+    hookWork,
     captured,
     handler,
+    drain,
+    sweep,
     addChannel,
     healthyHook,
     statusHooks,
@@ -133,7 +159,12 @@ describe('ChannelSettingsChanged → converge that channel', () => {
       hookId: t.statusHooks('sc1')![0]!.id,
       isActive: true,
       lastVerifiedAt: NOW.toISOString(),
+      // BigCommerce may take a minute to fire a new hook: reconcile again two minutes later.
+      catchUpAfter: new Date(NOW.getTime() + 120_000).toISOString(),
     });
+    expect(t.hookWork.sent).toEqual([
+      { work: { kind: 'catch_up', channelId: 'c1', activatedAt: NOW.toISOString() }, delaySeconds: 120 },
+    ]);
     expect(metricTotals(t.captured.metrics)).toMatchObject({
       HookCreated: ALL_SCOPES.length,
       ChannelsVerified: 1,
@@ -519,7 +550,7 @@ describe('races', () => {
   });
 });
 
-describe('Scheduled Event → sweep every channel', () => {
+describe('Scheduled Event → sweep every channel, fanned out in shards', () => {
   test('heals every broken case, skips fresh ones, purges tombstones', async () => {
     t = setup();
     t.addChannel('healthy');
@@ -538,18 +569,31 @@ describe('Scheduled Event → sweep every channel', () => {
     });
     t.healthyHook('deleted');
 
-    const summary = await t.scheduled();
-    expect(summary).toEqual({
+    const plan = await t.scheduled();
+    // The scheduled run only lists and queues: it calls BigCommerce for no channel.
+    expect(plan).toEqual({
       trigger: 'schedule',
+      plannedAt: NOW.toISOString(),
       seen: 6,
       skipped: 1,
-      verified: 4,
-      purged: 1,
-      failed: 0,
-      stoppedEarly: false,
-      concurrency: 24,
-      counts: { created: 4, reactivated: 1, repaired: 0, deleted: 8 },
+      queued: 5,
+      shards: 1,
+      continued: false,
     });
+    expect(t.bigcommerce.calls).toEqual([]);
+    expect(t.hookWork.pending.map((p) => p.work)).toEqual([
+      {
+        kind: 'sweep_shard',
+        plannedAt: NOW.toISOString(),
+        // In the store's listing order.
+        channels: ['cleared', 'deleted', 'healthy', 'inactive', 'missing'].map((id) => ({
+          channelId: id,
+          storeHash: `s${id}`,
+        })),
+      },
+    ]);
+
+    expect(await t.drain()).toEqual([]);
     expect(t.bigcommerce.callsFor('sfresh')).toEqual([]);
     for (const id of ['healthy', 'missing', 'inactive'])
       expect(t.statusHooks(`s${id}`)).toEqual([
@@ -567,14 +611,23 @@ describe('Scheduled Event → sweep every channel', () => {
       HookDeleted: 8,
       ChannelsVerified: 5,
       HookVerifyFailed: 0,
+      SweepChannelsQueued: 5,
+      // 'missing' got its hooks and 'inactive' its hook back: each is caught up two minutes later.
+      CatchUpsQueued: 2,
     });
 
     // A second run right after changes nothing and costs nothing: everything is fresh now.
     t.bigcommerce.calls.length = 0;
-    const again = await t.scheduled();
+    const again = await t.sweep();
     // The purged tombstone stays listed (30 days) but is skipped too.
-    expect(again).toMatchObject({ seen: 6, skipped: 6, verified: 0 });
+    expect(again.plan).toMatchObject({ seen: 6, skipped: 6, queued: 0, shards: 0 });
     expect(t.bigcommerce.calls).toEqual([]);
+  });
+
+  test('a run with nothing due still reports itself (the sweep heartbeat counts it)', async () => {
+    t = setup();
+    expect(await t.scheduled()).toMatchObject({ seen: 0, queued: 0 });
+    expect(t.captured.metrics).toContainEqual({ name: 'ChannelsVerified', value: 0 });
   });
 
   test('one failing store does not stop the others', async () => {
@@ -582,15 +635,14 @@ describe('Scheduled Event → sweep every channel', () => {
     t.addChannel('a');
     t.addChannel('b');
     t.bigcommerce.failing.set('sa', 500);
-    const summary = await t.scheduled();
-    expect(summary).toMatchObject({ verified: 1, failed: 1 });
+    expect((await t.sweep()).failed).toEqual([]);
     expect(t.statusHooks('sb')).toHaveLength(1);
     expect(metricTotals(t.captured.metrics)).toMatchObject({ HookVerifyFailed: 1, ChannelsVerified: 1 });
   });
 
-  test('pages through the channel list with bounded concurrency, one store at a time', async () => {
-    const concurrency = 4;
-    t = setup({ concurrency, pageSize: 7 });
+  test('shards of bounded size; each converges a few channels at a time, one store at a time', async () => {
+    const shardConcurrency = 4;
+    t = setup({ shardConcurrency, shardSize: 12, listPageSize: 7 });
     for (let i = 0; i < 30; i++)
       t.addChannel(`c${String(i).padStart(2, '0')}`, {}, i < 6 ? 'shared' : `s${i}`);
     // The six channels on the shared store have one token between them.
@@ -610,41 +662,190 @@ describe('Scheduled Event → sweep every channel', () => {
       inFlight--;
       perStore.set(store, perStore.get(store)! - 1);
     };
-    const summary = await t.scheduled();
-    expect(summary).toMatchObject({ seen: 30, verified: 30, concurrency });
-    expect(peak).toBeLessThanOrEqual(concurrency);
+    const { plan, failed } = await t.sweep();
+    expect(plan).toMatchObject({ seen: 30, queued: 30, shards: 3 });
+    const shardSizes = t.hookWork.sent
+      .map((m) => m.work)
+      .flatMap((w) => (w.kind === 'sweep_shard' ? [w.channels.length] : []));
+    expect(shardSizes).toEqual([12, 12, 6]);
+    expect(failed).toEqual([]);
+    expect(metricTotals(t.captured.metrics).ChannelsVerified).toBe(30);
+    expect(peak).toBeLessThanOrEqual(shardConcurrency);
     expect(peak).toBeGreaterThan(1);
     expect(peakPerStore).toBe(1);
     expect(t.statusHooks('shared')).toHaveLength(6);
   });
 
-  test('stops starting channels when time runs low; the next run takes the rest', async () => {
-    t = setup({ concurrency: 1, reserveMs: 1_000 });
+  test('the scheduled run hands the rest of a long listing on when time runs low', async () => {
+    t = setup({ listPageSize: 2, reserveMs: 1_000 });
+    for (let i = 0; i < 7; i++) t.addChannel(`c${i}`);
+    let elapsed = 0;
+    const list = t.channels.list.bind(t.channels);
+    // Each page "takes" 3 s of a 10 s invocation.
+    jest.spyOn(t.channels, 'list').mockImplementation(async (o) => {
+      elapsed += 3_000;
+      return list(o);
+    });
+    const clock = jest.spyOn(Date, 'now').mockImplementation(() => NOW.getTime() + elapsed);
+    const plan = await t.scheduled({ getRemainingTimeInMillis: () => 10_000 });
+    clock.mockRestore();
+    expect(plan).toMatchObject({ seen: 6, queued: 6, continued: true });
+    // What was listed so far goes first (one shard), then the rest of the listing.
+    expect(t.hookWork.pending.map((p) => p.work.kind)).toEqual(['sweep_shard', 'sweep_listing']);
+    // The continuation lists the seventh channel and queues it with the sweep's own plannedAt.
+    expect(await t.drain()).toEqual([]);
+    const planned = t.hookWork.sent.flatMap(({ work: w }) =>
+      w.kind === 'sweep_shard' ? w.channels.map((c) => [c.channelId, w.plannedAt]) : [],
+    );
+    expect(planned).toHaveLength(7);
+    expect(new Set(planned.map(([, at]) => at))).toEqual(new Set([NOW.toISOString()]));
+    for (let i = 0; i < 7; i++) expect(t.statusHooks(`sc${i}`)).toHaveLength(1);
+  });
+
+  test('a shard that runs low on time queues its unstarted channels as a new shard', async () => {
+    t = setup({ shardConcurrency: 1, reserveMs: 1_000 });
     for (let i = 0; i < 5; i++) {
       t.addChannel(`c${i}`);
       t.healthyHook(`c${i}`); // one BigCommerce call each
     }
+    await t.scheduled();
     let remaining = 10_000;
     // Each channel "takes" 3 s of the invocation's time.
     t.bigcommerce.onCall = () => {
       remaining -= 3_000;
     };
     const clock = jest.spyOn(Date, 'now').mockImplementation(() => NOW.getTime() + (10_000 - remaining));
-    const first = await t.scheduled({ getRemainingTimeInMillis: () => 10_000 });
+    const [first] = t.hookWork.take();
+    expect(await t.handler(first!, { getRemainingTimeInMillis: () => 10_000 } as Context)).toEqual({
+      batchItemFailures: [],
+    });
     clock.mockRestore();
-    expect(first.stoppedEarly).toBe(true);
-    expect(first.verified).toBe(3);
-
+    expect(t.hookWork.pending.map((p) => p.work)).toEqual([
+      {
+        kind: 'sweep_shard',
+        plannedAt: NOW.toISOString(),
+        channels: ['c3', 'c4'].map((id) => ({ channelId: id, storeHash: `s${id}` })),
+      },
+    ]);
     t.bigcommerce.onCall = undefined;
-    const second = await t.scheduled({ getRemainingTimeInMillis: () => 600_000 });
-    expect(second).toMatchObject({ stoppedEarly: false, skipped: 3, verified: 2 });
-    for (let i = 0; i < 5; i++) expect(t.statusHooks(`sc${i}`)).toHaveLength(1);
+    expect(await t.drain()).toEqual([]);
+    expect(metricTotals(t.captured.metrics).ChannelsVerified).toBe(5);
   });
 
-  test('a channel store failure fails the run (the next scheduled run starts over)', async () => {
+  test('overlapping sweeps converge each channel once: a shard skips channels verified since it was planned', async () => {
+    let clock = NOW.getTime();
+    t = setup({ now: () => new Date((clock += 1_000)) });
+    for (let i = 0; i < 3; i++)
+      t.addChannel(`c${i}`, { hook: { isActive: true, lastVerifiedAt: hoursAgo(1) } });
+    await t.scheduled();
+    await t.scheduled(); // the next run, while the first one's shards still wait
+    expect(t.hookWork.pending).toHaveLength(2);
+    expect(await t.drain()).toEqual([]);
+    for (let i = 0; i < 3; i++) {
+      expect(t.bigcommerce.callsFor(`sc${i}`).filter((c) => c.endsWith('GET /v3/hooks'))).toHaveLength(1);
+      expect(t.statusHooks(`sc${i}`)).toHaveLength(1);
+    }
+    expect(metricTotals(t.captured.metrics)).toMatchObject({ ChannelsVerified: 3, HookVerifyFailed: 0 });
+  });
+
+  test('a channel store failure fails the scheduled run (the next scheduled run starts over)', async () => {
     t = setup();
     t.addChannel('a');
     t.channels.failList = true;
     await expect(t.scheduled()).rejects.toThrow('list failed');
+  });
+
+  test('a store failure in a shard fails that message; delivered again, it finishes what is left', async () => {
+    let clock = NOW.getTime();
+    t = setup({ now: () => new Date((clock += 1_000)) });
+    for (const id of ['a', 'b', 'c'])
+      t.addChannel(id, { hook: { isActive: true, lastVerifiedAt: hoursAgo(1) } });
+    await t.scheduled();
+    const [event] = t.hookWork.take();
+    const record = jest.spyOn(t.channels, 'recordHookState');
+    record.mockImplementation(async (id, hook) => {
+      if (id === 'b') throw new Error('DynamoDB unavailable');
+      t.channels.items.set(id, { ...t.channels.items.get(id)!, hook });
+    });
+    expect(await t.handler(event!)).toEqual({
+      batchItemFailures: [{ itemIdentifier: event!.Records[0]!.messageId }],
+    });
+    record.mockRestore();
+    t.bigcommerce.calls.length = 0;
+    // SQS delivers the same message again: a and c were verified since it was planned, b was not.
+    expect(await t.handler(event!)).toEqual({ batchItemFailures: [] });
+    expect(t.bigcommerce.calls.filter((c) => c.endsWith('GET /v3/hooks'))).toEqual(['sb GET /v3/hooks']);
+  });
+
+  test('a message it cannot read fails (the failure queue keeps it) and names the field', async () => {
+    t = setup();
+    const bad = asSqsEvent('m-bad', JSON.stringify({ kind: 'sweep_shard', channels: [] }));
+    expect(await t.handler(bad)).toEqual({ batchItemFailures: [{ itemIdentifier: 'm-bad' }] });
+    expect(t.captured.lines.join('\n')).toMatch(/hook-work message not understood.*plannedAt/);
+  });
+});
+
+describe('catch-up reconcile after a hook is created or re-activated', () => {
+  const ordersSince = (store: string) =>
+    t.bigcommerce.orders.set(store, [
+      {
+        id: 7,
+        statusId: 5,
+        status: 'Cancelled',
+        dateModified: new Date(NOW.getTime() + 30_000).toISOString(),
+      },
+    ]);
+
+  test('two minutes later, one more reconcile lists what the new hook may have missed', async () => {
+    let clock = NOW.getTime();
+    t = setup({ now: () => new Date(clock) });
+    t.addChannel('c1');
+    await t.changed('c1');
+    expect(t.hookWork.pending.map((p) => [p.work.kind, p.delaySeconds])).toEqual([['catch_up', 120]]);
+    // An order changed while BigCommerce was not yet firing the new hook.
+    ordersSince('sc1');
+    clock += 120_000;
+    t.queue.sent.length = 0;
+    expect(await t.drain((kind) => kind === 'catch_up')).toEqual([]);
+    expect(t.queue.sent.map((e) => [e.orderId, e.source])).toEqual([[7, 'reconcile']]);
+    expect(t.channels.items.get('c1')!.hook!.catchUpAfter).toBeUndefined();
+    expect(t.channels.items.get('c1')!.reconcile!.lastRunAt).toBe(new Date(clock).toISOString());
+    // A healthy converge queues no further catch-up.
+    expect(t.hookWork.pending).toEqual([]);
+    expect(metricTotals(t.captured.metrics).CatchUpsQueued).toBe(1);
+  });
+
+  test('a healthy channel queues no catch-up', async () => {
+    t = setup();
+    t.addChannel('c1');
+    t.healthyHook('c1');
+    await t.changed('c1');
+    expect(t.hookWork.sent).toEqual([]);
+    expect(t.channels.items.get('c1')!.hook!.catchUpAfter).toBeUndefined();
+  });
+
+  test('when the delayed message cannot be queued, the first sweep after it is due runs it', async () => {
+    let clock = NOW.getTime();
+    t = setup({ now: () => new Date(clock) });
+    t.addChannel('c1');
+    t.hookWork.failNext = 1;
+    await t.changed('c1');
+    expect(t.hookWork.pending).toEqual([]);
+    expect(t.captured.lines.join('\n')).toContain('catch-up reconcile not queued');
+    const owed = new Date(NOW.getTime() + 120_000).toISOString();
+    expect(t.channels.items.get('c1')!.hook!.catchUpAfter).toBe(owed);
+
+    // One minute later the channel is fresh and the catch-up not yet due: the sweep leaves it owed.
+    clock += 60_000;
+    expect((await t.sweep()).plan).toMatchObject({ skipped: 1, queued: 0 });
+    expect(t.channels.items.get('c1')!.hook!.catchUpAfter).toBe(owed);
+
+    // Three minutes later it is due: the sweep queues the (still fresh) channel and reconciles it.
+    clock += 120_000;
+    ordersSince('sc1');
+    t.queue.sent.length = 0;
+    expect((await t.sweep()).plan).toMatchObject({ skipped: 0, queued: 1 });
+    expect(t.queue.sent.map((e) => e.orderId)).toEqual([7]);
+    expect(t.channels.items.get('c1')!.hook!.catchUpAfter).toBeUndefined();
   });
 });
