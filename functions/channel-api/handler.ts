@@ -3,10 +3,6 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import type { BigCommerceApi, BigCommerceCredentials } from '../adapters/bigcommerce-client';
 import type { ChannelEventPublisher } from '../adapters/channel-events';
-import type { ChannelStore } from '../adapters/channel-store';
-import type { OrderEventQueue } from '../adapters/order-event-queue';
-import type { OrderStore } from '../adapters/order-store';
-import type { SecretStore } from '../adapters/secret-store';
 import { CHANNEL_ID_PATTERN, type Channel } from '../domain/channel';
 import {
   buildChannel,
@@ -22,21 +18,23 @@ import { recheckMessage } from '../domain/recheck';
 import { CHANNEL_API_METRICS } from '../common/metric-names';
 import { empty, errors, json, rawBody, type FieldError, type HttpResult } from '../common/http';
 import { withObservability, type Observability } from '../common/observability';
+import type { Uses } from '../common/ports';
 import * as rt from '../common/runtime';
+import type { PORTS } from './ports';
 
 /**
  * Admin routes (docs/contract.md section 5): channel settings and OM orders. One handler, dispatching on the
  * API Gateway route key. Secrets go to the SecretStore and never come back in an answer or a log line.
  */
 export interface ChannelApiDeps extends Observability {
-  channels: ChannelStore;
+  channels: Uses<typeof PORTS, 'channels'>;
   /** Checks new or changed credentials before anything is saved. */
   bigcommerce: Pick<BigCommerceApi, 'probeOrdersAccess'>;
-  secrets: SecretStore;
-  orders: OrderStore;
+  secrets: Uses<typeof PORTS, 'secrets'>;
+  orders: Uses<typeof PORTS, 'orders'>;
   events: ChannelEventPublisher;
   /** The order-events queue: an import re-checks the order's waiting events through it. */
-  queue: OrderEventQueue;
+  queue: Uses<typeof PORTS, 'orderEventQueue'>;
   now?: () => Date;
   /** The per-channel webhook token, generated on the first save. */
   newWebhookToken?: () => string;

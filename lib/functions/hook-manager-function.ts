@@ -9,7 +9,9 @@ import { CHANNEL_EVENTS_SOURCE, CHANNEL_SETTINGS_CHANGED } from '../../functions
 import { FUNCTION_TIMEOUT_SECONDS } from '../../functions/common/limits';
 import type { ChannelSecrets } from '../channel-secrets';
 import { HouseFunction } from '../house-function';
-import { grantChannelStore, grantOrderEventQueue, type StoreAccess } from '../store-access';
+import { grantStoreAccess } from '../store-access';
+import type { StoreAccess } from '../../functions/common/ports';
+import { PORTS } from '../../functions/hook-manager/ports';
 
 export interface HookManagerFunctionProps {
   readonly channelsTable: dynamodb.ITable;
@@ -35,14 +37,8 @@ export class HookManagerFunction extends HouseFunction {
   static readonly TIMEOUT = Duration.seconds(FUNCTION_TIMEOUT_SECONDS['hook-manager']);
   /** Also what the cost model in bench/ bills per GB-second. */
   static readonly MEMORY_MB = 512;
-  static readonly ACCESS: StoreAccess = {
-    channels: ['get', 'list', 'recordHookState', 'recordReconcile', 'purge'],
-    orders: [],
-    // Credentials to call BigCommerce; the secret goes when a deleted channel is purged.
-    secrets: ['get', 'delete'],
-    // Reconcile: order changes whose webhook never arrived are enqueued like webhooks.
-    orderEventQueue: ['send'],
-  };
+  /** The port methods its code calls (functions/hook-manager/ports.ts). */
+  static readonly ACCESS: StoreAccess = PORTS;
 
   readonly scheduleRule: events.Rule;
   /** Failed asynchronous invocations (schedule, ChannelSettingsChanged), kept 14 days. */
@@ -102,9 +98,10 @@ export class HookManagerFunction extends HouseFunction {
       targets: [target()],
     });
 
-    const access = HookManagerFunction.ACCESS;
-    grantChannelStore(props.channelsTable, this.function, access.channels);
-    props.secrets.grant(this.function, access.secrets);
-    grantOrderEventQueue(props.orderEventsQueue, this.function, access.orderEventQueue);
+    grantStoreAccess(this.function, HookManagerFunction.ACCESS, {
+      channels: props.channelsTable,
+      secrets: props.secrets,
+      orderEventQueue: props.orderEventsQueue,
+    });
   }
 }

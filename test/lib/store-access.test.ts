@@ -1,24 +1,15 @@
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { DynamoChannelStore, type ChannelStore } from '../../functions/adapters/channel-store';
 import { SqsOrderEventQueue, type OrderEventQueue } from '../../functions/adapters/order-event-queue';
 import { DynamoOrderStore, type OrderStore } from '../../functions/adapters/order-store';
 import { SecretsManagerSecretStore, type SecretStore } from '../../functions/adapters/secret-store';
-import type { FunctionName } from '../../functions/common/routes';
 import type { OmOrder } from '../../functions/domain/order';
-import { ChannelApiFunction } from '../../lib/functions/channel-api-function';
-import { HookManagerFunction } from '../../lib/functions/hook-manager-function';
-import { OrderWorkerFunction } from '../../lib/functions/order-worker-function';
-import { WebhookIngestFunction } from '../../lib/functions/webhook-ingest-function';
 import {
   CHANNEL_STORE_ACTIONS,
   ORDER_EVENT_QUEUE_ACTIONS,
   ORDER_STORE_ACTIONS,
   SECRET_STORE_ACTIONS,
-  type StoreAccess,
 } from '../../lib/store-access';
 import { channelAt } from '../support/channels';
-import { PROJECT_ROOT } from './helpers';
 
 /**
  * A stand-in SDK client that records the command of every call and answers from `answer`: `{}` (success)
@@ -148,48 +139,5 @@ describe('the action maps follow what the adapters send (functions/adapters/)', 
     const actions = await sent();
     expect(actions.length).toBeGreaterThan(0);
     expect(actions).toEqual([...new Set(mapped)].sort());
-  });
-});
-
-/**
- * The port methods a function's code calls (`channels.get(`, `queue.send(`…), read from its sources.
- * The grants must match: a call without a grant is an AccessDenied in AWS, a grant without a call is
- * more privilege than needed.
- */
-function methodsCalled(name: FunctionName): Record<keyof StoreAccess, string[]> {
-  const dir = path.join(PROJECT_ROOT, 'functions', name);
-  const sources = fs
-    .readdirSync(dir)
-    .filter((f) => f.endsWith('.ts'))
-    .map((f) => fs.readFileSync(path.join(dir, f), 'utf8'))
-    .join('\n');
-  const ports = {
-    channels: Object.keys(CHANNEL_STORE_ACTIONS),
-    orders: Object.keys(ORDER_STORE_ACTIONS),
-    secrets: Object.keys(SECRET_STORE_ACTIONS),
-    orderEventQueue: Object.keys(ORDER_EVENT_QUEUE_ACTIONS),
-  };
-  const variable = { channels: 'channels', orders: 'orders', secrets: 'secrets', orderEventQueue: 'queue' };
-  return Object.fromEntries(
-    (Object.keys(ports) as (keyof StoreAccess)[]).map((port) => {
-      const calls = [...sources.matchAll(new RegExp(`\\b${variable[port]}\\.(\\w+)\\(`, 'g'))].map(
-        (m) => m[1]!,
-      );
-      return [port, [...new Set(calls.filter((c) => ports[port].includes(c)))].sort()];
-    }),
-  ) as Record<keyof StoreAccess, string[]>;
-}
-
-const sorted = (access: StoreAccess) =>
-  Object.fromEntries(Object.entries(access).map(([k, v]) => [k, [...(v as string[])].sort()]));
-
-describe('each function is granted exactly the port methods its code calls', () => {
-  it.each([
-    ['webhook-ingest', WebhookIngestFunction.ACCESS],
-    ['order-worker', OrderWorkerFunction.ACCESS],
-    ['hook-manager', HookManagerFunction.ACCESS],
-    ['channel-api', ChannelApiFunction.ACCESS],
-  ] as const)('%s', (name, access) => {
-    expect(sorted(access)).toEqual(methodsCalled(name));
   });
 });
