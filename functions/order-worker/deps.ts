@@ -5,7 +5,7 @@ import { WORKER_METRICS as NAMES, type WorkerMetric } from '../common/metric-nam
 import type { Uses } from '../common/ports';
 import type { Decision } from '../domain/decision';
 import type { Outcome } from '../domain/order';
-import type { RetryPolicy } from '../domain/retry-policy';
+import { processedRetentionSeconds, type RetryPolicy } from '../domain/retry-policy';
 import type { PORTS } from './ports';
 
 /** One metric per outcome (names from the one metric-name table), plus the worker's own counters below. */
@@ -95,6 +95,24 @@ export function countOutcome(metrics: OrderWorkerDeps['metrics'], decision: Deci
 export class WriteConflictError extends Error {
   override name = 'WriteConflictError';
 }
+
+/** What the event pipeline and the OM-import re-check take from the deps alike. */
+export function sharedSteps(deps: OrderWorkerDeps, count: (name: string) => void) {
+  const maxWriteTries = deps.maxWriteTries ?? MAX_WRITE_TRIES;
+  return {
+    clock: deps.now ?? (() => new Date()),
+    count,
+    retentionSeconds: processedRetentionSeconds(deps.policy),
+    /** A conditional write lost to another one: counted; after the last try the record fails. */
+    writeConflict(orderId: number, tries: number): void {
+      count(WORKER_COUNTERS.writeConflict);
+      if (tries >= maxWriteTries)
+        throw new WriteConflictError(`order ${orderId} kept changing; gave up after ${tries} tries`);
+    },
+  };
+}
+
+export type SharedSteps = ReturnType<typeof sharedSteps>;
 
 export class MissingCredentialsError extends Error {
   override name = 'MissingCredentialsError';
