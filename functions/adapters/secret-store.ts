@@ -51,25 +51,10 @@ export class MalformedSecretError extends Error {
   }
 }
 
-/** An empty clientSecret means "none" (signature checks are then skipped, the token still applies). */
-function parseSecrets(channelId: string, value: unknown): ChannelSecrets {
-  if (value && typeof value === 'object' && (value as { clientSecret?: unknown }).clientSecret === '')
-    value = { ...value, clientSecret: undefined };
-  const result = channelSecretsSchema.safeParse(value);
-  if (!result.success)
-    throw new MalformedSecretError(
-      channelId,
-      result.error.issues.map((i) => i.path.join('.')).filter(Boolean),
-    );
-  const { accessToken, clientSecret, webhookToken } = result.data;
-  return clientSecret === undefined
-    ? { accessToken, webhookToken }
-    : { accessToken, clientSecret, webhookToken };
-}
-
 const webhookAuthSchema = z.pick(channelSecretsSchema, { clientSecret: true, webhookToken: true });
 const apiCredentialsSchema = z.pick(channelSecretsSchema, { accessToken: true });
 
+/** An empty clientSecret means "none" (signature checks are then skipped, the token still applies). */
 function parsePart<T>(channelId: string, schema: z.ZodMiniType<T>, value: unknown): T {
   if (value && typeof value === 'object' && (value as { clientSecret?: unknown }).clientSecret === '')
     value = { ...value, clientSecret: undefined };
@@ -84,6 +69,11 @@ function parsePart<T>(channelId: string, schema: z.ZodMiniType<T>, value: unknow
 
 const webhookAuthOf = ({ clientSecret, webhookToken }: WebhookAuthSecrets): WebhookAuthSecrets =>
   clientSecret === undefined ? { webhookToken } : { clientSecret, webhookToken };
+
+function parseSecrets(channelId: string, value: unknown): ChannelSecrets {
+  const { accessToken, ...auth } = parsePart(channelId, channelSecretsSchema, value);
+  return { accessToken, ...webhookAuthOf(auth) };
+}
 
 const hasName = (error: unknown, name: string) => error instanceof Error && error.name === name;
 
