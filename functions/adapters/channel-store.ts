@@ -5,7 +5,7 @@ import {
   type AttributeValue,
   type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
-import { isConditionFailure } from './condition-failure';
+import { writtenUnlessConditionFails } from './condition-failure';
 import { fromItem, toAttribute } from './dynamo-attributes';
 import type { Channel, DeliveryException, HookState, ReconcileState } from '../domain/channel';
 
@@ -106,9 +106,9 @@ export class DynamoChannelStore implements ChannelStore {
     );
   }
 
-  async purge(channelId: string, at: { purgedAt: string; expiresAt: number }): Promise<boolean> {
-    try {
-      await this.client.send(
+  purge(channelId: string, at: { purgedAt: string; expiresAt: number }): Promise<boolean> {
+    return writtenUnlessConditionFails(() =>
+      this.client.send(
         new UpdateItemCommand({
           TableName: this.tableName,
           Key: { channelId: { S: channelId } },
@@ -116,12 +116,8 @@ export class DynamoChannelStore implements ChannelStore {
           ConditionExpression: 'attribute_exists(deletedAt)',
           ExpressionAttributeValues: { ':p': { S: at.purgedAt }, ':e': { N: String(at.expiresAt) } },
         }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw error;
-    }
+      ),
+    );
   }
 
   recordHookState(channelId: string, hook: HookState): Promise<void> {
@@ -155,8 +151,10 @@ export class DynamoChannelStore implements ChannelStore {
     field: 'hook' | 'reconcile' | 'lastDeliveryException',
     value: object,
   ): Promise<void> {
-    try {
-      await this.client.send(
+    // A failed condition: the channel was purged meanwhile, and recording state for it would
+    // resurrect a half item. Nothing to do.
+    await writtenUnlessConditionFails(() =>
+      this.client.send(
         new UpdateItemCommand({
           TableName: this.tableName,
           Key: { channelId: { S: channelId } },
@@ -165,11 +163,8 @@ export class DynamoChannelStore implements ChannelStore {
           ExpressionAttributeNames: { '#f': field },
           ExpressionAttributeValues: { ':v': toAttribute(value) },
         }),
-      );
-    } catch (error) {
-      // The channel was purged meanwhile: recording state for it would resurrect a half item.
-      if (!isConditionFailure(error)) throw error;
-    }
+      ),
+    );
   }
 }
 

@@ -6,7 +6,7 @@ import {
   type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
 import * as z from '../common/zod';
-import { isConditionFailure } from './condition-failure';
+import { isConditionFailure, writtenUnlessConditionFails } from './condition-failure';
 import { fromItem, toItem } from './dynamo-attributes';
 import { importOrder } from '../domain/om-import';
 import { EVENT_SOURCES, HISTORY_OUTCOMES, NEEDS_ATTENTION_REASONS, type OmOrder } from '../domain/order';
@@ -135,8 +135,8 @@ export class DynamoOrderStore implements OrderStore {
     options: { expiresAt?: number } = {},
   ): Promise<boolean> {
     const item = toItem({ ...order, expiresAt: options.expiresAt });
-    try {
-      await this.client.send(
+    return writtenUnlessConditionFails(() =>
+      this.client.send(
         new PutItemCommand({
           TableName: this.tableName,
           Item: item,
@@ -148,12 +148,8 @@ export class DynamoOrderStore implements OrderStore {
                 ExpressionAttributeValues: { ':expected': { N: String(expectedVersion) } },
               }),
         }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw error;
-    }
+      ),
+    );
   }
 
   async importStatus(channelId: string, orderId: number, status: OmStatus, now: Date): Promise<OmOrder> {
