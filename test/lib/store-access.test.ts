@@ -7,6 +7,7 @@ import {
   CHANNEL_STORE_ACTIONS,
   ORDER_EVENT_QUEUE_ACTIONS,
   ORDER_STORE_ACTIONS,
+  grantStoreAccess,
   SECRET_STORE_ACTIONS,
 } from '../../lib/store-access';
 import { channelAt } from '../support/channels';
@@ -139,5 +140,30 @@ describe('the action maps follow what the adapters send (functions/adapters/)', 
     const actions = await sent();
     expect(actions.length).toBeGreaterThan(0);
     expect(actions).toEqual([...new Set(mapped)].sort());
+  });
+});
+
+describe('grantStoreAccess', () => {
+  const access = { channels: ['get', 'put'], orders: [], secrets: [], orderEventQueue: ['send'] } as const;
+  const grantee = {} as never;
+
+  it('grants each port the actions of its methods, on its own resource; none for a port without methods', () => {
+    const granted: Record<string, string[]> = {};
+    const on = (name: string) => ({
+      grant: (_grantee: unknown, ...actions: string[]) => ((granted[name] = actions), {} as never),
+    });
+    grantStoreAccess(grantee, access, {
+      channels: on('channels'),
+      orders: on('orders'),
+      orderEventQueue: on('queue'),
+    });
+    expect(granted).toEqual({
+      channels: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
+      queue: ['sqs:SendMessage'],
+    });
+  });
+
+  it('refuses a port with methods but no resource (a grant silently left out)', () => {
+    expect(() => grantStoreAccess(grantee, access, {})).toThrow(/channels, orderEventQueue/);
   });
 });
