@@ -85,40 +85,32 @@ export class DynamoSecretStore implements SecretStore {
   ) {}
 
   async get(channelId: string): Promise<ChannelSecrets | undefined> {
-    const out = await this.client.send(
-      new GetItemCommand({
-        TableName: this.tableName,
-        Key: { channelId: { S: channelId } },
-        ConsistentRead: true,
-      }),
-    );
-    if (!out.Item) return undefined;
-    const { accessToken, clientSecret, webhookToken } = out.Item;
-    return parseSecrets(channelId, {
-      accessToken: accessToken?.S,
-      clientSecret: clientSecret?.S,
-      webhookToken: webhookToken?.S,
-    });
+    const fields = await this.read(channelId, ['accessToken', 'clientSecret', 'webhookToken']);
+    return fields && parseSecrets(channelId, fields);
   }
 
   /** Projects the webhook fields only: the access token is never read into the public function. */
   async getWebhookAuth(channelId: string): Promise<WebhookAuthSecrets | undefined> {
+    const fields = await this.read(channelId, ['clientSecret', 'webhookToken']);
+    return fields && webhookAuthOf(parsePart(channelId, webhookAuthSchema, fields));
+  }
+
+  /** The named string fields of the channel's item (absent ones undefined); undefined without an item. */
+  private async read<F extends keyof ChannelSecrets>(
+    channelId: string,
+    fields: readonly F[],
+  ): Promise<Record<F, string | undefined> | undefined> {
     const out = await this.client.send(
       new GetItemCommand({
         TableName: this.tableName,
         Key: { channelId: { S: channelId } },
         ConsistentRead: true,
-        ProjectionExpression: 'clientSecret, webhookToken',
+        ProjectionExpression: fields.join(', '),
       }),
     );
-    if (!out.Item) return undefined;
-    const { clientSecret, webhookToken } = out.Item;
-    return webhookAuthOf(
-      parsePart(channelId, webhookAuthSchema, {
-        clientSecret: clientSecret?.S,
-        webhookToken: webhookToken?.S,
-      }),
-    );
+    const item = out.Item;
+    if (!item) return undefined;
+    return Object.fromEntries(fields.map((f) => [f, item[f]?.S])) as Record<F, string | undefined>;
   }
 
   async put(channelId: string, given: ChannelSecrets): Promise<void> {
