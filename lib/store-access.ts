@@ -1,12 +1,13 @@
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as iam from 'aws-cdk-lib/aws-iam';
-import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { ChannelStore } from '../functions/adapters/channel-store';
 import type { HookWorkQueue } from '../functions/adapters/hook-work-queue';
 import type { OrderEventQueue } from '../functions/adapters/order-event-queue';
 import type { OrderStore } from '../functions/adapters/order-store';
 import type { SecretStore } from '../functions/adapters/secret-store';
 import type { SupportReader } from '../functions/adapters/support-reader';
+import type { StoreAccess } from '../functions/common/ports';
+import type { ChannelSecrets } from './channel-secrets';
 
 /**
  * The AWS actions behind each port method, as the adapters in functions/adapters/ call them. Each
@@ -47,16 +48,6 @@ export const HOOK_WORK_QUEUE_ACTIONS = {
   send: ['sqs:SendMessage'],
 } as const satisfies Record<keyof HookWorkQueue, readonly string[]>;
 
-/** The port methods a function calls (the grants follow this; a test checks it against the code). */
-export interface StoreAccess {
-  readonly channels: readonly (keyof ChannelStore)[];
-  readonly orders: readonly (keyof OrderStore)[];
-  readonly secrets: readonly (keyof SecretStore)[];
-  readonly orderEventQueue: readonly (keyof OrderEventQueue)[];
-  /** hook-manager's own work queue (it also consumes it, through its event source). */
-  readonly hookWorkQueue?: readonly (keyof HookWorkQueue)[];
-}
-
 /** The distinct actions of the given port methods, sorted. */
 export function actionsFor<M extends Record<string, readonly string[]>>(
   map: M,
@@ -65,47 +56,38 @@ export function actionsFor<M extends Record<string, readonly string[]>>(
   return [...new Set(methods.flatMap((m) => map[m] ?? []))].sort();
 }
 
-/** Grants the actions behind `methods` on `resource`; nothing at all when no method is used. */
-function grantMethods<M extends Record<string, readonly string[]>>(
-  grant: (...actions: string[]) => iam.Grant,
-  map: M,
-  methods: readonly (keyof M)[],
-): iam.Grant | undefined {
-  const actions = actionsFor(map, methods);
-  return actions.length > 0 ? grant(...actions) : undefined;
+/** A table or a queue: both grant named actions. */
+interface ActionGrantable {
+  grant(grantee: iam.IGrantable, ...actions: string[]): iam.Grant;
 }
 
-export function grantChannelStore(
-  table: dynamodb.ITable,
-  grantee: iam.IGrantable,
-  methods: readonly (keyof ChannelStore)[],
-): iam.Grant | undefined {
-  return grantMethods((...a) => table.grant(grantee, ...a), CHANNEL_STORE_ACTIONS, methods);
+/** Where each port of a function lives; a port it declares no method of may be left out. */
+export interface PortResources {
+  readonly channels?: ActionGrantable;
+  readonly orders?: ActionGrantable;
+  readonly secrets?: Pick<ChannelSecrets, 'grant'>;
+  readonly orderEventQueue?: ActionGrantable;
+  readonly hookWorkQueue?: ActionGrantable;
 }
 
-export function grantOrderStore(
-  table: dynamodb.ITable,
-  grantee: iam.IGrantable,
-  methods: readonly (keyof OrderStore)[],
-): iam.Grant | undefined {
-  return grantMethods((...a) => table.grant(grantee, ...a), ORDER_STORE_ACTIONS, methods);
-}
-
-/** `send` is SendMessage only: not even GetQueueUrl/GetQueueAttributes, which `grantSendMessages` adds. */
-export function grantOrderEventQueue(
-  queue: sqs.IQueue,
-  grantee: iam.IGrantable,
-  methods: readonly (keyof OrderEventQueue)[],
-): iam.Grant | undefined {
-  return grantMethods((...a) => queue.grant(grantee, ...a), ORDER_EVENT_QUEUE_ACTIONS, methods);
-}
-
-export function grantHookWorkQueue(
-  queue: sqs.IQueue,
-  grantee: iam.IGrantable,
-  methods: readonly (keyof HookWorkQueue)[],
-): iam.Grant | undefined {
-  return grantMethods((...a) => queue.grant(grantee, ...a), HOOK_WORK_QUEUE_ACTIONS, methods);
+/**
+ * Grants `grantee` the actions behind the methods `access` declares (a function's PORTS), each on its
+ * own table, secrets or queue; nothing at all for a port with no method. A queue's `send` is SendMessage
+ * only: not even GetQueueUrl/GetQueueAttributes, which `grantSendMessages` adds.
+ */
+export function grantStoreAccess(grantee: iam.IGrantable, access: StoreAccess, on: PortResources): void {
+  const missing = (Object.keys(access) as (keyof StoreAccess)[]).filter(
+    (port) => access[port].length > 0 && on[port] === undefined,
+  );
+  if (missing.length > 0) throw new Error(`no resource given for the ports ${missing.join(', ')}`);
+  const grant = (resource: ActionGrantable | undefined, actions: string[]) => {
+    if (actions.length > 0) resource?.grant(grantee, ...actions);
+  };
+  grant(on.channels, actionsFor(CHANNEL_STORE_ACTIONS, access.channels));
+  grant(on.orders, actionsFor(ORDER_STORE_ACTIONS, access.orders));
+  on.secrets?.grant(grantee, access.secrets);
+  grant(on.orderEventQueue, actionsFor(ORDER_EVENT_QUEUE_ACTIONS, access.orderEventQueue));
+  grant(on.hookWorkQueue, actionsFor(HOOK_WORK_QUEUE_ACTIONS, access.hookWorkQueue));
 }
 
 /** The support console's reads: each on the table it reads, nothing that writes, no secrets. */

@@ -21,14 +21,20 @@ export interface ScriptIo {
 
 /**
  * Runs a script's `main` and maps its outcome to an exit code: its own code, 2 for a usage error (with the
- * usage text), 1 for anything else (the message only: messages never carry a credential).
+ * usage text), 1 for anything else (the message only: messages never carry a credential). `--help` or
+ * `-h` anywhere in `argv` prints the usage and runs nothing (exit 0), whatever else is there.
  */
 export async function runScript(
   name: string,
   usage: string,
   io: ScriptIo,
+  argv: readonly string[],
   main: () => Promise<number>,
 ): Promise<number> {
+  if (argv.includes('--help') || argv.includes('-h')) {
+    io.stdout(usage);
+    return 0;
+  }
   try {
     return await main();
   } catch (error) {

@@ -173,6 +173,15 @@ async function main(options: Options): Promise<void> {
   const cancelledOrder = 2 * (Math.floor(Date.now() / 1000) % 1_000_000) + 1000;
   const heldOrder = cancelledOrder + 1;
   const shippedOrder = cancelledOrder + 2_000_001;
+  const omOrders = `${api}/channels/${channelId}/orders`;
+  const importOmOrder = (orderId: number, status: string) =>
+    expectStatus('PUT', `${omOrders}/${orderId}`, { status }, [200]);
+  /** Polls OM order `orderId` until `done` holds for it. */
+  const watchOmOrder = (orderId: number, what: string, done: (order: OmOrderView) => boolean) =>
+    waitUntil(what, timeoutMs, async () => {
+      const order = (await expectStatus('GET', `${omOrders}/${orderId}`, undefined, [200])) as OmOrderView;
+      return done(order) ? order : undefined;
+    });
 
   step(1, `Create a BigCommerce store in the sandbox: POST ${sandbox}/_sandbox/stores`);
   await expectStatus('POST', `${sandbox}/_sandbox/stores`, { storeHash, accessToken, clientSecret }, [201]);
@@ -202,57 +211,36 @@ async function main(options: Options): Promise<void> {
   detail(`hook ${hook.id}: ${hook.scope} → ${hook.destination}`);
 
   step(4, `Import two OM orders: #${cancelledOrder} "Awaiting Shipment" and #${heldOrder} "On Hold"`);
-  await expectStatus(
-    'PUT',
-    `${api}/channels/${channelId}/orders/${cancelledOrder}`,
-    { status: 'Awaiting Shipment' },
-    [200],
-  );
-  await expectStatus('PUT', `${api}/channels/${channelId}/orders/${heldOrder}`, { status: 'On Hold' }, [200]);
-  detail(`PUT ${api}/channels/${channelId}/orders/{id} {"status":…}`);
+  await importOmOrder(cancelledOrder, 'Awaiting Shipment');
+  await importOmOrder(heldOrder, 'On Hold');
+  detail(`PUT ${omOrders}/{id} {"status":…}`);
 
   step(5, 'Create both orders in BigCommerce (Awaiting Fulfillment), then cancel them there');
-  for (const id of [cancelledOrder, heldOrder]) {
-    await expectStatus(
-      'PUT',
-      `${sandbox}/_sandbox/stores/${storeHash}/orders/${id}`,
-      { status_id: 11 },
-      [200],
-    );
-    await expectStatus(
-      'PUT',
-      `${sandbox}/_sandbox/stores/${storeHash}/orders/${id}`,
-      { status_id: 5 },
-      [200],
-    );
-  }
+  for (const id of [cancelledOrder, heldOrder])
+    for (const statusId of [11, 5])
+      await expectStatus(
+        'PUT',
+        `${sandbox}/_sandbox/stores/${storeHash}/orders/${id}`,
+        { status_id: statusId },
+        [200],
+      );
   detail(
     `PUT ${sandbox}/_sandbox/stores/${storeHash}/orders/{id} {"status_id":5}; the sandbox delivers store/order/statusUpdated`,
   );
 
   step(6, `Watch OM order #${cancelledOrder} (status selected for cancellation)`);
-  const cancelled = await waitUntil(`OM order ${cancelledOrder} to be Cancelled`, timeoutMs, async () => {
-    const order = (await expectStatus(
-      'GET',
-      `${api}/channels/${channelId}/orders/${cancelledOrder}`,
-      undefined,
-      [200],
-    )) as OmOrderView;
-    return order.status === 'Cancelled' ? order : undefined;
-  });
+  const cancelled = await watchOmOrder(
+    cancelledOrder,
+    `OM order ${cancelledOrder} to be Cancelled`,
+    (order) => order.status === 'Cancelled',
+  );
   detail(`status: ${cancelled.status}`);
   printHistory(cancelled);
 
   step(7, `Watch OM order #${heldOrder} (On Hold is not selected for cancellation)`);
-  const held = await waitUntil(`a history entry for OM order ${heldOrder}`, timeoutMs, async () => {
-    const order = (await expectStatus(
-      'GET',
-      `${api}/channels/${channelId}/orders/${heldOrder}`,
-      undefined,
-      [200],
-    )) as OmOrderView;
-    return order.history.some((h) => h.bigcommerceStatusId === 5) ? order : undefined;
-  });
+  const held = await watchOmOrder(heldOrder, `a history entry for OM order ${heldOrder}`, (order) =>
+    order.history.some((h) => h.bigcommerceStatusId === 5),
+  );
   detail(`status: ${held.status}`);
   printHistory(held);
   const outcomes = held.history.filter((h) => h.bigcommerceStatusId === 5).map((h) => h.outcome);
@@ -262,12 +250,7 @@ async function main(options: Options): Promise<void> {
     );
 
   step(8, `Import OM order #${shippedOrder} "On Hold", then ship it in BigCommerce with a tracking number`);
-  await expectStatus(
-    'PUT',
-    `${api}/channels/${channelId}/orders/${shippedOrder}`,
-    { status: 'On Hold' },
-    [200],
-  );
+  await importOmOrder(shippedOrder, 'On Hold');
   const trackingNumber = `1Z${randomBytes(6).toString('hex').toUpperCase()}`;
   await shipWithTracking(sandbox, storeHash, accessToken, shippedOrder, trackingNumber);
   detail(
@@ -275,20 +258,10 @@ async function main(options: Options): Promise<void> {
   );
 
   step(9, `Watch OM order #${shippedOrder}: fulfilled, with the shipment and its tracking`);
-  const shipped = await waitUntil(
+  const shipped = await watchOmOrder(
+    shippedOrder,
     `OM order ${shippedOrder} to be Shipped with tracking`,
-    timeoutMs,
-    async () => {
-      const order = (await expectStatus(
-        'GET',
-        `${api}/channels/${channelId}/orders/${shippedOrder}`,
-        undefined,
-        [200],
-      )) as OmOrderView;
-      return order.status === 'Shipped' && order.shipments.some((x) => x.trackingNumber === trackingNumber)
-        ? order
-        : undefined;
-    },
+    (order) => order.status === 'Shipped' && order.shipments.some((x) => x.trackingNumber === trackingNumber),
   );
   detail(`status: ${shipped.status}`);
   printHistory(shipped);

@@ -217,11 +217,7 @@ export async function main(
     rt.sqs(rt.createRuntime(endpoint ? { SQS_ENDPOINT: endpoint } : {})),
   tuning: Pick<DlqOptions, 'waitTimeSeconds'> = {},
 ): Promise<number> {
-  if (argv.includes('--help') || argv.includes('-h')) {
-    io.stdout(USAGE);
-    return 0;
-  }
-  return runScript('dlq', USAGE, io, async () => {
+  return runScript('dlq', USAGE, io, argv, async () => {
     const args = parseArgs(argv);
     const config = loadConfig(env, ['SQS_ENDPOINT']);
     const deadLetterQueueUrl = env.DEAD_LETTER_QUEUE_URL;

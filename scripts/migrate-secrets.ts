@@ -92,13 +92,9 @@ export async function main(
   io: ScriptIo,
   deps?: MigrateDeps,
 ): Promise<number> {
-  return runScript('secrets:migrate', USAGE, io, async () => {
-    const unknown = argv.filter((a) => a !== '--dry-run' && a !== '--help');
+  return runScript('secrets:migrate', USAGE, io, argv, async () => {
+    const unknown = argv.filter((a) => a !== '--dry-run');
     if (unknown.length > 0) throw new UsageError(`unknown argument ${unknown[0]}`);
-    if (argv.includes('--help')) {
-      io.stdout(USAGE);
-      return 0;
-    }
     const summary = await migrateAll(deps ?? migrateDepsFromEnv(env), { dryRun: argv.includes('--dry-run') });
     io.stdout(JSON.stringify(summary));
     return 0;

@@ -32,7 +32,6 @@ DYNAMODB_ENDPOINT, SQS_ENDPOINT, SECRETSMANAGER_ENDPOINT (npm start prints the l
 export interface ReconcileArgs {
   channelId: string;
   since?: Date;
-  help?: true;
 }
 
 export function parseReconcileArgs(argv: readonly string[]): ReconcileArgs {
@@ -49,8 +48,7 @@ export function parseReconcileArgs(argv: readonly string[]): ReconcileArgs {
         throw new UsageError(`${flag} needs a value`);
       return v;
     };
-    if (flag === '--help' || flag === '-h') return { channelId: '', help: true };
-    else if (flag === '--channel') channelId = value();
+    if (flag === '--channel') channelId = value();
     else if (flag === '--since') {
       const raw = value();
       // ISO 8601 with a date and, optionally, a time and zone; Date.parse alone accepts too much.
@@ -133,12 +131,8 @@ export async function main(
   io: ScriptIo,
   deps?: ReconcileDeps,
 ): Promise<number> {
-  return runScript('reconcile', USAGE, io, async () => {
+  return runScript('reconcile', USAGE, io, argv, async () => {
     const args = parseReconcileArgs(argv);
-    if (args.help) {
-      io.stdout(USAGE);
-      return 0;
-    }
     const progress = createProgress(io.stderr, args.channelId);
     let result;
     try {

@@ -324,24 +324,21 @@ export class HttpBigCommerceClient implements BigCommerceApi {
     orderId: number,
     options?: CallOptions,
   ): Promise<Shipment[]> {
-    const shipments: Shipment[] = [];
-    for (let page = 1; page <= MAX_SHIPMENT_PAGES; page++) {
-      const answer = await this.request(
-        creds,
-        {
-          method: 'GET',
-          path: `/v2/orders/${orderId}/shipments`,
-          query: { page, limit: SHIPMENTS_PAGE_LIMIT },
-        },
-        options,
-      );
-      // 204: no shipment (or past the last page); 404: the order is gone.
-      if (answer.status === 204 || answer.status === 404) break;
-      const rows = this.parse(z.array(shipmentSchema), answer, 'GET /v2/orders/{id}/shipments');
-      shipments.push(...rows.map(toShipment));
-      if (rows.length < SHIPMENTS_PAGE_LIMIT) break;
-    }
-    return shipments;
+    // 204: no shipment (or past the last page); 404: the order is gone.
+    return this.allPages(
+      creds,
+      MAX_SHIPMENT_PAGES,
+      (page) => ({
+        method: 'GET',
+        path: `/v2/orders/${orderId}/shipments`,
+        query: { page, limit: SHIPMENTS_PAGE_LIMIT },
+      }),
+      (answer) => {
+        const rows = this.parse(z.array(shipmentSchema), answer, 'GET /v2/orders/{id}/shipments');
+        return { items: rows.map(toShipment), last: rows.length < SHIPMENTS_PAGE_LIMIT };
+      },
+      options,
+    );
   }
 
   async listOrders(
@@ -374,31 +371,30 @@ export class HttpBigCommerceClient implements BigCommerceApi {
     filter: { scope?: string; destination?: string; isActive?: boolean },
     options?: CallOptions,
   ): Promise<BigCommerceHook[]> {
-    const hooks: BigCommerceHook[] = [];
-    for (let page = 1; page <= MAX_HOOK_PAGES; page++) {
-      const answer = await this.request(
-        creds,
-        {
-          method: 'GET',
-          path: '/v3/hooks',
-          query: {
-            scope: filter.scope,
-            destination: filter.destination,
-            is_active: filter.isActive,
-            page,
-            limit: HOOKS_PAGE_LIMIT,
-          },
+    return this.allPages(
+      creds,
+      MAX_HOOK_PAGES,
+      (page) => ({
+        method: 'GET',
+        path: '/v3/hooks',
+        query: {
+          scope: filter.scope,
+          destination: filter.destination,
+          is_active: filter.isActive,
+          page,
+          limit: HOOKS_PAGE_LIMIT,
         },
-        options,
-      );
-      if (answer.status === 204 || answer.status === 404) break;
-      const body = this.parse(hookPage, answer, 'GET /v3/hooks');
-      hooks.push(...body.data.map(toHook));
-      const pagination = body.meta?.pagination;
-      const totalPages = pagination?.total_pages;
-      if (body.data.length === 0 || totalPages === undefined || page >= totalPages) break;
-    }
-    return hooks;
+      }),
+      (answer, page) => {
+        const body = this.parse(hookPage, answer, 'GET /v3/hooks');
+        const totalPages = body.meta?.pagination?.total_pages;
+        return {
+          items: body.data.map(toHook),
+          last: body.data.length === 0 || totalPages === undefined || page >= totalPages,
+        };
+      },
+      options,
+    );
   }
 
   async createHook(
@@ -433,6 +429,28 @@ export class HttpBigCommerceClient implements BigCommerceApi {
   async deleteHook(creds: BigCommerceCredentials, id: number, options?: CallOptions): Promise<void> {
     // 404: already gone, which is what the caller wanted.
     await this.request(creds, { method: 'DELETE', path: `/v3/hooks/${id}` }, options);
+  }
+
+  /**
+   * Page after page of a listing until `read` calls one the last, or an answer is a 204/404, or
+   * `maxPages` (a server whose pages never end).
+   */
+  private async allPages<T>(
+    creds: BigCommerceCredentials,
+    maxPages: number,
+    requestFor: (page: number) => RequestSpec,
+    read: (answer: Answer, page: number) => { items: T[]; last: boolean },
+    options?: CallOptions,
+  ): Promise<T[]> {
+    const items: T[] = [];
+    for (let page = 1; page <= maxPages; page++) {
+      const answer = await this.request(creds, requestFor(page), options);
+      if (answer.status === 204 || answer.status === 404) break;
+      const got = read(answer, page);
+      items.push(...got.items);
+      if (got.last) break;
+    }
+    return items;
   }
 
   private parse<T>(schema: z.ZodMiniType<T>, answer: Answer, what: string): T {

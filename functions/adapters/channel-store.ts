@@ -5,7 +5,8 @@ import {
   type AttributeValue,
   type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
-import { isConditionFailure } from './condition-failure';
+import { writtenUnlessConditionFails } from './condition-failure';
+import { fromItem, toAttribute } from './dynamo-attributes';
 import type { Channel, DeliveryException, HookState, ReconcileState } from '../domain/channel';
 
 /** Channels table (TABLES.channels). Implementation: DynamoChannelStore below. */
@@ -29,45 +30,6 @@ export interface ChannelStore {
   /** A page of channels (tombstones included), for the scheduled sweep. */
   list(options: { cursor?: string; limit: number }): Promise<{ channels: Channel[]; cursor?: string }>;
 }
-
-// --- Attribute mapping -------------------------------------------------------------------------------
-// @aws-sdk/util-dynamodb is not a dependency, and a channel is plain JSON (strings, numbers, booleans,
-// lists, maps), so a small explicit mapping is enough. Lists are `L` (not sets: sets cannot be empty).
-
-type Json = string | number | boolean | null | Json[] | { [key: string]: Json | undefined };
-
-const toAttr = (value: Json): AttributeValue => {
-  if (value === null) return { NULL: true };
-  if (typeof value === 'string') return { S: value };
-  if (typeof value === 'number') return { N: String(value) };
-  if (typeof value === 'boolean') return { BOOL: value };
-  if (Array.isArray(value)) return { L: value.map(toAttr) };
-  return { M: toItem(value) };
-};
-
-/** Omits undefined members (DynamoDB has no "undefined"). */
-const toItem = (value: { [key: string]: Json | undefined }): Record<string, AttributeValue> => {
-  const item: Record<string, AttributeValue> = {};
-  for (const [key, member] of Object.entries(value)) if (member !== undefined) item[key] = toAttr(member);
-  return item;
-};
-
-const fromAttr = (attr: AttributeValue): Json => {
-  if (attr.S !== undefined) return attr.S;
-  if (attr.N !== undefined) return Number(attr.N);
-  if (attr.BOOL !== undefined) return attr.BOOL;
-  if (attr.L !== undefined) return attr.L.map(fromAttr);
-  if (attr.M !== undefined) return fromItem(attr.M);
-  if (attr.SS !== undefined) return attr.SS;
-  if (attr.NS !== undefined) return attr.NS.map(Number);
-  return null;
-};
-
-/** A DynamoDB item as plain JSON (also used by the support reader). */
-export const fromItem = (item: Record<string, AttributeValue>): { [key: string]: Json } =>
-  Object.fromEntries(Object.entries(item).map(([key, attr]) => [key, fromAttr(attr)]));
-
-const asJson = (value: object) => value as unknown as { [key: string]: Json | undefined };
 
 /** Settings fields `put` always overwrites; `hook`/`reconcile` only when given, `deletedAt` set or cleared. */
 const SETTINGS_FIELDS = [
@@ -118,12 +80,7 @@ export class DynamoChannelStore implements ChannelStore {
     const values: Record<string, AttributeValue> = {};
     const sets: string[] = [];
     const removes: string[] = [];
-    const fields: (keyof Channel)[] = [
-      ...SETTINGS_FIELDS,
-      'hook',
-      'reconcile',
-      ...CLEARED_WHEN_ABSENT,
-    ];
+    const fields: (keyof Channel)[] = [...SETTINGS_FIELDS, 'hook', 'reconcile', ...CLEARED_WHEN_ABSENT];
     fields.forEach((field, i) => {
       const value = channel[field];
       if (value === undefined) {
@@ -135,7 +92,7 @@ export class DynamoChannelStore implements ChannelStore {
         return;
       }
       names[`#f${i}`] = field;
-      values[`:v${i}`] = toAttr(value as Json);
+      values[`:v${i}`] = toAttribute(value);
       sets.push(`#f${i} = :v${i}`);
     });
     await this.client.send(
@@ -149,9 +106,9 @@ export class DynamoChannelStore implements ChannelStore {
     );
   }
 
-  async purge(channelId: string, at: { purgedAt: string; expiresAt: number }): Promise<boolean> {
-    try {
-      await this.client.send(
+  purge(channelId: string, at: { purgedAt: string; expiresAt: number }): Promise<boolean> {
+    return writtenUnlessConditionFails(() =>
+      this.client.send(
         new UpdateItemCommand({
           TableName: this.tableName,
           Key: { channelId: { S: channelId } },
@@ -159,24 +116,20 @@ export class DynamoChannelStore implements ChannelStore {
           ConditionExpression: 'attribute_exists(deletedAt)',
           ExpressionAttributeValues: { ':p': { S: at.purgedAt }, ':e': { N: String(at.expiresAt) } },
         }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw error;
-    }
+      ),
+    );
   }
 
   recordHookState(channelId: string, hook: HookState): Promise<void> {
-    return this.setIfExists(channelId, 'hook', asJson(hook));
+    return this.setIfExists(channelId, 'hook', hook);
   }
 
   recordReconcile(channelId: string, state: ReconcileState): Promise<void> {
-    return this.setIfExists(channelId, 'reconcile', asJson(state));
+    return this.setIfExists(channelId, 'reconcile', state);
   }
 
   recordDeliveryException(channelId: string, exception: DeliveryException): Promise<void> {
-    return this.setIfExists(channelId, 'lastDeliveryException', asJson(exception));
+    return this.setIfExists(channelId, 'lastDeliveryException', exception);
   }
 
   async list(options: { cursor?: string; limit: number }): Promise<{ channels: Channel[]; cursor?: string }> {
@@ -196,23 +149,22 @@ export class DynamoChannelStore implements ChannelStore {
   private async setIfExists(
     channelId: string,
     field: 'hook' | 'reconcile' | 'lastDeliveryException',
-    value: { [key: string]: Json | undefined },
+    value: object,
   ): Promise<void> {
-    try {
-      await this.client.send(
+    // A failed condition: the channel was purged meanwhile, and recording state for it would
+    // resurrect a half item. Nothing to do.
+    await writtenUnlessConditionFails(() =>
+      this.client.send(
         new UpdateItemCommand({
           TableName: this.tableName,
           Key: { channelId: { S: channelId } },
           UpdateExpression: 'SET #f = :v',
           ConditionExpression: 'attribute_exists(channelId)',
           ExpressionAttributeNames: { '#f': field },
-          ExpressionAttributeValues: { ':v': toAttr(value) },
+          ExpressionAttributeValues: { ':v': toAttribute(value) },
         }),
-      );
-    } catch (error) {
-      // The channel was purged meanwhile: recording state for it would resurrect a half item.
-      if (!isConditionFailure(error)) throw error;
-    }
+      ),
+    );
   }
 }
 

@@ -6,7 +6,8 @@ import {
   type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
 import * as z from '../common/zod';
-import { isConditionFailure } from './condition-failure';
+import { isConditionFailure, writtenUnlessConditionFails } from './condition-failure';
+import { fromItem, toItem } from './dynamo-attributes';
 import { importOrder } from '../domain/om-import';
 import { EVENT_SOURCES, HISTORY_OUTCOMES, NEEDS_ATTENTION_REASONS, type OmOrder } from '../domain/order';
 import { OM_STATUSES, type OmStatus } from '../domain/statuses';
@@ -87,47 +88,8 @@ const storedOrderSchema = z.object({
   version: z.int().check(z.nonnegative()),
 });
 
-/** Plain JSON-ish value → DynamoDB attribute (strings, finite numbers, booleans, null, arrays, objects). */
-function toAttribute(value: unknown): AttributeValue {
-  if (value === null) return { NULL: true };
-  switch (typeof value) {
-    case 'string':
-      return { S: value };
-    case 'number':
-      if (!Number.isFinite(value)) throw new TypeError(`cannot store the number ${value}`);
-      return { N: String(value) };
-    case 'boolean':
-      return { BOOL: value };
-    case 'object':
-      if (Array.isArray(value)) return { L: value.map(toAttribute) };
-      return { M: toAttributeMap(value as Record<string, unknown>) };
-    default:
-      throw new TypeError(`cannot store a value of type ${typeof value}`);
-  }
-}
-
-function toAttributeMap(record: Record<string, unknown>): Record<string, AttributeValue> {
-  const out: Record<string, AttributeValue> = {};
-  for (const [k, v] of Object.entries(record)) if (v !== undefined) out[k] = toAttribute(v);
-  return out;
-}
-
-function fromAttribute(av: AttributeValue): unknown {
-  if (av.S !== undefined) return av.S;
-  if (av.N !== undefined) return Number(av.N);
-  if (av.BOOL !== undefined) return av.BOOL;
-  if (av.NULL !== undefined) return null;
-  if (av.L !== undefined) return av.L.map(fromAttribute);
-  if (av.M !== undefined) return fromAttributeMap(av.M);
-  throw new TypeError(`unsupported attribute type ${Object.keys(av).join(',')}`);
-}
-
-function fromAttributeMap(item: Record<string, AttributeValue>): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(item).map(([k, v]) => [k, fromAttribute(v)]));
-}
-
 function parseOrder(item: Record<string, AttributeValue>): OmOrder {
-  const parsed = storedOrderSchema.safeParse(fromAttributeMap(item));
+  const parsed = storedOrderSchema.safeParse(fromItem(item));
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     throw new Error(`Stored order is malformed at ${issue?.path.join('.') || '(root)'}: ${issue?.message}`);
@@ -172,9 +134,9 @@ export class DynamoOrderStore implements OrderStore {
     expectedVersion: number,
     options: { expiresAt?: number } = {},
   ): Promise<boolean> {
-    const item = toAttributeMap({ ...order, expiresAt: options.expiresAt });
-    try {
-      await this.client.send(
+    const item = toItem({ ...order, expiresAt: options.expiresAt });
+    return writtenUnlessConditionFails(() =>
+      this.client.send(
         new PutItemCommand({
           TableName: this.tableName,
           Item: item,
@@ -186,12 +148,8 @@ export class DynamoOrderStore implements OrderStore {
                 ExpressionAttributeValues: { ':expected': { N: String(expectedVersion) } },
               }),
         }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw error;
-    }
+      ),
+    );
   }
 
   async importStatus(channelId: string, orderId: number, status: OmStatus, now: Date): Promise<OmOrder> {

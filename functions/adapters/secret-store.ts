@@ -51,25 +51,10 @@ export class MalformedSecretError extends Error {
   }
 }
 
-/** An empty clientSecret means "none" (signature checks are then skipped, the token still applies). */
-function parseSecrets(channelId: string, value: unknown): ChannelSecrets {
-  if (value && typeof value === 'object' && (value as { clientSecret?: unknown }).clientSecret === '')
-    value = { ...value, clientSecret: undefined };
-  const result = channelSecretsSchema.safeParse(value);
-  if (!result.success)
-    throw new MalformedSecretError(
-      channelId,
-      result.error.issues.map((i) => i.path.join('.')).filter(Boolean),
-    );
-  const { accessToken, clientSecret, webhookToken } = result.data;
-  return clientSecret === undefined
-    ? { accessToken, webhookToken }
-    : { accessToken, clientSecret, webhookToken };
-}
-
 const webhookAuthSchema = z.pick(channelSecretsSchema, { clientSecret: true, webhookToken: true });
 const apiCredentialsSchema = z.pick(channelSecretsSchema, { accessToken: true });
 
+/** An empty clientSecret means "none" (signature checks are then skipped, the token still applies). */
 function parsePart<T>(channelId: string, schema: z.ZodMiniType<T>, value: unknown): T {
   if (value && typeof value === 'object' && (value as { clientSecret?: unknown }).clientSecret === '')
     value = { ...value, clientSecret: undefined };
@@ -85,6 +70,11 @@ function parsePart<T>(channelId: string, schema: z.ZodMiniType<T>, value: unknow
 const webhookAuthOf = ({ clientSecret, webhookToken }: WebhookAuthSecrets): WebhookAuthSecrets =>
   clientSecret === undefined ? { webhookToken } : { clientSecret, webhookToken };
 
+function parseSecrets(channelId: string, value: unknown): ChannelSecrets {
+  const { accessToken, ...auth } = parsePart(channelId, channelSecretsSchema, value);
+  return { accessToken, ...webhookAuthOf(auth) };
+}
+
 const hasName = (error: unknown, name: string) => error instanceof Error && error.name === name;
 
 /** Local stand-in for Secrets Manager: one item per channel in SECRETS_TABLE. */
@@ -95,40 +85,32 @@ export class DynamoSecretStore implements SecretStore {
   ) {}
 
   async get(channelId: string): Promise<ChannelSecrets | undefined> {
-    const out = await this.client.send(
-      new GetItemCommand({
-        TableName: this.tableName,
-        Key: { channelId: { S: channelId } },
-        ConsistentRead: true,
-      }),
-    );
-    if (!out.Item) return undefined;
-    const { accessToken, clientSecret, webhookToken } = out.Item;
-    return parseSecrets(channelId, {
-      accessToken: accessToken?.S,
-      clientSecret: clientSecret?.S,
-      webhookToken: webhookToken?.S,
-    });
+    const fields = await this.read(channelId, ['accessToken', 'clientSecret', 'webhookToken']);
+    return fields && parseSecrets(channelId, fields);
   }
 
   /** Projects the webhook fields only: the access token is never read into the public function. */
   async getWebhookAuth(channelId: string): Promise<WebhookAuthSecrets | undefined> {
+    const fields = await this.read(channelId, ['clientSecret', 'webhookToken']);
+    return fields && webhookAuthOf(parsePart(channelId, webhookAuthSchema, fields));
+  }
+
+  /** The named string fields of the channel's item (absent ones undefined); undefined without an item. */
+  private async read<F extends keyof ChannelSecrets>(
+    channelId: string,
+    fields: readonly F[],
+  ): Promise<Record<F, string | undefined> | undefined> {
     const out = await this.client.send(
       new GetItemCommand({
         TableName: this.tableName,
         Key: { channelId: { S: channelId } },
         ConsistentRead: true,
-        ProjectionExpression: 'clientSecret, webhookToken',
+        ProjectionExpression: fields.join(', '),
       }),
     );
-    if (!out.Item) return undefined;
-    const { clientSecret, webhookToken } = out.Item;
-    return webhookAuthOf(
-      parsePart(channelId, webhookAuthSchema, {
-        clientSecret: clientSecret?.S,
-        webhookToken: webhookToken?.S,
-      }),
-    );
+    const item = out.Item;
+    if (!item) return undefined;
+    return Object.fromEntries(fields.map((f) => [f, item[f]?.S])) as Record<F, string | undefined>;
   }
 
   async put(channelId: string, given: ChannelSecrets): Promise<void> {

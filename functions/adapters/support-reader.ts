@@ -1,5 +1,5 @@
 import { GetItemCommand, QueryCommand, ScanCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { fromItem } from './channel-store';
+import { fromItem } from './dynamo-attributes';
 
 type Item = Record<string, unknown>;
 

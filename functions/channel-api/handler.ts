@@ -3,10 +3,6 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import type { BigCommerceApi, BigCommerceCredentials } from '../adapters/bigcommerce-client';
 import type { ChannelEventPublisher } from '../adapters/channel-events';
-import type { ChannelStore } from '../adapters/channel-store';
-import type { OrderEventQueue } from '../adapters/order-event-queue';
-import type { OrderStore } from '../adapters/order-store';
-import type { SecretStore } from '../adapters/secret-store';
 import { CHANNEL_ID_PATTERN, type Channel } from '../domain/channel';
 import {
   buildChannel,
@@ -22,22 +18,23 @@ import { recheckMessage } from '../domain/recheck';
 import { CHANNEL_API_METRICS } from '../common/metric-names';
 import { empty, errors, json, rawBody, type FieldError, type HttpResult } from '../common/http';
 import { withObservability, type Observability } from '../common/observability';
+import type { Uses } from '../common/ports';
 import * as rt from '../common/runtime';
+import type { PORTS } from './ports';
 
 /**
  * Admin routes (docs/contract.md section 5): channel settings and OM orders. One handler, dispatching on the
  * API Gateway route key. Secrets go to the SecretStore and never come back in an answer or a log line.
  */
-export interface ChannelApiDeps {
-  channels: ChannelStore;
+export interface ChannelApiDeps extends Observability {
+  channels: Uses<typeof PORTS, 'channels'>;
   /** Checks new or changed credentials before anything is saved. */
   bigcommerce: Pick<BigCommerceApi, 'probeOrdersAccess'>;
-  secrets: SecretStore;
-  orders: OrderStore;
+  secrets: Uses<typeof PORTS, 'secrets'>;
+  orders: Uses<typeof PORTS, 'orders'>;
   events: ChannelEventPublisher;
   /** The order-events queue: an import re-checks the order's waiting events through it. */
-  queue: OrderEventQueue;
-  obs: Observability;
+  queue: Uses<typeof PORTS, 'orderEventQueue'>;
   now?: () => Date;
   /** The per-channel webhook token, generated on the first save. */
   newWebhookToken?: () => string;
@@ -93,12 +90,12 @@ async function publish(
     await deps.events.publishSettingsChanged({ channelId, change, at: at.toISOString() });
   } catch (error) {
     // The change is stored; the scheduled hook-manager run converges it. Say so, do not fail the caller.
-    deps.obs.logger.error('could not publish ChannelSettingsChanged; the scheduled run will converge it', {
+    deps.logger.error('could not publish ChannelSettingsChanged; the scheduled run will converge it', {
       channelId,
       change,
       error: errorText(error),
     });
-    deps.obs.metrics.addMetric(CHANNEL_API_METRICS.eventPublishFailed, MetricUnit.Count, 1);
+    deps.metrics.addMetric(CHANNEL_API_METRICS.eventPublishFailed, MetricUnit.Count, 1);
   }
 }
 
@@ -138,7 +135,7 @@ async function checkCredentials(
       return { refused: { field: 'storeHash', message: 'BigCommerce does not know this store hash' } };
     return undefined;
   } catch (error) {
-    deps.obs.metrics.addMetric(CHANNEL_API_METRICS.credentialsUnverified, MetricUnit.Count, 1);
+    deps.metrics.addMetric(CHANNEL_API_METRICS.credentialsUnverified, MetricUnit.Count, 1);
     return { unverified: `credentials not verified: ${errorText(error, creds.accessToken)}` };
   }
 }
@@ -168,8 +165,8 @@ const putChannel: Route = async (event, deps) => {
     ? await checkCredentials(deps, { storeHash: parsed.input.storeHash, accessToken: secrets.accessToken })
     : undefined;
   if (check && 'refused' in check) {
-    deps.obs.metrics.addMetric(CHANNEL_API_METRICS.credentialsRefused, MetricUnit.Count, 1);
-    deps.obs.logger.warn('credentials refused by BigCommerce; nothing saved', {
+    deps.metrics.addMetric(CHANNEL_API_METRICS.credentialsRefused, MetricUnit.Count, 1);
+    deps.logger.warn('credentials refused by BigCommerce; nothing saved', {
       channelId,
       field: check.refused.field,
     });
@@ -196,8 +193,8 @@ const putChannel: Route = async (event, deps) => {
     ...(!unverifiedHook && channel.hook === undefined && existing?.hook && { hook: existing.hook }),
     ...(channel.reconcile === undefined && existing?.reconcile && { reconcile: existing.reconcile }),
   };
-  deps.obs.metrics.addMetric(CHANNEL_API_METRICS.saved, MetricUnit.Count, 1);
-  deps.obs.logger.info('channel saved', { channelId, created: !live });
+  deps.metrics.addMetric(CHANNEL_API_METRICS.saved, MetricUnit.Count, 1);
+  deps.logger.info('channel saved', { channelId, created: !live });
   return json(200, channelView(shown, secrets.clientSecret !== undefined));
 };
 
@@ -225,8 +222,8 @@ const deleteChannel: Route = async (event, deps) => {
     deletedAt: now.toISOString(),
   });
   await publish(deps, channelId, 'deleted', now);
-  deps.obs.metrics.addMetric(CHANNEL_API_METRICS.deleted, MetricUnit.Count, 1);
-  deps.obs.logger.info('channel deleted', { channelId });
+  deps.metrics.addMetric(CHANNEL_API_METRICS.deleted, MetricUnit.Count, 1);
+  deps.logger.info('channel deleted', { channelId });
   return empty(204);
 };
 
@@ -256,7 +253,7 @@ const putOrder: Route = async (event, deps) => {
   if (!isLive(await deps.channels.get(channelId))) return notFound('channel');
   const now = deps.now();
   const order = await deps.orders.importStatus(channelId, orderId, status, now);
-  deps.obs.logger.info('order status imported', { channelId, orderId, status });
+  deps.logger.info('order status imported', { channelId, orderId, status });
   // Events waiting for OM are re-checked at once; if this send fails the answer is a 500 and OM's
   // retry of the same import sends it (the waiting events are still listed on the order).
   const recheck = recheckMessage(order, now);
@@ -282,7 +279,7 @@ const health: Route = async (_event, deps) => {
     await deps.channels.get(HEALTH_PROBE_CHANNEL_ID);
     return json(200, { status: 'ok' });
   } catch (error) {
-    deps.obs.logger.error('health check failed', { error: errorText(error) });
+    deps.logger.error('health check failed', { error: errorText(error) });
     return json(503, { status: 'unavailable' });
   }
 };
@@ -304,19 +301,19 @@ export function makeHandler(deps: ChannelApiDeps) {
   };
   return async (event: ChannelApiEvent, _context?: Context): Promise<HttpResult> => {
     // One count per request (also keeps the metrics middleware from warning about an empty set).
-    full.obs.metrics.addMetric(CHANNEL_API_METRICS.requests, MetricUnit.Count, 1);
+    full.metrics.addMetric(CHANNEL_API_METRICS.requests, MetricUnit.Count, 1);
     const route = Object.hasOwn(CHANNEL_API_ROUTES, event.routeKey)
       ? CHANNEL_API_ROUTES[event.routeKey]
       : undefined;
     if (!route) return errors(404, [{ message: 'route not found' }]);
     try {
       const result = await route(event, full);
-      full.obs.logger.debug('answered', { routeKey: event.routeKey, statusCode: result.statusCode });
+      full.logger.debug('answered', { routeKey: event.routeKey, statusCode: result.statusCode });
       return result;
     } catch (error) {
-      full.obs.metrics.addMetric(CHANNEL_API_METRICS.errors, MetricUnit.Count, 1);
+      full.metrics.addMetric(CHANNEL_API_METRICS.errors, MetricUnit.Count, 1);
       // Only the error's name and message: never the request body, which may carry credentials.
-      full.obs.logger.error('request failed', {
+      full.logger.error('request failed', {
         routeKey: event.routeKey,
         channelId: event.pathParameters?.channelId,
         error: errorText(error),
@@ -349,7 +346,7 @@ export function wire(env: Record<string, string | undefined>) {
     bigcommerce: rt.bigCommerce(runtime, { maxAttempts: 1 }),
     events: rt.channelEvents(runtime),
     queue: rt.orderEventQueue(runtime),
-    obs,
+    ...obs,
   });
   return withObservability(handler, obs);
 }

@@ -53,6 +53,21 @@ const bigCommerceStatus = (id: number | null | undefined) =>
 const list = (items: readonly (string | number)[]) => (items.length ? items.join(', ') : 'none');
 const orDash = (value: unknown) => (value === undefined || value === null || value === '' ? '—' : value);
 
+/** A table: one header row, then one row per item. */
+function table<T>(
+  testId: string,
+  headers: readonly string[],
+  items: readonly T[],
+  row: (item: T) => Html,
+): Html {
+  return html`<table data-testid="${testId}">
+    <tr>
+      ${headers.map((h) => html`<th>${h}</th>`)}
+    </tr>
+    ${items.map(row)}
+  </table>`;
+}
+
 function healthView(channel: SupportChannel): Html {
   const h = channel.health;
   if (h.state === 'healthy') return html`<span class="ok" data-testid="hook-health">healthy</span>`;
@@ -117,6 +132,7 @@ function channelView(channel: SupportChannel): Html {
   </section>`;
 }
 
+const HISTORY_COLUMNS = ['At', 'Source', 'Outcome', 'Reason', 'BigCommerce status', 'OM status', 'Attempt'];
 function historyRow(entry: SupportHistoryEntry): Html {
   return html`<tr>
     <td>${entry.at}</td>
@@ -129,6 +145,7 @@ function historyRow(entry: SupportHistoryEntry): Html {
   </tr>`;
 }
 
+const SHIPMENT_COLUMNS = ['Shipment', 'Shipped', 'Tracking', 'Carrier', 'Provider / method', 'Items'];
 function shipmentRow(s: SupportShipment): Html {
   // Only web links: a stored `javascript:` URL must not become clickable.
   const tracking =
@@ -158,34 +175,13 @@ function orderView(order: SupportOrder): Html {
     <h4>Timeline (oldest first)</h4>
     ${
       order.history.length
-        ? html`<table data-testid="history">
-            <tr>
-              <th>At</th>
-              <th>Source</th>
-              <th>Outcome</th>
-              <th>Reason</th>
-              <th>BigCommerce status</th>
-              <th>OM status</th>
-              <th>Attempt</th>
-            </tr>
-            ${order.history.map(historyRow)}
-          </table>`
+        ? table('history', HISTORY_COLUMNS, order.history, historyRow)
         : html`<p>No events recorded for this order.</p>`
     }
     <h4>Shipments</h4>
     ${
       order.shipments.length
-        ? html`<table data-testid="shipments">
-            <tr>
-              <th>Shipment</th>
-              <th>Shipped</th>
-              <th>Tracking</th>
-              <th>Carrier</th>
-              <th>Provider / method</th>
-              <th>Items</th>
-            </tr>
-            ${order.shipments.map(shipmentRow)}
-          </table>`
+        ? table('shipments', SHIPMENT_COLUMNS, order.shipments, shipmentRow)
         : html`<p>No shipments stored.</p>`
     }
   </section>`;
@@ -211,25 +207,17 @@ function needsAttentionView(
   options: RenderOptions,
 ): Html {
   if (orders.length === 0) return html`<p data-testid="needs-attention">No recent orders need attention.</p>`;
-  return html`<table data-testid="needs-attention">
-    <tr>
-      <th>Order</th>
-      <th>OM status</th>
-      <th>At</th>
-      <th>Reason</th>
-      <th>BigCommerce status</th>
-    </tr>
-    ${orders.map((o) => {
-      const last = o.history[o.history.length - 1];
-      return html`<tr>
-        <td>${idLink(options, String(o.orderId), channel.channelId, o.orderId)}</td>
-        <td>${o.status ?? '—'}</td>
-        <td>${orDash(last?.at)}</td>
-        <td>${orDash(last?.reason)}</td>
-        <td>${bigCommerceStatus(last?.bigcommerceStatusId)}</td>
-      </tr>`;
-    })}
-  </table>`;
+  const columns = ['Order', 'OM status', 'At', 'Reason', 'BigCommerce status'];
+  return table('needs-attention', columns, orders, (o) => {
+    const last = o.history[o.history.length - 1];
+    return html`<tr>
+      <td>${idLink(options, String(o.orderId), channel.channelId, o.orderId)}</td>
+      <td>${o.status ?? '—'}</td>
+      <td>${orDash(last?.at)}</td>
+      <td>${orDash(last?.reason)}</td>
+      <td>${bigCommerceStatus(last?.bigcommerceStatusId)}</td>
+    </tr>`;
+  });
 }
 
 /** The page body (no `<html>`): what the CloudWatch custom widget returns. */
@@ -257,23 +245,19 @@ export function renderSupportFragment(page: SupportPage, options: RenderOptions 
         return html`<h3>Channels whose hooks need a look</h3>
           ${
             page.unhealthy.length
-              ? html`<table data-testid="unhealthy">
-                  <tr>
-                    <th>Channel</th>
-                    <th>Store</th>
-                    <th>Problems</th>
-                  </tr>
-                  ${page.unhealthy.map(
-                    (c) =>
-                      html`<tr>
-                        <td>${idLink(options, c.channelId, c.channelId)}</td>
-                        <td>${c.storeHash}</td>
-                        <td class="bad">
-                          ${c.health.state === 'unhealthy' ? c.health.problems.join('; ') : ''}
-                        </td>
-                      </tr>`,
-                  )}
-                </table>`
+              ? table(
+                  'unhealthy',
+                  ['Channel', 'Store', 'Problems'],
+                  page.unhealthy,
+                  (c) =>
+                    html`<tr>
+                      <td>${idLink(options, c.channelId, c.channelId)}</td>
+                      <td>${c.storeHash}</td>
+                      <td class="bad">
+                        ${c.health.state === 'unhealthy' ? c.health.problems.join('; ') : ''}
+                      </td>
+                    </tr>`,
+                )
               : html`<p class="ok" data-testid="unhealthy">Every channel's hooks are healthy.</p>`
           }
           <p class="muted">

@@ -1,5 +1,6 @@
 import { CHANNEL_ID_PATTERN, wantsHooks, type ChannelSettings } from './channel';
 import type { FieldError } from './field-error';
+import type { Shipment } from './shipment';
 
 /**
  * What the support console shows (docs/contract.md section 14), built from stored items read as plain JSON.
@@ -18,16 +19,8 @@ export interface SupportHistoryEntry {
   attempt?: number;
 }
 
-export interface SupportShipment {
-  shipmentId?: number;
-  trackingNumber?: string;
-  trackingCarrier?: string;
-  shippingProvider?: string;
-  shippingMethod?: string;
-  trackingLink?: string;
-  shippedAt?: string;
-  items: { orderProductId: number; quantity: number }[];
-}
+/** A stored shipment (domain/shipment.ts), its id optional: the item is read as plain JSON. */
+export type SupportShipment = Omit<Shipment, 'shipmentId'> & Partial<Pick<Shipment, 'shipmentId'>>;
 
 export interface SupportOrder {
   channelId: string;

@@ -3,10 +3,9 @@ import type {
   BigCommerceCredentials,
   BigCommerceOrder,
 } from '../adapters/bigcommerce-client';
-import type { ChannelStore } from '../adapters/channel-store';
-import type { OrderEventQueue } from '../adapters/order-event-queue';
-import type { SecretStore } from '../adapters/secret-store';
+import type { Uses } from '../common/ports';
 import type { Observability } from '../common/observability';
+import type { PORTS } from './ports';
 import { tombstoneExpiresAt, type Channel, type ChannelSecrets, type HookState } from '../domain/channel';
 import { HOOK_SCOPE, desiredHooks, planHooks, type HookAction, type HookFinding } from '../domain/hook-plan';
 import { catchUpAfter, catchUpDue } from '../domain/hook-work';
@@ -25,10 +24,10 @@ import {
  * benchmark: converge one channel's hooks (and reconcile when due), or reconcile by hand.
  */
 export interface ConvergeDeps {
-  channels: ChannelStore;
-  secrets: SecretStore;
+  channels: Uses<typeof PORTS, 'channels'>;
+  secrets: Uses<typeof PORTS, 'secrets'>;
   bigcommerce: BigCommerceApi;
-  queue: OrderEventQueue;
+  queue: Uses<typeof PORTS, 'orderEventQueue'>;
   webhookBaseUrl: string;
   /** FORMER_WEBHOOK_BASE_URLS: hooks under these are ours too, and are moved to webhookBaseUrl. */
   formerWebhookBaseUrls?: readonly string[];

@@ -1,9 +1,9 @@
 import type { Context, SQSBatchResponse } from 'aws-lambda';
 import * as z from '../common/zod';
 import { CHANNEL_EVENTS_SOURCE, CHANNEL_SETTINGS_CHANGED } from '../adapters/channel-events';
-import type { HookWorkQueue } from '../adapters/hook-work-queue';
 import { HOOK_SHARD_CONCURRENCY, HOOK_SHARD_SIZE } from '../common/limits';
 import { withObservability, type Observability } from '../common/observability';
+import type { Uses } from '../common/ports';
 import * as rt from '../common/runtime';
 import { parseHookWork, type HookWork } from '../domain/hook-work';
 import {
@@ -14,6 +14,7 @@ import {
   type ConvergeResult,
 } from './converge';
 import { planSweep, runShard, type PlanSummary, type SweepSettings } from './sweep';
+import type { PORTS } from './ports';
 import { Tally } from './tally';
 
 /**
@@ -25,7 +26,7 @@ import { Tally } from './tally';
  */
 export interface HookManagerDeps
   extends Omit<ConvergeDeps, 'now' | 'logger'>, Partial<SweepSettings>, Observability {
-  hookWork: HookWorkQueue;
+  hookWork: Uses<typeof PORTS, 'hookWorkQueue'>;
   verifyIntervalSeconds: number;
   now?: () => Date;
   /** Time budget when the invocation has no Lambda context (local callers, scripts). Default 5 min. */

@@ -2,13 +2,11 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import type { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { BigCommerceApi } from '../adapters/bigcommerce-client';
 import { WORKER_METRICS as NAMES, type WorkerMetric } from '../common/metric-names';
-import type { ChannelStore } from '../adapters/channel-store';
-import type { OrderEventQueue } from '../adapters/order-event-queue';
-import type { OrderStore } from '../adapters/order-store';
-import type { SecretStore } from '../adapters/secret-store';
+import type { Uses } from '../common/ports';
 import type { Decision } from '../domain/decision';
 import type { Outcome } from '../domain/order';
-import type { RetryPolicy } from '../domain/retry-policy';
+import { processedRetentionSeconds, type RetryPolicy } from '../domain/retry-policy';
+import type { PORTS } from './ports';
 
 /** One metric per outcome (names from the one metric-name table), plus the worker's own counters below. */
 export const OUTCOME_METRICS: Record<Outcome, WorkerMetric> = {
@@ -58,10 +56,10 @@ export const LOW_QUOTA_REQUESTS_LEFT = 5;
 
 /** What the per-event pipeline needs; the handler adds nothing but batching and parsing. */
 export interface OrderWorkerDeps {
-  channels: Pick<ChannelStore, 'get'>;
-  secrets: Pick<SecretStore, 'get'>;
-  orders: Pick<OrderStore, 'get' | 'write'>;
-  queue: OrderEventQueue;
+  channels: Uses<typeof PORTS, 'channels'>;
+  secrets: Uses<typeof PORTS, 'secrets'>;
+  orders: Uses<typeof PORTS, 'orders'>;
+  queue: Uses<typeof PORTS, 'orderEventQueue'>;
   bigcommerce: Pick<BigCommerceApi, 'getOrder' | 'listShipments'>;
   policy: RetryPolicy;
   logger: Pick<Logger, 'debug' | 'info' | 'warn' | 'error'>;
@@ -97,6 +95,24 @@ export function countOutcome(metrics: OrderWorkerDeps['metrics'], decision: Deci
 export class WriteConflictError extends Error {
   override name = 'WriteConflictError';
 }
+
+/** What the event pipeline and the OM-import re-check take from the deps alike. */
+export function sharedSteps(deps: OrderWorkerDeps, count: (name: string) => void) {
+  const maxWriteTries = deps.maxWriteTries ?? MAX_WRITE_TRIES;
+  return {
+    clock: deps.now ?? (() => new Date()),
+    count,
+    retentionSeconds: processedRetentionSeconds(deps.policy),
+    /** A conditional write lost to another one: counted; after the last try the record fails. */
+    writeConflict(orderId: number, tries: number): void {
+      count(WORKER_COUNTERS.writeConflict);
+      if (tries >= maxWriteTries)
+        throw new WriteConflictError(`order ${orderId} kept changing; gave up after ${tries} tries`);
+    },
+  };
+}
+
+export type SharedSteps = ReturnType<typeof sharedSteps>;
 
 export class MissingCredentialsError extends Error {
   override name = 'MissingCredentialsError';

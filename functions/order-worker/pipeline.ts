@@ -8,29 +8,22 @@ import type { Shipment } from '../domain/shipment';
 import type { OrderEvent } from '../domain/order-event';
 import {
   planDelay,
-  processedRetentionSeconds,
   STALE_READ_RETRY_SECONDS,
   throttleDelaySeconds,
   unimportedOrderTtlSeconds,
 } from '../domain/retry-policy';
 import {
-  MAX_WRITE_TRIES,
   StaleReadError,
   WORKER_COUNTERS,
-  WriteConflictError,
   countOutcome,
+  sharedSteps,
   type LogAttributes,
   type OrderWorkerDeps,
 } from './deps';
 import { makeRecheck } from './recheck';
 import { makeSources } from './sources';
 
-export {
-  OUTCOME_METRICS,
-  WORKER_COUNTERS,
-  type LogAttributes,
-  type OrderWorkerDeps,
-} from './deps';
+export { OUTCOME_METRICS, WORKER_COUNTERS, type LogAttributes, type OrderWorkerDeps } from './deps';
 
 export interface Pipeline {
   /** Processes one parsed event; throws when the record must fail (SQS delivers it again). */
@@ -53,16 +46,15 @@ interface Current {
  */
 export function makePipeline(deps: OrderWorkerDeps): Pipeline {
   const { logger, metrics, policy } = deps;
-  const clock = deps.now ?? (() => new Date());
   const random = deps.random ?? Math.random;
-  const maxWriteTries = deps.maxWriteTries ?? MAX_WRITE_TRIES;
-  const retentionSeconds = processedRetentionSeconds(policy);
   const unimportedTtlSeconds = unimportedOrderTtlSeconds(policy);
   const count = (name: string) => {
     metrics.addMetric(name, MetricUnit.Count, 1);
   };
+  const shared = sharedSteps(deps, count);
+  const { clock, retentionSeconds, writeConflict } = shared;
   const sources = makeSources(deps, count);
-  const recheck = makeRecheck(deps, sources, count);
+  const recheck = makeRecheck(deps, sources, shared);
 
   /** Sends `message` with a wait of `seconds`, chained past SQS's 900 s with `notBefore`. */
   async function sendAfter(message: OrderEvent, seconds: number, now: Date) {
@@ -100,12 +92,8 @@ export function makePipeline(deps: OrderWorkerDeps): Pipeline {
       return;
     }
 
-    const channel = await sources.loadChannel(channelId);
-    if (!channel) {
-      count(WORKER_COUNTERS.unknownChannel);
-      logger.warn('Dropped an event for an unknown or deleted channel', attrs);
-      return;
-    }
+    const channel = await sources.loadChannel(channelId, attrs);
+    if (!channel) return;
 
     // OM first: a duplicate, or a retry while OM still waits, costs no call against the store's quota.
     let order: OmOrder | undefined = await deps.orders.get(channelId, orderId);
@@ -140,10 +128,7 @@ export function makePipeline(deps: OrderWorkerDeps): Pipeline {
       }
 
       // Someone wrote the order since we read it (another event, or OM's import): read and decide again.
-      count(WORKER_COUNTERS.writeConflict);
-      if (tries >= maxWriteTries) {
-        throw new WriteConflictError(`order ${orderId} kept changing; gave up after ${tries} tries`);
-      }
+      writeConflict(orderId, tries);
       order = await deps.orders.get(channelId, orderId);
       if (isDuplicate(order, eventId, event.attempt)) return dropDuplicate(attrs);
       // OM processed the order meanwhile: a kept read is too old to act on.

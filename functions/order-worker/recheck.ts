@@ -2,14 +2,12 @@ import { readsShipments } from '../domain/decision';
 import { isStaleRead } from '../domain/history';
 import type { OrderEvent } from '../domain/order-event';
 import { needsRecheck, recheckOrder } from '../domain/recheck';
-import { processedRetentionSeconds } from '../domain/retry-policy';
 import {
-  MAX_WRITE_TRIES,
   WORKER_COUNTERS,
-  WriteConflictError,
   countOutcome,
   type LogAttributes,
   type OrderWorkerDeps,
+  type SharedSteps,
 } from './deps';
 import type { Sources } from './sources';
 
@@ -18,20 +16,14 @@ import type { Sources } from './sources';
  * of the order is decided at once on one fresh BigCommerce read, in one conditional write. A re-check
  * that finds nothing pending (an earlier one, or a retry, got there first) does nothing.
  */
-export function makeRecheck(deps: OrderWorkerDeps, sources: Sources, count: (name: string) => void) {
+export function makeRecheck(deps: OrderWorkerDeps, sources: Sources, shared: SharedSteps) {
   const { logger, policy } = deps;
-  const clock = deps.now ?? (() => new Date());
-  const maxWriteTries = deps.maxWriteTries ?? MAX_WRITE_TRIES;
-  const retentionSeconds = processedRetentionSeconds(policy);
+  const { clock, count, retentionSeconds, writeConflict } = shared;
 
   return async function recheck(event: OrderEvent, attrs: LogAttributes, deadline: number | undefined) {
     const { channelId, orderId } = event;
-    const channel = await sources.loadChannel(channelId);
-    if (!channel) {
-      count(WORKER_COUNTERS.unknownChannel);
-      logger.warn('Dropped an event for an unknown or deleted channel', attrs);
-      return;
-    }
+    const channel = await sources.loadChannel(channelId, attrs);
+    if (!channel) return;
     let order = await deps.orders.get(channelId, orderId);
     if (!order || !needsRecheck(order)) {
       logger.info('Nothing waiting for this order any more', { ...attrs, outcome: 'nothing_pending' });
@@ -60,10 +52,7 @@ export function makeRecheck(deps: OrderWorkerDeps, sources: Sources, count: (nam
         }
         return;
       }
-      count(WORKER_COUNTERS.writeConflict);
-      if (tries >= maxWriteTries) {
-        throw new WriteConflictError(`order ${orderId} kept changing; gave up after ${tries} tries`);
-      }
+      writeConflict(orderId, tries);
       const again = await deps.orders.get(channelId, orderId);
       if (!again) return;
       order = again;

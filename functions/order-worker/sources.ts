@@ -9,6 +9,7 @@ import {
   MissingCredentialsError,
   StaleReadError,
   WORKER_COUNTERS,
+  type LogAttributes,
   type OrderWorkerDeps,
 } from './deps';
 
@@ -27,7 +28,17 @@ export function makeSources(deps: OrderWorkerDeps, count: (name: string) => void
   const channelCache = createTtlCache<Channel>({ ttlMs });
   const secretCache = createTtlCache<ChannelSecrets>({ ttlMs });
 
-  async function loadChannel(channelId: string): Promise<Channel | undefined> {
+  /** The live channel; an unknown or deleted one is counted and logged (the caller drops the event). */
+  async function loadChannel(channelId: string, attrs: LogAttributes): Promise<Channel | undefined> {
+    const channel = await findChannel(channelId);
+    if (!channel) {
+      count(WORKER_COUNTERS.unknownChannel);
+      deps.logger.warn('Dropped an event for an unknown or deleted channel', attrs);
+    }
+    return channel;
+  }
+
+  async function findChannel(channelId: string): Promise<Channel | undefined> {
     try {
       const channel = await channelCache.get(channelId, async () => {
         const found = await deps.channels.get(channelId);

@@ -2,21 +2,21 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { CountingMetrics } from '../common/aggregated-metrics';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import type { ChannelStore } from '../adapters/channel-store';
-import type { SecretStore } from '../adapters/secret-store';
 import { CHANNEL_ID_PATTERN, tombstoneExpired } from '../domain/channel';
 import { parseDeliveryException } from '../domain/delivery-exception';
 import { empty, errors, rawBody, type HttpResult } from '../common/http';
 import { INGEST_METRICS, type IngestMetric } from '../common/metric-names';
+import type { Uses } from '../common/ports';
 import { authenticateRequest, prepareChannelAuth, producerMatches } from './authenticate';
+import type { PORTS } from './ports';
 
 /** The route BigCommerce sends `store/hook/deliveryException` to (apart from the order callbacks). */
 export const DELIVERY_EXCEPTIONS_ROUTE_KEY = 'POST /webhooks/bigcommerce/{channelId}/delivery-exceptions';
 const MAX_BODY_BYTES = 64 * 1024;
 
 export interface DeliveryExceptionDeps {
-  channels: Pick<ChannelStore, 'get' | 'recordDeliveryException'>;
-  secrets: Pick<SecretStore, 'getWebhookAuth'>;
+  channels: Uses<typeof PORTS, 'channels'>;
+  secrets: Uses<typeof PORTS, 'secrets'>;
   logger: Pick<Logger, 'info' | 'warn' | 'error'>;
   metrics: Pick<CountingMetrics, 'addMetric'>;
   now?: () => number;

@@ -2,9 +2,6 @@ import { createHash } from 'node:crypto';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
-import type { ChannelStore } from '../adapters/channel-store';
-import type { OrderEventQueue } from '../adapters/order-event-queue';
-import type { SecretStore } from '../adapters/secret-store';
 import {
   buildOrderEvent,
   decideCallback,
@@ -17,6 +14,7 @@ import { INGEST_METRICS, REJECTION_REASONS, type IngestMetric } from '../common/
 import { empty, errors, rawBody, type HttpResult } from '../common/http';
 import { aggregateCounts, type CountingMetrics } from '../common/aggregated-metrics';
 import { withObservability } from '../common/observability';
+import type { Uses } from '../common/ports';
 import * as rt from '../common/runtime';
 import { createTtlCache } from '../common/ttl-cache';
 import {
@@ -27,6 +25,7 @@ import {
   type ChannelAuth,
 } from './authenticate';
 import { DELIVERY_EXCEPTIONS_ROUTE_KEY, makeDeliveryExceptionHandler } from './delivery-exceptions';
+import type { PORTS } from './ports';
 
 /** BigCommerce callbacks are a few hundred bytes; anything over this is not one. */
 export const MAX_BODY_BYTES = 64 * 1024;
@@ -40,10 +39,11 @@ export const UNKNOWN_CHANNEL_CACHE_TTL_MS = 10_000;
 export type RejectReason = (typeof REJECTION_REASONS)[number];
 
 export interface IngestDeps {
-  channels: Pick<ChannelStore, 'get'>;
+  /** Callbacks only read the channel (delivery exceptions also record on it). */
+  channels: Pick<Uses<typeof PORTS, 'channels'>, 'get'>;
   /** Webhook authentication material only (token, client secret): never the API credentials. */
-  secrets: Pick<SecretStore, 'getWebhookAuth'>;
-  queue: OrderEventQueue;
+  secrets: Uses<typeof PORTS, 'secrets'>;
+  queue: Uses<typeof PORTS, 'orderEventQueue'>;
   logger: Pick<Logger, 'debug' | 'info' | 'warn' | 'error'>;
   metrics: CountingMetrics;
   /** Epoch ms; drives receivedAt and the channel cache. */

@@ -6,7 +6,9 @@ import type { Construct } from 'constructs';
 import { FUNCTION_TIMEOUT_SECONDS } from '../../functions/common/limits';
 import type { ChannelSecrets } from '../channel-secrets';
 import { HouseFunction } from '../house-function';
-import { grantChannelStore, grantOrderEventQueue, grantOrderStore, type StoreAccess } from '../store-access';
+import { grantStoreAccess } from '../store-access';
+import type { StoreAccess } from '../../functions/common/ports';
+import { PORTS } from '../../functions/channel-api/ports';
 
 export interface ChannelApiFunctionProps {
   readonly channelsTable: dynamodb.ITable;
@@ -26,14 +28,8 @@ export class ChannelApiFunction extends HouseFunction {
   static readonly TIMEOUT = Duration.seconds(FUNCTION_TIMEOUT_SECONDS['channel-api']);
   /** Also what the cost model in bench/ bills per GB-second. */
   static readonly MEMORY_MB = 512;
-  static readonly ACCESS: StoreAccess = {
-    // A channel delete is a tombstone written by `put`; hook-manager purges the item and its secret.
-    // recordHookState: a credentials check BigCommerce could not answer is reported as the hook's error.
-    channels: ['get', 'put', 'recordHookState'],
-    orders: ['get', 'importStatus'],
-    secrets: ['get', 'put'],
-    orderEventQueue: ['send'],
-  };
+  /** The port methods its code calls (its deps are typed from the same const). */
+  static readonly ACCESS: StoreAccess = PORTS;
 
   constructor(scope: Construct, id: string, props: ChannelApiFunctionProps) {
     super(scope, id, {
@@ -51,11 +47,12 @@ export class ChannelApiFunction extends HouseFunction {
         BIGCOMMERCE_API_URL: props.bigCommerceApiUrl,
       },
     });
-    const access = ChannelApiFunction.ACCESS;
-    grantChannelStore(props.channelsTable, this.function, access.channels);
-    grantOrderStore(props.ordersTable, this.function, access.orders);
-    props.secrets.grant(this.function, access.secrets);
+    grantStoreAccess(this.function, ChannelApiFunction.ACCESS, {
+      channels: props.channelsTable,
+      orders: props.ordersTable,
+      secrets: props.secrets,
+      orderEventQueue: props.orderEventsQueue,
+    });
     props.eventBus.grantPutEventsTo(this.function);
-    grantOrderEventQueue(props.orderEventsQueue, this.function, access.orderEventQueue);
   }
 }

@@ -14,12 +14,9 @@ import {
 } from '../../functions/common/limits';
 import type { ChannelSecrets } from '../channel-secrets';
 import { HouseFunction } from '../house-function';
-import {
-  grantChannelStore,
-  grantHookWorkQueue,
-  grantOrderEventQueue,
-  type StoreAccess,
-} from '../store-access';
+import { grantStoreAccess } from '../store-access';
+import type { StoreAccess } from '../../functions/common/ports';
+import { PORTS } from '../../functions/hook-manager/ports';
 
 export interface HookManagerFunctionProps {
   readonly channelsTable: dynamodb.ITable;
@@ -48,16 +45,8 @@ export class HookManagerFunction extends HouseFunction {
   static readonly TIMEOUT = Duration.seconds(FUNCTION_TIMEOUT_SECONDS['hook-manager']);
   /** Also what the cost model in bench/ bills per GB-second. */
   static readonly MEMORY_MB = 512;
-  static readonly ACCESS: StoreAccess = {
-    channels: ['get', 'list', 'recordHookState', 'recordReconcile', 'purge'],
-    orders: [],
-    // Credentials to call BigCommerce; the secret goes when a deleted channel is purged.
-    secrets: ['get', 'delete'],
-    // Reconcile: order changes whose webhook never arrived are enqueued like webhooks.
-    orderEventQueue: ['send'],
-    // Sweep shards, listing continuations and catch-ups, sent to itself.
-    hookWorkQueue: ['send'],
-  };
+  /** The port methods its code calls (functions/hook-manager/ports.ts). */
+  static readonly ACCESS: StoreAccess = PORTS;
 
   readonly scheduleRule: events.Rule;
   /**
@@ -137,10 +126,11 @@ export class HookManagerFunction extends HouseFunction {
       targets: [target()],
     });
 
-    const access = HookManagerFunction.ACCESS;
-    grantChannelStore(props.channelsTable, this.function, access.channels);
-    props.secrets.grant(this.function, access.secrets);
-    grantOrderEventQueue(props.orderEventsQueue, this.function, access.orderEventQueue);
-    grantHookWorkQueue(this.workQueue, this.function, access.hookWorkQueue ?? []);
+    grantStoreAccess(this.function, HookManagerFunction.ACCESS, {
+      channels: props.channelsTable,
+      secrets: props.secrets,
+      orderEventQueue: props.orderEventsQueue,
+      hookWorkQueue: this.workQueue,
+    });
   }
 }

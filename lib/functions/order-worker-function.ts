@@ -6,7 +6,9 @@ import type { Construct } from 'constructs';
 import { FUNCTION_TIMEOUT_SECONDS } from '../../functions/common/limits';
 import type { ChannelSecrets } from '../channel-secrets';
 import { HouseFunction } from '../house-function';
-import { grantChannelStore, grantOrderEventQueue, grantOrderStore, type StoreAccess } from '../store-access';
+import { grantStoreAccess } from '../store-access';
+import type { StoreAccess } from '../../functions/common/ports';
+import { PORTS } from '../../functions/order-worker/ports';
 
 export interface OrderWorkerFunctionProps {
   readonly channelsTable: dynamodb.ITable;
@@ -31,13 +33,8 @@ export class OrderWorkerFunction extends HouseFunction {
   static readonly BATCH_SIZE = 10;
   /** Caps parallel workers, and so the pressure on BigCommerce's per-store rate limit. */
   static readonly MAX_CONCURRENCY = 5;
-  static readonly ACCESS: StoreAccess = {
-    channels: ['get'],
-    orders: ['get', 'write'],
-    secrets: ['get'],
-    // Deferral: the event goes back on the queue with a delay. (Receive/delete: the event source.)
-    orderEventQueue: ['send'],
-  };
+  /** The port methods its code calls (its deps are typed from the same const). */
+  static readonly ACCESS: StoreAccess = PORTS;
 
   constructor(scope: Construct, id: string, props: OrderWorkerFunctionProps) {
     super(scope, id, {
@@ -63,10 +60,11 @@ export class OrderWorkerFunction extends HouseFunction {
         reportBatchItemFailures: true,
       }),
     );
-    const access = OrderWorkerFunction.ACCESS;
-    grantChannelStore(props.channelsTable, this.function, access.channels);
-    grantOrderStore(props.ordersTable, this.function, access.orders);
-    props.secrets.grant(this.function, access.secrets);
-    grantOrderEventQueue(props.orderEventsQueue, this.function, access.orderEventQueue);
+    grantStoreAccess(this.function, OrderWorkerFunction.ACCESS, {
+      channels: props.channelsTable,
+      orders: props.ordersTable,
+      secrets: props.secrets,
+      orderEventQueue: props.orderEventsQueue,
+    });
   }
 }

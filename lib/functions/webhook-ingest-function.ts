@@ -5,7 +5,9 @@ import type { Construct } from 'constructs';
 import { FUNCTION_TIMEOUT_SECONDS } from '../../functions/common/limits';
 import type { ChannelSecrets } from '../channel-secrets';
 import { HouseFunction } from '../house-function';
-import { grantChannelStore, grantOrderEventQueue, type StoreAccess } from '../store-access';
+import { grantStoreAccess } from '../store-access';
+import type { StoreAccess } from '../../functions/common/ports';
+import { PORTS } from '../../functions/webhook-ingest/ports';
 
 export interface WebhookIngestFunctionProps {
   readonly channelsTable: dynamodb.ITable;
@@ -22,14 +24,8 @@ export class WebhookIngestFunction extends HouseFunction {
   static readonly TIMEOUT = Duration.seconds(FUNCTION_TIMEOUT_SECONDS['webhook-ingest']);
   /** Also what the cost model in bench/ bills per GB-second. */
   static readonly MEMORY_MB = 512;
-  static readonly ACCESS: StoreAccess = {
-    // recordDeliveryException: BigCommerce's delivery exceptions are recorded on the channel.
-    channels: ['get', 'recordDeliveryException'],
-    orders: [],
-    // Token and client secret only: never a store's API access token.
-    secrets: ['getWebhookAuth'],
-    orderEventQueue: ['send'],
-  };
+  /** The port methods its code calls (its deps are typed from the same const). */
+  static readonly ACCESS: StoreAccess = PORTS;
 
   constructor(scope: Construct, id: string, props: WebhookIngestFunctionProps) {
     super(scope, id, {
@@ -46,9 +42,10 @@ export class WebhookIngestFunction extends HouseFunction {
         ORDER_EVENTS_QUEUE_URL: props.orderEventsQueue.queueUrl,
       },
     });
-    const access = WebhookIngestFunction.ACCESS;
-    grantChannelStore(props.channelsTable, this.function, access.channels);
-    props.secrets.grant(this.function, access.secrets);
-    grantOrderEventQueue(props.orderEventsQueue, this.function, access.orderEventQueue);
+    grantStoreAccess(this.function, WebhookIngestFunction.ACCESS, {
+      channels: props.channelsTable,
+      secrets: props.secrets,
+      orderEventQueue: props.orderEventsQueue,
+    });
   }
 }

@@ -29,7 +29,6 @@ describe('parseReconcileArgs', () => {
       { channelId: 'c1', since: new Date('2026-05-01T00:00:00Z') },
     ],
     [['--since=2026-05-01', '--channel', 'c1'], { channelId: 'c1', since: new Date('2026-05-01') }],
-    [['--help'], { channelId: '', help: true }],
   ])('%j', (argv, expected) => {
     expect(parseReconcileArgs(argv)).toEqual(expected);
   });

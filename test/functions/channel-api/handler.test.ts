@@ -42,7 +42,7 @@ function setup() {
     orders,
     events,
     queue,
-    obs: captured.obs,
+    ...captured.obs,
     now: () => tick(),
     newWebhookToken: () => WEBHOOK_TOKEN,
   });
@@ -294,7 +294,7 @@ describe('PUT /channels/{channelId}', () => {
       orders: t.orders,
       events: t.events,
       queue: t.queue,
-      obs: t.captured.obs,
+      ...t.captured.obs,
     });
     const res = await handler({
       routeKey: PUT,

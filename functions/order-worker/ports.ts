@@ -1,0 +1,11 @@
+import type { StoreAccess } from '../common/ports';
+
+/** The port methods order-worker calls: its role is granted these and its deps are narrowed to them. */
+export const PORTS = {
+  channels: ['get'],
+  orders: ['get', 'write'],
+  secrets: ['get'],
+  // Deferral: the event goes back on the queue with a delay. (Receive/delete: the event source.)
+  orderEventQueue: ['send'],
+  hookWorkQueue: [],
+} as const satisfies StoreAccess;
