@@ -8,6 +8,7 @@ import {
   type ChannelSettingsInput,
 } from '../../../functions/domain/channel-settings';
 import { CONFIGURABLE_OM_STATUSES, OM_STATUSES } from '../../../functions/domain/statuses';
+import { makeChannel } from '../../support/channels';
 
 const valid = (): Record<string, unknown> => ({
   storeHash: 'abc123',
@@ -269,19 +270,15 @@ const input = (over: Partial<ChannelSettingsInput> = {}): ChannelSettingsInput =
   ...over,
 });
 const now = new Date('2026-05-01T10:00:00.000Z');
-const stored = (over: Partial<Channel> = {}): Channel => ({
-  channelId: 'c1',
-  storeHash: 'abc123',
-  validCancellationStatuses: [],
-  validFulfillmentStatuses: ['On Hold'],
-  cancelOnBigCommerceStatusIds: [5],
-  fulfillOnBigCommerceStatusIds: [2, 10],
-  createdAt: '2026-01-01T00:00:00.000Z',
-  updatedAt: '2026-01-02T00:00:00.000Z',
-  hook: { hookId: 9, isActive: true, lastVerifiedAt: '2026-04-30T00:00:00.000Z' },
-  reconcile: { watermark: '2026-04-30T00:00:00.000Z' },
-  ...over,
-});
+const stored = (over: Partial<Channel> = {}): Channel =>
+  makeChannel({
+    validCancellationStatuses: [],
+    validFulfillmentStatuses: ['On Hold'],
+    updatedAt: '2026-01-02T00:00:00.000Z',
+    hook: { hookId: 9, isActive: true, lastVerifiedAt: '2026-04-30T00:00:00.000Z' },
+    reconcile: { watermark: '2026-04-30T00:00:00.000Z' },
+    ...over,
+  });
 
 describe('buildChannel', () => {
   test('a new channel gets the default id lists and fresh times', () => {

@@ -16,6 +16,7 @@ import type { OmOrder } from '../../../functions/domain/order';
 import type { Shipment } from '../../../functions/domain/shipment';
 import type { OrderEvent } from '../../../functions/domain/order-event';
 import type { OmStatus } from '../../../functions/domain/statuses';
+import { DISJOINT_STATUSES, makeChannel } from '../../support/channels';
 
 /** In-memory stand-ins for the worker's ports, recording every call in one shared log (for ordering). */
 export class CallLog {
@@ -239,17 +240,9 @@ export function lambdaContext(remainingMs: number): Context {
   };
 }
 
-export const makeChannel = (overrides: Partial<Channel> = {}): Channel => ({
-  channelId: 'ch1',
-  storeHash: 'store1',
-  validCancellationStatuses: ['Awaiting Payment', 'On Hold'],
-  validFulfillmentStatuses: ['Awaiting Shipment', 'Pending Fulfillment'],
-  cancelOnBigCommerceStatusIds: [5],
-  fulfillOnBigCommerceStatusIds: [2, 10],
-  createdAt: '2026-01-01T00:00:00.000Z',
-  updatedAt: '2026-01-01T00:00:00.000Z',
-  ...overrides,
-});
+/** The worker's channel `ch1` on `store1`, with cancel and fulfil statuses apart. */
+export const workerChannel = (over: Partial<Channel> = {}): Channel =>
+  makeChannel({ channelId: 'ch1', storeHash: 'store1', ...DISJOINT_STATUSES, ...over });
 
 export const makeEvent = (overrides: Partial<OrderEvent> = {}): OrderEvent => ({
   v: 1,
@@ -277,7 +270,7 @@ export function workerHarness(overrides: Partial<OrderWorkerDeps> = {}) {
   const queue = new FakeQueue(log);
   const bigcommerce = new FakeBigCommerce(log);
   const obs = new FakeObservability();
-  channels.items.set('ch1', makeChannel());
+  channels.items.set('ch1', workerChannel());
   secrets.items.set('ch1', { accessToken: 'tok-secret-1', webhookToken: 'wh' });
   let now = WORKER_NOW;
   const handler = makeHandler({

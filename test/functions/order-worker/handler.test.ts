@@ -4,7 +4,7 @@ import {
   lambdaContext,
   WORKER_NOW,
   workerHarness,
-  makeChannel,
+  workerChannel,
   makeEvent,
   sqsEvent,
   sqsRecord,
@@ -277,7 +277,7 @@ describe('order-worker handler (fakes)', () => {
 
   test('unknown and deleted channels are dropped without touching orders or BigCommerce', async () => {
     const t = setup();
-    t.channels.items.set('gone', makeChannel({ channelId: 'gone', deletedAt: '2026-04-01T00:00:00Z' }));
+    t.channels.items.set('gone', workerChannel({ channelId: 'gone', deletedAt: '2026-04-01T00:00:00Z' }));
     await expect(t.run(makeEvent({ channelId: 'nope' }), makeEvent({ channelId: 'gone' }))).resolves.toEqual({
       batchItemFailures: [],
     });
@@ -299,7 +299,7 @@ describe('order-worker handler (fakes)', () => {
     const t = setup();
     t.bigcommerce.setStatus('store2', 101, 11);
     await t.run(makeEvent({ channelId: 'new' }));
-    t.channels.items.set('new', makeChannel({ channelId: 'new', storeHash: 'store2' }));
+    t.channels.items.set('new', workerChannel({ channelId: 'new', storeHash: 'store2' }));
     t.secrets.items.set('new', { accessToken: 't', webhookToken: 'w' });
     await t.run(makeEvent({ channelId: 'new' }));
     expect(t.obs.metrics).toEqual([WORKER_COUNTERS.unknownChannel, 'NoAction']);

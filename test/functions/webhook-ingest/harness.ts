@@ -3,6 +3,7 @@ import { Webhook } from 'standardwebhooks';
 import type { Channel, ChannelSecrets } from '../../../functions/domain/channel';
 import type { OrderEvent } from '../../../functions/domain/order-event';
 import { makeHandler, type IngestDeps } from '../../../functions/webhook-ingest/handler';
+import { makeChannel } from '../../support/channels';
 
 /** Shared fakes for the webhook-ingest tests (not a test file itself). */
 
@@ -10,17 +11,9 @@ export const STORE_HASH = 'abc123';
 export const TOKEN = 'tok-0123456789abcdef-SECRET';
 export const CLIENT_SECRET = 'client-secret-VALUE-42';
 
-export const channel = (channelId: string, overrides: Partial<Channel> = {}): Channel => ({
-  channelId,
-  storeHash: STORE_HASH,
-  validCancellationStatuses: ['Awaiting Shipment'],
-  validFulfillmentStatuses: ['Awaiting Shipment'],
-  cancelOnBigCommerceStatusIds: [5],
-  fulfillOnBigCommerceStatusIds: [2, 10],
-  createdAt: '2026-01-01T00:00:00.000Z',
-  updatedAt: '2026-01-01T00:00:00.000Z',
-  ...overrides,
-});
+/** Ingest reads only a channel's id, store and deletion: the shared builder's defaults serve. */
+export const channel = (channelId: string, over: Partial<Channel> = {}): Channel =>
+  makeChannel({ channelId, storeHash: STORE_HASH, ...over });
 
 export const callbackBody = (overrides: Record<string, unknown> = {}): Record<string, unknown> => ({
   scope: 'store/order/statusUpdated',
