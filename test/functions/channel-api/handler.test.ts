@@ -14,9 +14,8 @@ import {
   MemoryPublisher,
   MemoryQueue,
   MemorySecretStore,
-  capturingObservability,
-  metricTotals,
-} from '../hook-manager/fakes';
+} from '../../support/fakes';
+import { capturingObservability, metricTotals } from '../../support/observability';
 
 const ACCESS_TOKEN = 'access-token-SECRET-1111';
 const CLIENT_SECRET = 'client-secret-SECRET-2222';
@@ -240,7 +239,7 @@ describe('PUT /channels/{channelId}', () => {
       ]),
     );
     expect(fields.filter((f) => f === 'validFulfillmentStatuses')).toHaveLength(2);
-    expect(t.channels.calls.filter((c) => !c.startsWith('get'))).toEqual([]);
+    expect(t.channels.log.entries.filter((c) => !c.startsWith('channels.get'))).toEqual([]);
   });
 
   test('overlapping override lists → 400', async () => {
@@ -548,7 +547,7 @@ describe('orders', () => {
   });
 
   test('GET shows status null for a timeline-only item (OM has not imported the order)', async () => {
-    t.orders.items.set('c1/7', {
+    t.orders.seed({
       channelId: 'c1',
       orderId: 7,
       updatedAt: '2026-05-01T10:00:00.000Z',
@@ -608,7 +607,7 @@ describe('OM import re-checks waiting events', () => {
   test.each([undefined, 'Unprocessed' as const])(
     'moving the order (%s) out of Unprocessed sends one re-check message',
     async (before) => {
-      t.orders.items.set('c1/8', waiting(before));
+      t.orders.seed(waiting(before));
       expect((await t.call(PUT_ORDER, ids, { status: 'On Hold' })).status).toBe(200);
       expect(t.queue.sent).toEqual([
         expect.objectContaining({ channelId: 'c1', orderId: 8, source: 'om_import', attempt: 1 }),
@@ -617,14 +616,14 @@ describe('OM import re-checks waiting events', () => {
   );
 
   test('an import that leaves the order Unprocessed, or of an order nothing waits for, sends nothing', async () => {
-    t.orders.items.set('c1/8', waiting());
+    t.orders.seed(waiting());
     await t.call(PUT_ORDER, ids, { status: 'Unprocessed' });
     await t.call(PUT_ORDER, { channelId: 'c1', orderId: '9' }, { status: 'On Hold' });
     expect(t.queue.sent).toEqual([]);
   });
 
   test('a failed send answers 500; the same import again sends it', async () => {
-    t.orders.items.set('c1/8', waiting('Unprocessed'));
+    t.orders.seed(waiting('Unprocessed'));
     t.queue.failAfter = 0;
     expect((await t.call(PUT_ORDER, ids, { status: 'On Hold' })).status).toBe(500);
     t.queue.failAfter = Infinity;
@@ -633,7 +632,7 @@ describe('OM import re-checks waiting events', () => {
   });
 
   test('importing over a Cancelled this system set adds an om_import history entry', async () => {
-    t.orders.items.set('c1/8', {
+    t.orders.seed({
       ...waiting('Cancelled'),
       pending: {},
       history: [

@@ -11,7 +11,8 @@ import { makeHandler, wire, WORKER_COUNTERS } from '../../../functions/order-wor
 import { startSandbox, type Sandbox } from '../../../local/sandbox/server';
 import { DISJOINT_STATUSES, makeChannel } from '../../support/channels';
 import { createLocalAws, type LocalAws } from '../../support/local-aws';
-import { FakeObservability, sqsEvent, sqsRecord, lambdaContext } from './fakes';
+import { lambdaContext, sqsEvent, sqsRecord } from '../../support/lambda';
+import { FakeObservability } from '../../support/observability';
 import { drain, enqueue, orderEvent, pollOnce, type WorkerHandler } from './harness';
 
 /**

@@ -1,7 +1,7 @@
 import type { SupportReader } from '../../../functions/adapters/support-reader';
 import type { HttpResult } from '../../../functions/common/http';
 import { makeHandler, WIDGET_DOCS } from '../../../functions/support-widget/handler';
-import { capturingObservability } from '../hook-manager/fakes';
+import { capturingObservability } from '../../support/observability';
 import { channelItem, needsAttentionItem, orderItem, PLANTED_SECRET } from '../../support/support-items';
 
 type Item = Record<string, unknown>;
