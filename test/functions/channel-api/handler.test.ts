@@ -7,6 +7,7 @@ import type { HttpResult } from '../../../functions/common/http';
 import type { OmOrder } from '../../../functions/domain/order';
 import type { OmStatus } from '../../../functions/domain/statuses';
 import { ROUTES, routeKey } from '../../../functions/common/routes';
+import { deferredEntry, historyEntry, makeOrder } from '../../support/orders';
 import {
   FakeBigCommerce,
   MemoryChannelStore,
@@ -547,25 +548,13 @@ describe('orders', () => {
   });
 
   test('GET shows status null for a timeline-only item (OM has not imported the order)', async () => {
-    t.orders.seed({
-      channelId: 'c1',
-      orderId: 7,
-      updatedAt: '2026-05-01T10:00:00.000Z',
-      history: [
-        {
-          at: '2026-05-01T10:00:00.000Z',
-          eventId: 'e1',
-          source: 'webhook',
-          bigcommerceStatusId: 5,
-          outcome: 'deferred',
-          statusBefore: null,
-          statusAfter: null,
-          attempt: 1,
-        },
-      ],
-      processed: { e1: { at: 1, attempt: 1, terminal: false } },
-      version: 1,
-    });
+    t.orders.seed(
+      makeOrder({
+        orderId: 7,
+        history: [deferredEntry()],
+        processed: { e1: { at: 1, attempt: 1, terminal: false } },
+      }),
+    );
     const res = await t.call(GET_ORDER, { channelId: 'c1', orderId: '7' });
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({
@@ -579,25 +568,23 @@ describe('orders', () => {
 });
 
 describe('OM import re-checks waiting events', () => {
-  const waiting = (status?: OmStatus): OmOrder => ({
-    channelId: 'c1',
-    orderId: 8,
-    ...(status ? { status } : {}),
-    updatedAt: '2026-05-01T10:00:00.000Z',
-    history: [],
-    processed: { e1: { at: 1, attempt: 3, terminal: false } },
-    pending: {
-      e1: {
-        receivedAt: '2026-05-01T09:00:00.000Z',
-        source: 'webhook',
-        attempt: 3,
-        at: 1,
-        expired: false,
-        read: { statusId: 5, dateModified: '2026-05-01T08:59:00.000Z' },
+  const waiting = (status?: OmStatus): OmOrder =>
+    makeOrder({
+      orderId: 8,
+      ...(status ? { status } : {}),
+      processed: { e1: { at: 1, attempt: 3, terminal: false } },
+      pending: {
+        e1: {
+          receivedAt: '2026-05-01T09:00:00.000Z',
+          source: 'webhook',
+          attempt: 3,
+          at: 1,
+          expired: false,
+          read: { statusId: 5, dateModified: '2026-05-01T08:59:00.000Z' },
+        },
       },
-    },
-    version: 4,
-  });
+      version: 4,
+    });
   const ids = { channelId: 'c1', orderId: '8' };
 
   beforeEach(async () => {
@@ -635,18 +622,7 @@ describe('OM import re-checks waiting events', () => {
     t.orders.seed({
       ...waiting('Cancelled'),
       pending: {},
-      history: [
-        {
-          at: '2026-05-01T10:00:00.000Z',
-          eventId: 'e1',
-          source: 'webhook',
-          bigcommerceStatusId: 5,
-          outcome: 'cancelled',
-          statusBefore: 'On Hold',
-          statusAfter: 'Cancelled',
-          attempt: 1,
-        },
-      ],
+      history: [historyEntry()],
     });
     const res = await t.call(PUT_ORDER, ids, { status: 'On Hold' });
     expect(res.body?.status).toBe('On Hold');

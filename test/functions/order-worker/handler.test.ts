@@ -1,6 +1,7 @@
 import { BigCommerceError } from '../../../functions/adapters/bigcommerce-client';
 import { WORKER_COUNTERS } from '../../../functions/order-worker/handler';
 import { lambdaContext, sqsEvent, sqsRecord } from '../../support/lambda';
+import { historyEntry } from '../../support/orders';
 import { makeEvent, WORKER_NOW, workerChannel, workerHarness } from './setup';
 
 const NOW = WORKER_NOW;
@@ -17,16 +18,7 @@ describe('order-worker handler (fakes)', () => {
     const stored = t.orders.stored('ch1', 101)!;
     expect(stored.order.status).toBe('Cancelled');
     expect(stored.order.history).toEqual([
-      {
-        at: NOW.toISOString(),
-        eventId: 'evt-1',
-        source: 'webhook',
-        bigcommerceStatusId: 5,
-        outcome: 'cancelled',
-        statusBefore: 'On Hold',
-        statusAfter: 'Cancelled',
-        attempt: 1,
-      },
+      historyEntry({ at: NOW.toISOString(), eventId: 'evt-1', outcome: 'cancelled' }),
     ]);
     expect(stored.expiresAt).toBeUndefined();
     expect(t.log.count('orders.')).toBe(2);
