@@ -40,3 +40,15 @@ export const DISJOINT_STATUSES = {
   validCancellationStatuses: ['Awaiting Payment', 'On Hold'],
   validFulfillmentStatuses: ['Awaiting Shipment', 'Pending Fulfillment'],
 } satisfies Partial<Channel>;
+
+/** How a channel's view shows it before any hook was found or reconcile run: nulls, not absent fields. */
+export const NOT_YET_HOOKED_VIEW = {
+  webhook: {
+    hookId: null,
+    isActive: false,
+    lastVerifiedAt: null,
+    lastError: null,
+    lastDeliveryException: null,
+  },
+  reconcile: { watermark: null, lastRunAt: null },
+};

@@ -7,6 +7,7 @@ import type { HttpResult } from '../../../functions/common/http';
 import type { OmOrder } from '../../../functions/domain/order';
 import type { OmStatus } from '../../../functions/domain/statuses';
 import { ROUTES, routeKey } from '../../../functions/common/routes';
+import { NOT_YET_HOOKED_VIEW } from '../../support/channels';
 import { deferredEntry, historyEntry, makeOrder } from '../../support/orders';
 import {
   FakeBigCommerce,
@@ -126,14 +127,7 @@ describe('PUT /channels/{channelId}', () => {
       hasClientSecret: true,
       createdAt: expect.any(String),
       updatedAt: expect.any(String),
-      webhook: {
-        hookId: null,
-        isActive: false,
-        lastVerifiedAt: null,
-        lastError: null,
-        lastDeliveryException: null,
-      },
-      reconcile: { watermark: null, lastRunAt: null },
+      ...NOT_YET_HOOKED_VIEW,
     });
     expect(t.secrets.items.get('c1')).toEqual({
       accessToken: ACCESS_TOKEN,

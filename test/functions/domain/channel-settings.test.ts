@@ -8,7 +8,7 @@ import {
   type ChannelSettingsInput,
 } from '../../../functions/domain/channel-settings';
 import { CONFIGURABLE_OM_STATUSES, OM_STATUSES } from '../../../functions/domain/statuses';
-import { makeChannel } from '../../support/channels';
+import { makeChannel, NOT_YET_HOOKED_VIEW } from '../../support/channels';
 
 const valid = (): Record<string, unknown> => ({
   storeHash: 'abc123',
@@ -26,81 +26,62 @@ const fieldsOf = (body: unknown, context: Parameters<typeof parseChannelSettings
 };
 
 describe('parseChannelSettings: one bad field at a time', () => {
-  const cases: Array<[string, Record<string, unknown>, string]> = [
-    ['storeHash missing', { storeHash: undefined }, 'storeHash'],
-    ['storeHash upper case', { storeHash: 'ABC123' }, 'storeHash'],
-    ['storeHash with a dash', { storeHash: 'abc-123' }, 'storeHash'],
-    ['storeHash empty', { storeHash: '' }, 'storeHash'],
-    ['storeHash too long', { storeHash: 'a'.repeat(33) }, 'storeHash'],
-    ['storeHash a number', { storeHash: 123 }, 'storeHash'],
-    ['accessToken missing on a new channel', { accessToken: undefined }, 'accessToken'],
-    ['accessToken empty', { accessToken: '' }, 'accessToken'],
-    ['accessToken blank', { accessToken: '   ' }, 'accessToken'],
-    ['accessToken a number', { accessToken: 42 }, 'accessToken'],
-    ['clientSecret empty', { clientSecret: '' }, 'clientSecret'],
-    ['clientSecret an object', { clientSecret: { a: 1 } }, 'clientSecret'],
-    [
-      'validCancellationStatuses missing',
-      { validCancellationStatuses: undefined },
-      'validCancellationStatuses',
-    ],
-    [
-      'validCancellationStatuses not an array',
-      { validCancellationStatuses: 'On Hold' },
-      'validCancellationStatuses',
-    ],
-    [
-      'validCancellationStatuses Unprocessed',
-      { validCancellationStatuses: ['Unprocessed'] },
-      'validCancellationStatuses',
-    ],
-    [
-      'validCancellationStatuses Shipped',
-      { validCancellationStatuses: ['Shipped'] },
-      'validCancellationStatuses',
-    ],
-    [
-      'validCancellationStatuses Cancelled',
-      { validCancellationStatuses: ['Cancelled'] },
-      'validCancellationStatuses',
-    ],
-    [
-      'validCancellationStatuses unknown',
-      { validCancellationStatuses: ['on hold'] },
-      'validCancellationStatuses',
-    ],
-    ['validFulfillmentStatuses missing', { validFulfillmentStatuses: undefined }, 'validFulfillmentStatuses'],
-    ['validFulfillmentStatuses null', { validFulfillmentStatuses: null }, 'validFulfillmentStatuses'],
-    [
-      'validFulfillmentStatuses Shipped',
-      { validFulfillmentStatuses: ['Shipped'] },
-      'validFulfillmentStatuses',
-    ],
-    ['validFulfillmentStatuses a number', { validFulfillmentStatuses: [3] }, 'validFulfillmentStatuses'],
-    ['cancel ids empty', { cancelOnBigCommerceStatusIds: [] }, 'cancelOnBigCommerceStatusIds'],
-    ['cancel ids unknown id', { cancelOnBigCommerceStatusIds: [15] }, 'cancelOnBigCommerceStatusIds'],
-    ['cancel ids negative', { cancelOnBigCommerceStatusIds: [-1] }, 'cancelOnBigCommerceStatusIds'],
-    ['cancel ids a fraction', { cancelOnBigCommerceStatusIds: [5.5] }, 'cancelOnBigCommerceStatusIds'],
-    ['cancel ids a string', { cancelOnBigCommerceStatusIds: ['5'] }, 'cancelOnBigCommerceStatusIds'],
-    ['cancel ids not an array', { cancelOnBigCommerceStatusIds: 5 }, 'cancelOnBigCommerceStatusIds'],
-    ['fulfill ids unknown id', { fulfillOnBigCommerceStatusIds: [99] }, 'fulfillOnBigCommerceStatusIds'],
-    [
-      'fulfill ids with Partially Shipped (3)',
-      { fulfillOnBigCommerceStatusIds: [2, 3] },
-      'fulfillOnBigCommerceStatusIds',
-    ],
-    [
-      'fulfill ids overlap the default cancel ids',
-      { fulfillOnBigCommerceStatusIds: [2, 5] },
-      'fulfillOnBigCommerceStatusIds',
-    ],
-    [
-      'cancel ids overlap the default fulfill ids',
-      { cancelOnBigCommerceStatusIds: [10] },
-      'cancelOnBigCommerceStatusIds',
-    ],
-    ['an unknown field', { validCancelationStatuses: [] }, 'validCancelationStatuses'],
-    ['a secret-looking unknown field', { webhookToken: 'x' }, 'webhookToken'],
+  /** Named bad values of one field: each case is refused naming that field. */
+  const bad = (field: string, values: Array<[string, unknown]>) =>
+    values.map(([name, value]): [string, Record<string, unknown>, string] => [
+      name,
+      { [field]: value },
+      field,
+    ]);
+  const cases = [
+    ...bad('storeHash', [
+      ['storeHash missing', undefined],
+      ['storeHash upper case', 'ABC123'],
+      ['storeHash with a dash', 'abc-123'],
+      ['storeHash empty', ''],
+      ['storeHash too long', 'a'.repeat(33)],
+      ['storeHash a number', 123],
+    ]),
+    ...bad('accessToken', [
+      ['accessToken missing on a new channel', undefined],
+      ['accessToken empty', ''],
+      ['accessToken blank', '   '],
+      ['accessToken a number', 42],
+    ]),
+    ...bad('clientSecret', [
+      ['clientSecret empty', ''],
+      ['clientSecret an object', { a: 1 }],
+    ]),
+    ...bad('validCancellationStatuses', [
+      ['validCancellationStatuses missing', undefined],
+      ['validCancellationStatuses not an array', 'On Hold'],
+      ['validCancellationStatuses Unprocessed', ['Unprocessed']],
+      ['validCancellationStatuses Shipped', ['Shipped']],
+      ['validCancellationStatuses Cancelled', ['Cancelled']],
+      ['validCancellationStatuses unknown', ['on hold']],
+    ]),
+    ...bad('validFulfillmentStatuses', [
+      ['validFulfillmentStatuses missing', undefined],
+      ['validFulfillmentStatuses null', null],
+      ['validFulfillmentStatuses Shipped', ['Shipped']],
+      ['validFulfillmentStatuses a number', [3]],
+    ]),
+    ...bad('cancelOnBigCommerceStatusIds', [
+      ['cancel ids empty', []],
+      ['cancel ids unknown id', [15]],
+      ['cancel ids negative', [-1]],
+      ['cancel ids a fraction', [5.5]],
+      ['cancel ids a string', ['5']],
+      ['cancel ids not an array', 5],
+    ]),
+    ...bad('fulfillOnBigCommerceStatusIds', [
+      ['fulfill ids unknown id', [99]],
+      ['fulfill ids with Partially Shipped (3)', [2, 3]],
+      ['fulfill ids overlap the default cancel ids', [2, 5]],
+    ]),
+    ...bad('cancelOnBigCommerceStatusIds', [['cancel ids overlap the default fulfill ids', [10]]]),
+    ...bad('validCancelationStatuses', [['an unknown field', []]]),
+    ...bad('webhookToken', [['a secret-looking unknown field', 'x']]),
   ];
 
   test('Partially Shipped in the fulfil ids says why', () => {
@@ -377,14 +358,7 @@ describe('channelView', () => {
       hasClientSecret: false,
       createdAt: '2026-01-01T00:00:00.000Z',
       updatedAt: '2026-01-02T00:00:00.000Z',
-      webhook: {
-        hookId: null,
-        isActive: false,
-        lastVerifiedAt: null,
-        lastError: null,
-        lastDeliveryException: null,
-      },
-      reconcile: { watermark: null, lastRunAt: null },
+      ...NOT_YET_HOOKED_VIEW,
     });
   });
 
