@@ -10,8 +10,7 @@ const setup = workerHarness;
 describe('order-worker handler (fakes)', () => {
   test('cancels an order in a ticked status: one read, one write, one BigCommerce call', async () => {
     const t = setup();
-    t.orders.importNow('ch1', 101, 'On Hold');
-    t.bigcommerce.setStatus('store1', 101, 5);
+    t.given('On Hold', 5);
 
     await expect(t.run(makeEvent())).resolves.toEqual({ batchItemFailures: [] });
 
@@ -55,8 +54,7 @@ describe('order-worker handler (fakes)', () => {
 
   test('a payload that says cancelled while BigCommerce now says otherwise changes nothing', async () => {
     const t = setup();
-    t.orders.importNow('ch1', 101, 'On Hold');
-    t.bigcommerce.setStatus('store1', 101, 11);
+    t.given('On Hold', 11);
     await t.run(makeEvent({ statusHint: { previousStatusId: 11, newStatusId: 5 } }));
     const order = t.orders.stored('ch1', 101)!.order;
     expect(order.status).toBe('On Hold');
@@ -69,8 +67,7 @@ describe('order-worker handler (fakes)', () => {
 
   test('a redelivered event is dropped before any BigCommerce call or write', async () => {
     const t = setup();
-    t.orders.importNow('ch1', 101, 'On Hold');
-    t.bigcommerce.setStatus('store1', 101, 5);
+    t.given('On Hold', 5);
     await t.run(makeEvent());
     const before = t.log.entries.length;
     await t.run(makeEvent());
@@ -81,8 +78,7 @@ describe('order-worker handler (fakes)', () => {
 
   test('defers an unprocessed order: sends attempt + 1 first, then records the deferral', async () => {
     const t = setup();
-    t.orders.importNow('ch1', 101, 'Unprocessed');
-    t.bigcommerce.setStatus('store1', 101, 5);
+    t.given('Unprocessed', 5);
     await t.run(makeEvent({ attempt: 2 }));
 
     expect(t.log.entries.filter((e) => /queue|write/.test(e))).toEqual([
@@ -127,8 +123,7 @@ describe('order-worker handler (fakes)', () => {
 
   test('if the deferral cannot be sent, nothing is recorded and the record fails', async () => {
     const t = setup();
-    t.orders.importNow('ch1', 101, 'Unprocessed');
-    t.bigcommerce.setStatus('store1', 101, 5);
+    t.given('Unprocessed', 5);
     t.queue.failures = 1;
     const record = sqsRecord(makeEvent());
     const result = await t.handler(sqsEvent(record));
@@ -176,8 +171,7 @@ describe('order-worker handler (fakes)', () => {
 
   test('on a write conflict it reads and decides again', async () => {
     const t = setup();
-    t.orders.importNow('ch1', 101, 'Unprocessed');
-    t.bigcommerce.setStatus('store1', 101, 5);
+    t.given('Unprocessed', 5);
     // OM processes the order between our read and our write.
     let once = true;
     t.orders.beforeWrite = () => {
@@ -198,8 +192,7 @@ describe('order-worker handler (fakes)', () => {
 
   test('a conflict caused by the same event processed elsewhere ends as a duplicate', async () => {
     const t = setup();
-    t.orders.importNow('ch1', 101, 'On Hold');
-    t.bigcommerce.setStatus('store1', 101, 5);
+    t.given('On Hold', 5);
     t.orders.beforeWrite = (order) => {
       t.orders.beforeWrite = undefined;
       const key = 'ch1/101';
@@ -212,8 +205,7 @@ describe('order-worker handler (fakes)', () => {
 
   test('gives up after 3 conflicting writes: the record fails so SQS retries it', async () => {
     const t = setup();
-    t.orders.importNow('ch1', 101, 'On Hold');
-    t.bigcommerce.setStatus('store1', 101, 5);
+    t.given('On Hold', 5);
     t.orders.beforeWrite = () => t.orders.importNow('ch1', 101, 'On Hold');
     const record = sqsRecord(makeEvent());
     const result = await t.handler(sqsEvent(record));

@@ -1,5 +1,6 @@
 import type { Channel } from '../../../functions/domain/channel';
 import type { OrderEvent } from '../../../functions/domain/order-event';
+import type { OmStatus } from '../../../functions/domain/statuses';
 import { makeHandler, type OrderWorkerDeps } from '../../../functions/order-worker/handler';
 import { DISJOINT_STATUSES, makeChannel } from '../../support/channels';
 import {
@@ -72,6 +73,11 @@ export function workerHarness(overrides: Partial<OrderWorkerDeps> = {}) {
       now = d;
     },
     now: () => now,
+    /** Order `orderId` of `ch1` as OM imported it (`om`) and as BigCommerce has it now (`statusId`). */
+    given: (om: OmStatus, statusId: number, orderId = 101) => {
+      orders.importNow('ch1', orderId, om);
+      bigcommerce.setStatus('store1', orderId, statusId);
+    },
     run: (...events: unknown[]) => handler(sqsEvent(...events.map(sqsRecord))),
   };
 }

@@ -25,14 +25,22 @@ function setup() {
   const runRaw = (message: unknown) => t.handler(sqsEvent(sqsRecord(message)));
   const order = () => t.orders.stored('ch1', 101)!.order;
   const last = () => order().history.at(-1) as HistoryEntry;
-  return { orders: t.orders, bigcommerce: t.bigcommerce, obs: t.obs, run, runRaw, order, last };
+  return {
+    orders: t.orders,
+    bigcommerce: t.bigcommerce,
+    obs: t.obs,
+    given: t.given,
+    run,
+    runRaw,
+    order,
+    last,
+  };
 }
 
 describe('fulfilment with shipments', () => {
   test('a fulfilment stores the shipments: two BigCommerce requests in all', async () => {
     const t = setup();
-    t.orders.importNow('ch1', 101, 'Awaiting Shipment');
-    t.bigcommerce.setStatus('store1', 101, 2);
+    t.given('Awaiting Shipment', 2);
     t.bigcommerce.shipments.set('store1/101', [SHIPMENT]);
     await expect(t.run()).resolves.toEqual({ batchItemFailures: [] });
     expect(t.order()).toMatchObject({ status: 'Shipped', shipments: [SHIPMENT] });
@@ -42,8 +50,7 @@ describe('fulfilment with shipments', () => {
 
   test('a cancellation reads no shipments', async () => {
     const t = setup();
-    t.orders.importNow('ch1', 101, 'On Hold');
-    t.bigcommerce.setStatus('store1', 101, 5);
+    t.given('On Hold', 5);
     await t.run();
     expect(t.order().status).toBe('Cancelled');
     expect(t.bigcommerce.shipmentReads).toEqual([]);
@@ -52,8 +59,7 @@ describe('fulfilment with shipments', () => {
 
   test('Partially Shipped on an order in a valid fulfilment status: shipments stored, status kept', async () => {
     const t = setup();
-    t.orders.importNow('ch1', 101, 'Pending Fulfillment');
-    t.bigcommerce.setStatus('store1', 101, 3);
+    t.given('Pending Fulfillment', 3);
     t.bigcommerce.shipments.set('store1/101', [SHIPMENT]);
     await t.run();
     expect(t.order()).toMatchObject({ status: 'Pending Fulfillment', shipments: [SHIPMENT] });
@@ -63,8 +69,7 @@ describe('fulfilment with shipments', () => {
 
   test('a shipment event for an order this system shipped refreshes its shipments', async () => {
     const t = setup();
-    t.orders.importNow('ch1', 101, 'Awaiting Shipment');
-    t.bigcommerce.setStatus('store1', 101, 2);
+    t.given('Awaiting Shipment', 2);
     await t.run();
     expect(t.order().shipments).toEqual([]);
     t.bigcommerce.shipments.set('store1/101', [SHIPMENT]);
@@ -76,8 +81,7 @@ describe('fulfilment with shipments', () => {
 
   test('a shipment event for an order not shipped yet is handled like a status change', async () => {
     const t = setup();
-    t.orders.importNow('ch1', 101, 'Awaiting Shipment');
-    t.bigcommerce.setStatus('store1', 101, 2);
+    t.given('Awaiting Shipment', 2);
     t.bigcommerce.shipments.set('store1/101', [SHIPMENT]);
     await t.run({ scope: 'store/shipment/created' });
     expect(t.order()).toMatchObject({ status: 'Shipped', shipments: [SHIPMENT] });
@@ -113,8 +117,7 @@ describe('orders that need a person', () => {
 
   test('un-cancelled in BigCommerce after this system cancelled → needs_attention, still Cancelled', async () => {
     const t = setup();
-    t.orders.importNow('ch1', 101, 'On Hold');
-    t.bigcommerce.setStatus('store1', 101, 5);
+    t.given('On Hold', 5);
     await t.run();
     t.bigcommerce.setStatus('store1', 101, 11);
     await t.run();
@@ -124,8 +127,7 @@ describe('orders that need a person', () => {
 
   test('archived in BigCommerce → needs_attention archived_in_bigcommerce', async () => {
     const t = setup();
-    t.orders.importNow('ch1', 101, 'Awaiting Shipment');
-    t.bigcommerce.setStatus('store1', 101, 2);
+    t.given('Awaiting Shipment', 2);
     t.bigcommerce.deleted.add('store1/101');
     await t.run();
     expect(t.order().status).toBe('Awaiting Shipment');

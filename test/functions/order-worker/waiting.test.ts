@@ -23,8 +23,7 @@ function setup(overrides: Partial<OrderWorkerDeps> = {}) {
 describe('OM first while waiting', () => {
   test('a dozen retries while Unprocessed cost one BigCommerce read and one deferred entry; the retry after OM processed the order one more', async () => {
     const t = setup();
-    t.orders.importNow('ch1', 101, 'Unprocessed');
-    t.bigcommerce.setStatus('store1', 101, 5);
+    t.given('Unprocessed', 5);
     await t.run(makeEvent());
     for (let i = 0; i < 12; i++) await t.deliverLast();
     expect(t.bigcommerce.orderReads).toHaveLength(1);
@@ -52,8 +51,7 @@ describe('OM first while waiting', () => {
 
   test('OM processes the order while a kept-read decision is being written: a fresh read decides', async () => {
     const t = setup();
-    t.orders.importNow('ch1', 101, 'Unprocessed');
-    t.bigcommerce.setStatus('store1', 101, 5);
+    t.given('Unprocessed', 5);
     await t.run(makeEvent());
     let once = true;
     t.orders.beforeWrite = () => {

@@ -6,3 +6,4 @@ export { MemoryPublisher } from './channel-events';
 export { MemoryOrderStore } from './order-store';
 export { MemoryQueue } from './order-event-queue';
 export { MemorySecretStore } from './secret-store';
+export { MemorySupportReader } from './support-reader';
