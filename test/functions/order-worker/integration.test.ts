@@ -11,6 +11,7 @@ import { makeHandler, wire, WORKER_COUNTERS } from '../../../functions/order-wor
 import { startSandbox, type Sandbox } from '../../../local/sandbox/server';
 import { DISJOINT_STATUSES, makeChannel } from '../../support/channels';
 import { createLocalAws, type LocalAws } from '../../support/local-aws';
+import { seedChannel } from '../../support/seed';
 import { lambdaContext, sqsEvent, sqsRecord } from '../../support/lambda';
 import { FakeObservability } from '../../support/observability';
 import { drain, enqueue, orderEvent, pollOnce, type WorkerHandler } from './harness';
@@ -39,11 +40,7 @@ beforeAll(async () => {
   aws = await createLocalAws();
   sb = await startSandbox({ port: 0, timeScale: 0.001, rateLimit: false });
   sb.createStore({ storeHash: STORE, accessToken: TOKEN, clientSecret: 'cs' });
-  await new DynamoChannelStore(aws.dynamo, aws.tables.channels).put(channel);
-  await secretStore(createRuntime(aws.env, { dynamo: aws.dynamo })).put(CHANNEL_ID, {
-    accessToken: TOKEN,
-    webhookToken: 'wt',
-  });
+  await seedChannel(aws, channel, { accessToken: TOKEN, webhookToken: 'wt' });
   orders = new DynamoOrderStore(aws.dynamo, aws.tables.orders);
   handler = wire({
     ...aws.env,
