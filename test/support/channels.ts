@@ -52,3 +52,13 @@ export const NOT_YET_HOOKED_VIEW = {
   },
   reconcile: { watermark: null, lastRunAt: null },
 };
+
+/** A valid settings body for a new channel, as `PUT /channels/{channelId}` takes it (credentials included). */
+export const settingsBody = (over: Record<string, unknown> = {}): Record<string, unknown> => ({
+  storeHash: 'abc123',
+  accessToken: 'tok-secret',
+  clientSecret: 'client-secret',
+  validCancellationStatuses: ['Awaiting Shipment'],
+  validFulfillmentStatuses: ['Awaiting Shipment', 'On Hold'],
+  ...over,
+});

@@ -7,7 +7,7 @@ import type { HttpResult } from '../../../functions/common/http';
 import type { OmOrder } from '../../../functions/domain/order';
 import type { OmStatus } from '../../../functions/domain/statuses';
 import { ROUTES, routeKey } from '../../../functions/common/routes';
-import { NOT_YET_HOOKED_VIEW } from '../../support/channels';
+import { NOT_YET_HOOKED_VIEW, settingsBody } from '../../support/channels';
 import { deferredEntry, historyEntry, makeOrder } from '../../support/orders';
 import {
   FakeBigCommerce,
@@ -78,14 +78,9 @@ afterEach(() => {
   jest.restoreAllMocks();
 });
 
-const body = (over: Record<string, unknown> = {}) => ({
-  storeHash: 'abc123',
-  accessToken: ACCESS_TOKEN,
-  clientSecret: CLIENT_SECRET,
-  validCancellationStatuses: ['Awaiting Shipment'],
-  validFulfillmentStatuses: ['Awaiting Shipment', 'On Hold'],
-  ...over,
-});
+// The credentials are the planted secrets the after-each check looks for.
+const body = (over: Record<string, unknown> = {}) =>
+  settingsBody({ accessToken: ACCESS_TOKEN, clientSecret: CLIENT_SECRET, ...over });
 const PUT = 'PUT /channels/{channelId}';
 const GET = 'GET /channels/{channelId}';
 const DELETE = 'DELETE /channels/{channelId}';

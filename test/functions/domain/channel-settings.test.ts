@@ -8,15 +8,8 @@ import {
   type ChannelSettingsInput,
 } from '../../../functions/domain/channel-settings';
 import { CONFIGURABLE_OM_STATUSES, OM_STATUSES } from '../../../functions/domain/statuses';
-import { makeChannel, NOT_YET_HOOKED_VIEW } from '../../support/channels';
+import { makeChannel, NOT_YET_HOOKED_VIEW, settingsBody } from '../../support/channels';
 
-const valid = (): Record<string, unknown> => ({
-  storeHash: 'abc123',
-  accessToken: 'tok-secret',
-  clientSecret: 'client-secret',
-  validCancellationStatuses: ['Awaiting Shipment'],
-  validFulfillmentStatuses: ['Awaiting Shipment', 'On Hold'],
-});
 const newChannel = { requireAccessToken: true };
 const update = { requireAccessToken: false, storedStoreHash: 'abc123' };
 
@@ -85,7 +78,7 @@ describe('parseChannelSettings: one bad field at a time', () => {
   ];
 
   test('Partially Shipped in the fulfil ids says why', () => {
-    const result = parseChannelSettings({ ...valid(), fulfillOnBigCommerceStatusIds: [3] }, newChannel);
+    const result = parseChannelSettings(settingsBody({ fulfillOnBigCommerceStatusIds: [3] }), newChannel);
     expect(result).toEqual({
       ok: false,
       errors: [
@@ -98,11 +91,11 @@ describe('parseChannelSettings: one bad field at a time', () => {
   });
 
   test.each(cases)('%s: %j → 400 naming %s', (_name, change, field) => {
-    expect(fieldsOf({ ...valid(), ...change })).toEqual([field]);
+    expect(fieldsOf(settingsBody(change))).toEqual([field]);
   });
 
   test('the valid body passes', () => {
-    expect(parseChannelSettings(valid(), newChannel)).toEqual({
+    expect(parseChannelSettings(settingsBody(), newChannel)).toEqual({
       ok: true,
       input: {
         storeHash: 'abc123',
@@ -116,8 +109,12 @@ describe('parseChannelSettings: one bad field at a time', () => {
 
   test.each(OM_STATUSES.map((s) => [s]))('status %s is accepted only when configurable', (status) => {
     const ok = (CONFIGURABLE_OM_STATUSES as readonly string[]).includes(status);
-    expect(parseChannelSettings({ ...valid(), validFulfillmentStatuses: [status] }, newChannel).ok).toBe(ok);
-    expect(parseChannelSettings({ ...valid(), validCancellationStatuses: [status] }, newChannel).ok).toBe(ok);
+    expect(parseChannelSettings(settingsBody({ validFulfillmentStatuses: [status] }), newChannel).ok).toBe(
+      ok,
+    );
+    expect(parseChannelSettings(settingsBody({ validCancellationStatuses: [status] }), newChannel).ok).toBe(
+      ok,
+    );
   });
 });
 
@@ -160,12 +157,11 @@ describe('parseChannelSettings: several bad fields at once', () => {
 
   test('messages never quote a secret value', () => {
     const result = parseChannelSettings(
-      {
-        ...valid(),
+      settingsBody({
         accessToken: 12345678,
         clientSecret: ['client-secret-value'],
         webhookToken: 'tok-hidden',
-      },
+      }),
       newChannel,
     );
     expect(result.ok).toBe(false);
@@ -178,7 +174,7 @@ describe('parseChannelSettings: several bad fields at once', () => {
 
 describe('parseChannelSettings: update rules', () => {
   test('an update may omit accessToken and clientSecret', () => {
-    const { accessToken: _a, clientSecret: _c, ...body } = valid();
+    const { accessToken: _a, clientSecret: _c, ...body } = settingsBody();
     expect(parseChannelSettings(body, update)).toEqual({
       ok: true,
       input: {
@@ -190,25 +186,24 @@ describe('parseChannelSettings: update rules', () => {
   });
 
   test('clientSecret null removes it', () => {
-    const result = parseChannelSettings({ ...valid(), clientSecret: null }, update);
+    const result = parseChannelSettings(settingsBody({ clientSecret: null }), update);
     expect(result.ok && result.input.clientSecret).toBeNull();
   });
 
   test('storeHash cannot change on a live channel', () => {
-    expect(fieldsOf({ ...valid(), storeHash: 'other1' }, update)).toEqual(['storeHash']);
+    expect(fieldsOf(settingsBody({ storeHash: 'other1' }), update)).toEqual(['storeHash']);
   });
 
   test('read-only fields of the GET answer are ignored', () => {
     const result = parseChannelSettings(
-      {
-        ...valid(),
+      settingsBody({
         channelId: 'c1',
         createdAt: 'x',
         updatedAt: 'y',
         hasClientSecret: true,
         webhook: { hookId: 1 },
         reconcile: {},
-      },
+      }),
       update,
     );
     expect(result.ok).toBe(true);
@@ -216,13 +211,12 @@ describe('parseChannelSettings: update rules', () => {
 
   test('sets and id lists are deduplicated', () => {
     const result = parseChannelSettings(
-      {
-        ...valid(),
+      settingsBody({
         validCancellationStatuses: ['On Hold', 'On Hold', 'Awaiting Payment'],
         validFulfillmentStatuses: [],
         cancelOnBigCommerceStatusIds: [5, 5, 6],
         fulfillOnBigCommerceStatusIds: [2, 2],
-      },
+      }),
       newChannel,
     );
     expect(result.ok && result.input).toMatchObject({
@@ -237,7 +231,7 @@ describe('parseChannelSettings: update rules', () => {
     // cancel [2] alone would overlap the default fulfill [2, 10]; with fulfill [10] it does not.
     expect(
       parseChannelSettings(
-        { ...valid(), cancelOnBigCommerceStatusIds: [2], fulfillOnBigCommerceStatusIds: [10] },
+        settingsBody({ cancelOnBigCommerceStatusIds: [2], fulfillOnBigCommerceStatusIds: [10] }),
         newChannel,
       ).ok,
     ).toBe(true);
