@@ -6,7 +6,12 @@ import { createLocalAws, type LocalAws } from '../../support/local-aws';
 
 // An empty fulfil list, so the round trip shows empty lists survive.
 const channel = (channelId: string, over: Partial<Channel> = {}): Channel =>
-  makeChannel({ channelId, validCancellationStatuses: ['Awaiting Shipment'], validFulfillmentStatuses: [], ...over });
+  makeChannel({
+    channelId,
+    validCancellationStatuses: ['Awaiting Shipment'],
+    validFulfillmentStatuses: [],
+    ...over,
+  });
 
 let aws: LocalAws;
 let store: DynamoChannelStore;

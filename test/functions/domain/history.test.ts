@@ -102,8 +102,12 @@ const decisions: Record<Outcome, Decision> = {
   },
 };
 
-const stored = (overrides: Partial<OmOrder> = {}): OmOrder =>
-  makeOrder({ ...key, status: 'On Hold', updatedAt: '2026-04-30T00:00:00.000Z', version: 3, ...overrides });
+// `status` right after the key, where the isDuplicate test titles have always printed it.
+const stored = (overrides: Partial<OmOrder> = {}): OmOrder => ({
+  ...key,
+  status: 'On Hold',
+  ...makeOrder({ ...key, updatedAt: '2026-04-30T00:00:00.000Z', version: 3, ...overrides }),
+});
 
 describe('nextOrder', () => {
   test('covers every outcome', () => {

@@ -390,14 +390,21 @@ describe('accepted callbacks', () => {
       const body = callbackExampleText(file).replace('{store_hash}', STORE_HASH);
       const res = await h.handler(request({ body, headers: { ...token, ...signHeaders(body) } }));
       expect(res.statusCode).toBe(200);
-      const acted = file === 'store_order_statusUpdated.json' || /^store_shipment_(created|updated)/.test(file);
+      const acted =
+        file === 'store_order_statusUpdated.json' || /^store_shipment_(created|updated)/.test(file);
       expect(h.queue.sent).toHaveLength(acted ? 1 : 0);
       expect(h.obs.names()).toContain(acted ? 'WebhookAccepted' : 'WebhookIgnored');
       if (file === 'store_order_statusUpdated.json')
-        expect(h.queue.sent[0]).toMatchObject({ orderId: 250, statusHint: { previousStatusId: 0, newStatusId: 11 } });
+        expect(h.queue.sent[0]).toMatchObject({
+          orderId: 250,
+          statusHint: { previousStatusId: 0, newStatusId: 11 },
+        });
       else if (acted) {
         // A shipment names its order in data.orderId; the worker reads the order, so there is no hint.
-        expect(h.queue.sent[0]).toMatchObject({ orderId: 251, scope: file.replace(/_/g, '/').replace('.json', '') });
+        expect(h.queue.sent[0]).toMatchObject({
+          orderId: 251,
+          scope: file.replace(/_/g, '/').replace('.json', ''),
+        });
         expect(h.queue.sent[0]).not.toHaveProperty('statusHint');
       }
     },
