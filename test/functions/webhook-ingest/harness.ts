@@ -106,26 +106,18 @@ export function harness(options: { cacheTtlMs?: number } = {}) {
     }),
   ])
     channels.items.set(c.channelId, c);
-  secrets.items.set('ch1', {
-    accessToken: 'access-TOKEN-xyz',
-    clientSecret: CLIENT_SECRET,
-    webhookToken: TOKEN,
-  });
-  secrets.items.set('nosig', { accessToken: 'access-TOKEN-xyz', webhookToken: TOKEN });
-  secrets.items.set('gone', {
-    accessToken: 'access-TOKEN-xyz',
-    clientSecret: CLIENT_SECRET,
-    webhookToken: TOKEN,
-  });
+  const tokenOnly = { accessToken: 'access-TOKEN-xyz', webhookToken: TOKEN };
+  secrets.items.set('ch1', { ...tokenOnly, clientSecret: CLIENT_SECRET });
+  secrets.items.set('nosig', tokenOnly);
+  secrets.items.set('gone', { ...tokenOnly, clientSecret: CLIENT_SECRET });
   const state = { clock: Date.parse('2026-04-01T12:00:00.000Z') };
   const handler = makeHandler({
     channels,
     secrets,
     queue,
-    ...({ logger: obs.logger, metrics: obs.metricsPort } as unknown as Pick<
-      IngestDeps,
-      'metrics' | 'logger'
-    >),
+    logger: obs.logger,
+    // Only what the handler calls: addMetric and singleMetric.
+    metrics: obs.metricsPort as unknown as IngestDeps['metrics'],
     now: () => state.clock,
     cacheTtlMs: options.cacheTtlMs,
   });
