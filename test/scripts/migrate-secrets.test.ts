@@ -8,7 +8,7 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import { SecretsManagerSecretStore } from '../../functions/adapters/secret-store';
 import { main } from '../../scripts/migrate-secrets';
-import { MemoryChannelStore } from '../functions/hook-manager/fakes';
+import { MemoryChannelStore } from '../support/fakes';
 import { channelAt } from '../support/channels';
 
 const sm = mockClient(SecretsManagerClient);

@@ -8,12 +8,7 @@ import { startSandbox } from '../../local/sandbox/server';
 import { UsageError } from '../../scripts/cli';
 import { createProgress, main, parseReconcileArgs } from '../../scripts/reconcile';
 import { createLocalAws } from '../support/local-aws';
-import {
-  FakeBigCommerce,
-  MemoryChannelStore,
-  MemoryQueue,
-  MemorySecretStore,
-} from '../functions/hook-manager/fakes';
+import { FakeBigCommerce, MemoryChannelStore, MemoryQueue, MemorySecretStore } from '../support/fakes';
 
 const NOW = new Date('2026-05-02T12:00:00.000Z');
 const hoursAgo = (h: number) => new Date(NOW.getTime() - h * 3_600_000).toISOString();

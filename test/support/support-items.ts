@@ -1,4 +1,5 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import { makeChannel } from './channels';
 
 /**
  * Stored items as the support console reads them (plain JSON, as DynamoDB holds them), with the fields
@@ -8,15 +9,13 @@ import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 export const PLANTED_SECRET = 'sekret-access-token-do-not-show';
 
 export const channelItem = (over: Record<string, unknown> = {}): Record<string, unknown> => ({
-  channelId: 'shop-1',
-  storeHash: 'abc123',
-  validCancellationStatuses: ['On Hold', 'Awaiting Shipment'],
-  validFulfillmentStatuses: ['Awaiting Shipment'],
-  cancelOnBigCommerceStatusIds: [5],
-  fulfillOnBigCommerceStatusIds: [2, 10],
-  createdAt: '2026-11-01T00:00:00.000Z',
-  updatedAt: '2026-11-01T00:00:00.000Z',
-  hook: { hookId: 42, isActive: true, lastVerifiedAt: '2026-11-30T10:00:00.000Z' },
+  ...makeChannel({
+    channelId: 'shop-1',
+    validCancellationStatuses: ['On Hold', 'Awaiting Shipment'],
+    createdAt: '2026-11-01T00:00:00.000Z',
+    updatedAt: '2026-11-01T00:00:00.000Z',
+    hook: { hookId: 42, isActive: true, lastVerifiedAt: '2026-11-30T10:00:00.000Z' },
+  }),
   accessToken: PLANTED_SECRET,
   webhookToken: PLANTED_SECRET,
   ...over,

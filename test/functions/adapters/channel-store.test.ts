@@ -1,19 +1,17 @@
 import { GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { DynamoChannelStore, InvalidCursorError } from '../../../functions/adapters/channel-store';
 import type { Channel } from '../../../functions/domain/channel';
+import { makeChannel } from '../../support/channels';
 import { createLocalAws, type LocalAws } from '../../support/local-aws';
 
-const channel = (channelId: string, overrides: Partial<Channel> = {}): Channel => ({
-  channelId,
-  storeHash: 'abc123',
-  validCancellationStatuses: ['Awaiting Shipment'],
-  validFulfillmentStatuses: [],
-  cancelOnBigCommerceStatusIds: [5],
-  fulfillOnBigCommerceStatusIds: [2, 10],
-  createdAt: '2026-01-01T00:00:00.000Z',
-  updatedAt: '2026-01-01T00:00:00.000Z',
-  ...overrides,
-});
+// An empty fulfil list, so the round trip shows empty lists survive.
+const channel = (channelId: string, over: Partial<Channel> = {}): Channel =>
+  makeChannel({
+    channelId,
+    validCancellationStatuses: ['Awaiting Shipment'],
+    validFulfillmentStatuses: [],
+    ...over,
+  });
 
 let aws: LocalAws;
 let store: DynamoChannelStore;

@@ -2,6 +2,7 @@ import { GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { DynamoOrderStore } from '../../../functions/adapters/order-store';
 import type { OmOrder } from '../../../functions/domain/order';
 import { createLocalAws, type LocalAws } from '../../support/local-aws';
+import { deferredEntry, historyEntry, makeOrder } from '../../support/orders';
 
 let aws: LocalAws;
 let store: DynamoOrderStore;
@@ -11,26 +12,16 @@ beforeAll(async () => {
   store = new DynamoOrderStore(aws.dynamo, aws.tables.orders);
 });
 
-const order = (orderId: number, overrides: Partial<OmOrder> = {}): OmOrder => ({
-  channelId: 'ch1',
-  orderId,
-  updatedAt: '2026-05-01T12:00:00.000Z',
-  history: [
-    {
-      at: '2026-05-01T12:00:00.000Z',
-      eventId: 'evt-1',
-      source: 'webhook',
-      bigcommerceStatusId: 5,
-      outcome: 'deferred',
-      statusBefore: null,
-      statusAfter: null,
-      attempt: 1,
-    },
-  ],
-  processed: { 'evt-1': { at: 1_777_636_800, attempt: 1, terminal: false } },
-  version: 1,
-  ...overrides,
-});
+const AT = '2026-05-01T12:00:00.000Z';
+const order = (orderId: number, overrides: Partial<OmOrder> = {}): OmOrder =>
+  makeOrder({
+    channelId: 'ch1',
+    orderId,
+    updatedAt: AT,
+    history: [deferredEntry({ at: AT, eventId: 'evt-1' })],
+    processed: { 'evt-1': { at: 1_777_636_800, attempt: 1, terminal: false } },
+    ...overrides,
+  });
 
 const rawItem = async (orderId: number) =>
   (
@@ -113,18 +104,7 @@ test('importStatus over a Cancelled this system set: one om_import entry with th
   const now = new Date('2026-05-03T00:00:00.000Z');
   const cancelled = order(8, {
     status: 'Cancelled',
-    history: [
-      {
-        at: '2026-05-01T12:00:00.000Z',
-        eventId: 'evt-1',
-        source: 'webhook',
-        bigcommerceStatusId: 5,
-        outcome: 'cancelled',
-        statusBefore: 'On Hold',
-        statusAfter: 'Cancelled',
-        attempt: 1,
-      },
-    ],
+    history: [historyEntry({ at: AT, eventId: 'evt-1' })],
   });
   await store.write(cancelled, 0);
   const imported = await store.importStatus('ch1', 8, 'On Hold', now);

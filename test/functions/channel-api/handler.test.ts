@@ -7,6 +7,8 @@ import type { HttpResult } from '../../../functions/common/http';
 import type { OmOrder } from '../../../functions/domain/order';
 import type { OmStatus } from '../../../functions/domain/statuses';
 import { ROUTES, routeKey } from '../../../functions/common/routes';
+import { NOT_YET_HOOKED_VIEW, settingsBody } from '../../support/channels';
+import { deferredEntry, historyEntry, makeOrder } from '../../support/orders';
 import {
   FakeBigCommerce,
   MemoryChannelStore,
@@ -14,9 +16,8 @@ import {
   MemoryPublisher,
   MemoryQueue,
   MemorySecretStore,
-  capturingObservability,
-  metricTotals,
-} from '../hook-manager/fakes';
+} from '../../support/fakes';
+import { capturingObservability, metricTotals } from '../../support/observability';
 
 const ACCESS_TOKEN = 'access-token-SECRET-1111';
 const CLIENT_SECRET = 'client-secret-SECRET-2222';
@@ -77,14 +78,9 @@ afterEach(() => {
   jest.restoreAllMocks();
 });
 
-const body = (over: Record<string, unknown> = {}) => ({
-  storeHash: 'abc123',
-  accessToken: ACCESS_TOKEN,
-  clientSecret: CLIENT_SECRET,
-  validCancellationStatuses: ['Awaiting Shipment'],
-  validFulfillmentStatuses: ['Awaiting Shipment', 'On Hold'],
-  ...over,
-});
+// The credentials are the planted secrets the after-each check looks for.
+const body = (over: Record<string, unknown> = {}) =>
+  settingsBody({ accessToken: ACCESS_TOKEN, clientSecret: CLIENT_SECRET, ...over });
 const PUT = 'PUT /channels/{channelId}';
 const GET = 'GET /channels/{channelId}';
 const DELETE = 'DELETE /channels/{channelId}';
@@ -126,14 +122,7 @@ describe('PUT /channels/{channelId}', () => {
       hasClientSecret: true,
       createdAt: expect.any(String),
       updatedAt: expect.any(String),
-      webhook: {
-        hookId: null,
-        isActive: false,
-        lastVerifiedAt: null,
-        lastError: null,
-        lastDeliveryException: null,
-      },
-      reconcile: { watermark: null, lastRunAt: null },
+      ...NOT_YET_HOOKED_VIEW,
     });
     expect(t.secrets.items.get('c1')).toEqual({
       accessToken: ACCESS_TOKEN,
@@ -240,7 +229,7 @@ describe('PUT /channels/{channelId}', () => {
       ]),
     );
     expect(fields.filter((f) => f === 'validFulfillmentStatuses')).toHaveLength(2);
-    expect(t.channels.calls.filter((c) => !c.startsWith('get'))).toEqual([]);
+    expect(t.channels.log.entries.filter((c) => !c.startsWith('channels.get'))).toEqual([]);
   });
 
   test('overlapping override lists → 400', async () => {
@@ -548,25 +537,13 @@ describe('orders', () => {
   });
 
   test('GET shows status null for a timeline-only item (OM has not imported the order)', async () => {
-    t.orders.items.set('c1/7', {
-      channelId: 'c1',
-      orderId: 7,
-      updatedAt: '2026-05-01T10:00:00.000Z',
-      history: [
-        {
-          at: '2026-05-01T10:00:00.000Z',
-          eventId: 'e1',
-          source: 'webhook',
-          bigcommerceStatusId: 5,
-          outcome: 'deferred',
-          statusBefore: null,
-          statusAfter: null,
-          attempt: 1,
-        },
-      ],
-      processed: { e1: { at: 1, attempt: 1, terminal: false } },
-      version: 1,
-    });
+    t.orders.seed(
+      makeOrder({
+        orderId: 7,
+        history: [deferredEntry()],
+        processed: { e1: { at: 1, attempt: 1, terminal: false } },
+      }),
+    );
     const res = await t.call(GET_ORDER, { channelId: 'c1', orderId: '7' });
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({
@@ -580,25 +557,23 @@ describe('orders', () => {
 });
 
 describe('OM import re-checks waiting events', () => {
-  const waiting = (status?: OmStatus): OmOrder => ({
-    channelId: 'c1',
-    orderId: 8,
-    ...(status ? { status } : {}),
-    updatedAt: '2026-05-01T10:00:00.000Z',
-    history: [],
-    processed: { e1: { at: 1, attempt: 3, terminal: false } },
-    pending: {
-      e1: {
-        receivedAt: '2026-05-01T09:00:00.000Z',
-        source: 'webhook',
-        attempt: 3,
-        at: 1,
-        expired: false,
-        read: { statusId: 5, dateModified: '2026-05-01T08:59:00.000Z' },
+  const waiting = (status?: OmStatus): OmOrder =>
+    makeOrder({
+      orderId: 8,
+      ...(status ? { status } : {}),
+      processed: { e1: { at: 1, attempt: 3, terminal: false } },
+      pending: {
+        e1: {
+          receivedAt: '2026-05-01T09:00:00.000Z',
+          source: 'webhook',
+          attempt: 3,
+          at: 1,
+          expired: false,
+          read: { statusId: 5, dateModified: '2026-05-01T08:59:00.000Z' },
+        },
       },
-    },
-    version: 4,
-  });
+      version: 4,
+    });
   const ids = { channelId: 'c1', orderId: '8' };
 
   beforeEach(async () => {
@@ -608,7 +583,7 @@ describe('OM import re-checks waiting events', () => {
   test.each([undefined, 'Unprocessed' as const])(
     'moving the order (%s) out of Unprocessed sends one re-check message',
     async (before) => {
-      t.orders.items.set('c1/8', waiting(before));
+      t.orders.seed(waiting(before));
       expect((await t.call(PUT_ORDER, ids, { status: 'On Hold' })).status).toBe(200);
       expect(t.queue.sent).toEqual([
         expect.objectContaining({ channelId: 'c1', orderId: 8, source: 'om_import', attempt: 1 }),
@@ -617,14 +592,14 @@ describe('OM import re-checks waiting events', () => {
   );
 
   test('an import that leaves the order Unprocessed, or of an order nothing waits for, sends nothing', async () => {
-    t.orders.items.set('c1/8', waiting());
+    t.orders.seed(waiting());
     await t.call(PUT_ORDER, ids, { status: 'Unprocessed' });
     await t.call(PUT_ORDER, { channelId: 'c1', orderId: '9' }, { status: 'On Hold' });
     expect(t.queue.sent).toEqual([]);
   });
 
   test('a failed send answers 500; the same import again sends it', async () => {
-    t.orders.items.set('c1/8', waiting('Unprocessed'));
+    t.orders.seed(waiting('Unprocessed'));
     t.queue.failAfter = 0;
     expect((await t.call(PUT_ORDER, ids, { status: 'On Hold' })).status).toBe(500);
     t.queue.failAfter = Infinity;
@@ -633,21 +608,10 @@ describe('OM import re-checks waiting events', () => {
   });
 
   test('importing over a Cancelled this system set adds an om_import history entry', async () => {
-    t.orders.items.set('c1/8', {
+    t.orders.seed({
       ...waiting('Cancelled'),
       pending: {},
-      history: [
-        {
-          at: '2026-05-01T10:00:00.000Z',
-          eventId: 'e1',
-          source: 'webhook',
-          bigcommerceStatusId: 5,
-          outcome: 'cancelled',
-          statusBefore: 'On Hold',
-          statusAfter: 'Cancelled',
-          attempt: 1,
-        },
-      ],
+      history: [historyEntry()],
     });
     const res = await t.call(PUT_ORDER, ids, { status: 'On Hold' });
     expect(res.body?.status).toBe('On Hold');

@@ -8,14 +8,8 @@ import {
   type ChannelSettingsInput,
 } from '../../../functions/domain/channel-settings';
 import { CONFIGURABLE_OM_STATUSES, OM_STATUSES } from '../../../functions/domain/statuses';
+import { makeChannel, NOT_YET_HOOKED_VIEW, settingsBody } from '../../support/channels';
 
-const valid = (): Record<string, unknown> => ({
-  storeHash: 'abc123',
-  accessToken: 'tok-secret',
-  clientSecret: 'client-secret',
-  validCancellationStatuses: ['Awaiting Shipment'],
-  validFulfillmentStatuses: ['Awaiting Shipment', 'On Hold'],
-});
 const newChannel = { requireAccessToken: true };
 const update = { requireAccessToken: false, storedStoreHash: 'abc123' };
 
@@ -25,85 +19,66 @@ const fieldsOf = (body: unknown, context: Parameters<typeof parseChannelSettings
 };
 
 describe('parseChannelSettings: one bad field at a time', () => {
-  const cases: Array<[string, Record<string, unknown>, string]> = [
-    ['storeHash missing', { storeHash: undefined }, 'storeHash'],
-    ['storeHash upper case', { storeHash: 'ABC123' }, 'storeHash'],
-    ['storeHash with a dash', { storeHash: 'abc-123' }, 'storeHash'],
-    ['storeHash empty', { storeHash: '' }, 'storeHash'],
-    ['storeHash too long', { storeHash: 'a'.repeat(33) }, 'storeHash'],
-    ['storeHash a number', { storeHash: 123 }, 'storeHash'],
-    ['accessToken missing on a new channel', { accessToken: undefined }, 'accessToken'],
-    ['accessToken empty', { accessToken: '' }, 'accessToken'],
-    ['accessToken blank', { accessToken: '   ' }, 'accessToken'],
-    ['accessToken a number', { accessToken: 42 }, 'accessToken'],
-    ['clientSecret empty', { clientSecret: '' }, 'clientSecret'],
-    ['clientSecret an object', { clientSecret: { a: 1 } }, 'clientSecret'],
-    [
-      'validCancellationStatuses missing',
-      { validCancellationStatuses: undefined },
-      'validCancellationStatuses',
-    ],
-    [
-      'validCancellationStatuses not an array',
-      { validCancellationStatuses: 'On Hold' },
-      'validCancellationStatuses',
-    ],
-    [
-      'validCancellationStatuses Unprocessed',
-      { validCancellationStatuses: ['Unprocessed'] },
-      'validCancellationStatuses',
-    ],
-    [
-      'validCancellationStatuses Shipped',
-      { validCancellationStatuses: ['Shipped'] },
-      'validCancellationStatuses',
-    ],
-    [
-      'validCancellationStatuses Cancelled',
-      { validCancellationStatuses: ['Cancelled'] },
-      'validCancellationStatuses',
-    ],
-    [
-      'validCancellationStatuses unknown',
-      { validCancellationStatuses: ['on hold'] },
-      'validCancellationStatuses',
-    ],
-    ['validFulfillmentStatuses missing', { validFulfillmentStatuses: undefined }, 'validFulfillmentStatuses'],
-    ['validFulfillmentStatuses null', { validFulfillmentStatuses: null }, 'validFulfillmentStatuses'],
-    [
-      'validFulfillmentStatuses Shipped',
-      { validFulfillmentStatuses: ['Shipped'] },
-      'validFulfillmentStatuses',
-    ],
-    ['validFulfillmentStatuses a number', { validFulfillmentStatuses: [3] }, 'validFulfillmentStatuses'],
-    ['cancel ids empty', { cancelOnBigCommerceStatusIds: [] }, 'cancelOnBigCommerceStatusIds'],
-    ['cancel ids unknown id', { cancelOnBigCommerceStatusIds: [15] }, 'cancelOnBigCommerceStatusIds'],
-    ['cancel ids negative', { cancelOnBigCommerceStatusIds: [-1] }, 'cancelOnBigCommerceStatusIds'],
-    ['cancel ids a fraction', { cancelOnBigCommerceStatusIds: [5.5] }, 'cancelOnBigCommerceStatusIds'],
-    ['cancel ids a string', { cancelOnBigCommerceStatusIds: ['5'] }, 'cancelOnBigCommerceStatusIds'],
-    ['cancel ids not an array', { cancelOnBigCommerceStatusIds: 5 }, 'cancelOnBigCommerceStatusIds'],
-    ['fulfill ids unknown id', { fulfillOnBigCommerceStatusIds: [99] }, 'fulfillOnBigCommerceStatusIds'],
-    [
-      'fulfill ids with Partially Shipped (3)',
-      { fulfillOnBigCommerceStatusIds: [2, 3] },
-      'fulfillOnBigCommerceStatusIds',
-    ],
-    [
-      'fulfill ids overlap the default cancel ids',
-      { fulfillOnBigCommerceStatusIds: [2, 5] },
-      'fulfillOnBigCommerceStatusIds',
-    ],
-    [
-      'cancel ids overlap the default fulfill ids',
-      { cancelOnBigCommerceStatusIds: [10] },
-      'cancelOnBigCommerceStatusIds',
-    ],
-    ['an unknown field', { validCancelationStatuses: [] }, 'validCancelationStatuses'],
-    ['a secret-looking unknown field', { webhookToken: 'x' }, 'webhookToken'],
+  /** Named bad values of one field: each case is refused naming that field. */
+  const bad = (field: string, values: Array<[string, unknown]>) =>
+    values.map(([name, value]): [string, Record<string, unknown>, string] => [
+      name,
+      { [field]: value },
+      field,
+    ]);
+  const cases = [
+    ...bad('storeHash', [
+      ['storeHash missing', undefined],
+      ['storeHash upper case', 'ABC123'],
+      ['storeHash with a dash', 'abc-123'],
+      ['storeHash empty', ''],
+      ['storeHash too long', 'a'.repeat(33)],
+      ['storeHash a number', 123],
+    ]),
+    ...bad('accessToken', [
+      ['accessToken missing on a new channel', undefined],
+      ['accessToken empty', ''],
+      ['accessToken blank', '   '],
+      ['accessToken a number', 42],
+    ]),
+    ...bad('clientSecret', [
+      ['clientSecret empty', ''],
+      ['clientSecret an object', { a: 1 }],
+    ]),
+    ...bad('validCancellationStatuses', [
+      ['validCancellationStatuses missing', undefined],
+      ['validCancellationStatuses not an array', 'On Hold'],
+      ['validCancellationStatuses Unprocessed', ['Unprocessed']],
+      ['validCancellationStatuses Shipped', ['Shipped']],
+      ['validCancellationStatuses Cancelled', ['Cancelled']],
+      ['validCancellationStatuses unknown', ['on hold']],
+    ]),
+    ...bad('validFulfillmentStatuses', [
+      ['validFulfillmentStatuses missing', undefined],
+      ['validFulfillmentStatuses null', null],
+      ['validFulfillmentStatuses Shipped', ['Shipped']],
+      ['validFulfillmentStatuses a number', [3]],
+    ]),
+    ...bad('cancelOnBigCommerceStatusIds', [
+      ['cancel ids empty', []],
+      ['cancel ids unknown id', [15]],
+      ['cancel ids negative', [-1]],
+      ['cancel ids a fraction', [5.5]],
+      ['cancel ids a string', ['5']],
+      ['cancel ids not an array', 5],
+    ]),
+    ...bad('fulfillOnBigCommerceStatusIds', [
+      ['fulfill ids unknown id', [99]],
+      ['fulfill ids with Partially Shipped (3)', [2, 3]],
+      ['fulfill ids overlap the default cancel ids', [2, 5]],
+    ]),
+    ...bad('cancelOnBigCommerceStatusIds', [['cancel ids overlap the default fulfill ids', [10]]]),
+    ...bad('validCancelationStatuses', [['an unknown field', []]]),
+    ...bad('webhookToken', [['a secret-looking unknown field', 'x']]),
   ];
 
   test('Partially Shipped in the fulfil ids says why', () => {
-    const result = parseChannelSettings({ ...valid(), fulfillOnBigCommerceStatusIds: [3] }, newChannel);
+    const result = parseChannelSettings(settingsBody({ fulfillOnBigCommerceStatusIds: [3] }), newChannel);
     expect(result).toEqual({
       ok: false,
       errors: [
@@ -116,11 +91,11 @@ describe('parseChannelSettings: one bad field at a time', () => {
   });
 
   test.each(cases)('%s: %j → 400 naming %s', (_name, change, field) => {
-    expect(fieldsOf({ ...valid(), ...change })).toEqual([field]);
+    expect(fieldsOf(settingsBody(change))).toEqual([field]);
   });
 
   test('the valid body passes', () => {
-    expect(parseChannelSettings(valid(), newChannel)).toEqual({
+    expect(parseChannelSettings(settingsBody(), newChannel)).toEqual({
       ok: true,
       input: {
         storeHash: 'abc123',
@@ -134,8 +109,12 @@ describe('parseChannelSettings: one bad field at a time', () => {
 
   test.each(OM_STATUSES.map((s) => [s]))('status %s is accepted only when configurable', (status) => {
     const ok = (CONFIGURABLE_OM_STATUSES as readonly string[]).includes(status);
-    expect(parseChannelSettings({ ...valid(), validFulfillmentStatuses: [status] }, newChannel).ok).toBe(ok);
-    expect(parseChannelSettings({ ...valid(), validCancellationStatuses: [status] }, newChannel).ok).toBe(ok);
+    expect(parseChannelSettings(settingsBody({ validFulfillmentStatuses: [status] }), newChannel).ok).toBe(
+      ok,
+    );
+    expect(parseChannelSettings(settingsBody({ validCancellationStatuses: [status] }), newChannel).ok).toBe(
+      ok,
+    );
   });
 });
 
@@ -178,12 +157,11 @@ describe('parseChannelSettings: several bad fields at once', () => {
 
   test('messages never quote a secret value', () => {
     const result = parseChannelSettings(
-      {
-        ...valid(),
+      settingsBody({
         accessToken: 12345678,
         clientSecret: ['client-secret-value'],
         webhookToken: 'tok-hidden',
-      },
+      }),
       newChannel,
     );
     expect(result.ok).toBe(false);
@@ -196,7 +174,7 @@ describe('parseChannelSettings: several bad fields at once', () => {
 
 describe('parseChannelSettings: update rules', () => {
   test('an update may omit accessToken and clientSecret', () => {
-    const { accessToken: _a, clientSecret: _c, ...body } = valid();
+    const { accessToken: _a, clientSecret: _c, ...body } = settingsBody();
     expect(parseChannelSettings(body, update)).toEqual({
       ok: true,
       input: {
@@ -208,25 +186,24 @@ describe('parseChannelSettings: update rules', () => {
   });
 
   test('clientSecret null removes it', () => {
-    const result = parseChannelSettings({ ...valid(), clientSecret: null }, update);
+    const result = parseChannelSettings(settingsBody({ clientSecret: null }), update);
     expect(result.ok && result.input.clientSecret).toBeNull();
   });
 
   test('storeHash cannot change on a live channel', () => {
-    expect(fieldsOf({ ...valid(), storeHash: 'other1' }, update)).toEqual(['storeHash']);
+    expect(fieldsOf(settingsBody({ storeHash: 'other1' }), update)).toEqual(['storeHash']);
   });
 
   test('read-only fields of the GET answer are ignored', () => {
     const result = parseChannelSettings(
-      {
-        ...valid(),
+      settingsBody({
         channelId: 'c1',
         createdAt: 'x',
         updatedAt: 'y',
         hasClientSecret: true,
         webhook: { hookId: 1 },
         reconcile: {},
-      },
+      }),
       update,
     );
     expect(result.ok).toBe(true);
@@ -234,13 +211,12 @@ describe('parseChannelSettings: update rules', () => {
 
   test('sets and id lists are deduplicated', () => {
     const result = parseChannelSettings(
-      {
-        ...valid(),
+      settingsBody({
         validCancellationStatuses: ['On Hold', 'On Hold', 'Awaiting Payment'],
         validFulfillmentStatuses: [],
         cancelOnBigCommerceStatusIds: [5, 5, 6],
         fulfillOnBigCommerceStatusIds: [2, 2],
-      },
+      }),
       newChannel,
     );
     expect(result.ok && result.input).toMatchObject({
@@ -255,7 +231,7 @@ describe('parseChannelSettings: update rules', () => {
     // cancel [2] alone would overlap the default fulfill [2, 10]; with fulfill [10] it does not.
     expect(
       parseChannelSettings(
-        { ...valid(), cancelOnBigCommerceStatusIds: [2], fulfillOnBigCommerceStatusIds: [10] },
+        settingsBody({ cancelOnBigCommerceStatusIds: [2], fulfillOnBigCommerceStatusIds: [10] }),
         newChannel,
       ).ok,
     ).toBe(true);
@@ -269,19 +245,15 @@ const input = (over: Partial<ChannelSettingsInput> = {}): ChannelSettingsInput =
   ...over,
 });
 const now = new Date('2026-05-01T10:00:00.000Z');
-const stored = (over: Partial<Channel> = {}): Channel => ({
-  channelId: 'c1',
-  storeHash: 'abc123',
-  validCancellationStatuses: [],
-  validFulfillmentStatuses: ['On Hold'],
-  cancelOnBigCommerceStatusIds: [5],
-  fulfillOnBigCommerceStatusIds: [2, 10],
-  createdAt: '2026-01-01T00:00:00.000Z',
-  updatedAt: '2026-01-02T00:00:00.000Z',
-  hook: { hookId: 9, isActive: true, lastVerifiedAt: '2026-04-30T00:00:00.000Z' },
-  reconcile: { watermark: '2026-04-30T00:00:00.000Z' },
-  ...over,
-});
+const stored = (over: Partial<Channel> = {}): Channel =>
+  makeChannel({
+    validCancellationStatuses: [],
+    validFulfillmentStatuses: ['On Hold'],
+    updatedAt: '2026-01-02T00:00:00.000Z',
+    hook: { hookId: 9, isActive: true, lastVerifiedAt: '2026-04-30T00:00:00.000Z' },
+    reconcile: { watermark: '2026-04-30T00:00:00.000Z' },
+    ...over,
+  });
 
 describe('buildChannel', () => {
   test('a new channel gets the default id lists and fresh times', () => {
@@ -380,14 +352,7 @@ describe('channelView', () => {
       hasClientSecret: false,
       createdAt: '2026-01-01T00:00:00.000Z',
       updatedAt: '2026-01-02T00:00:00.000Z',
-      webhook: {
-        hookId: null,
-        isActive: false,
-        lastVerifiedAt: null,
-        lastError: null,
-        lastDeliveryException: null,
-      },
-      reconcile: { watermark: null, lastRunAt: null },
+      ...NOT_YET_HOOKED_VIEW,
     });
   });
 

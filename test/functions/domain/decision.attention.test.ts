@@ -10,6 +10,7 @@ import {
 } from '../../../functions/domain/decision';
 import type { HistoryEntry, NeedsAttentionReason, Outcome } from '../../../functions/domain/order';
 import { BIGCOMMERCE_STATUS_IDS, OM_STATUSES, type OmStatus } from '../../../functions/domain/statuses';
+import { historyEntry } from '../../support/orders';
 
 const policy = { delaysSeconds: [60], maxAgeSeconds: 86_400 };
 const now = new Date('2026-05-01T12:00:00.000Z');
@@ -32,21 +33,10 @@ const EVENTS = {
   },
 };
 
-const entry = (over: Partial<HistoryEntry>): HistoryEntry => ({
-  at: '2026-05-01T10:00:00.000Z',
-  eventId: 'e0',
-  source: 'webhook',
-  bigcommerceStatusId: 5,
-  outcome: 'cancelled',
-  statusBefore: 'On Hold',
-  statusAfter: 'Cancelled',
-  attempt: 1,
-  ...over,
-});
 /** The history that set `status`: this system's own cancel/fulfil, or OM's import afterwards. */
 const historyFor = (status: OmStatus, setter: 'system' | 'om'): HistoryEntry[] => {
   if (status !== 'Cancelled' && status !== 'Shipped') return [];
-  const ours = entry(
+  const ours = historyEntry(
     status === 'Cancelled'
       ? {}
       : {
@@ -56,7 +46,7 @@ const historyFor = (status: OmStatus, setter: 'system' | 'om'): HistoryEntry[] =
           statusAfter: 'Shipped',
         },
   );
-  const om = entry({
+  const om = historyEntry({
     source: 'om_import',
     outcome: 'status_changed_by_om_import',
     statusBefore: 'Shipped',
@@ -133,8 +123,8 @@ describe('decide: shipments and orders that need a person', () => {
 
 describe('setByThisSystem', () => {
   test('the newest status-setting entry decides; deferred and other entries do not count', () => {
-    const cancelled = entry({});
-    const later = entry({
+    const cancelled = historyEntry();
+    const later = historyEntry({
       outcome: 'status_not_configured',
       statusBefore: 'Cancelled',
       statusAfter: 'Cancelled',
@@ -143,7 +133,7 @@ describe('setByThisSystem', () => {
     expect(setByThisSystem({ status: 'Cancelled', history: [] }, 'Cancelled')).toBe(false);
     expect(setByThisSystem({ status: 'Cancelled' }, 'Cancelled')).toBe(false);
     expect(setByThisSystem({ status: 'On Hold', history: [cancelled] }, 'Cancelled')).toBe(false);
-    const reimported = entry({
+    const reimported = historyEntry({
       source: 'om_import',
       outcome: 'status_changed_by_om_import',
       statusAfter: 'Cancelled',

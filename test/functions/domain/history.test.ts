@@ -12,6 +12,7 @@ import {
 } from '../../../functions/domain/history';
 import { HISTORY_LIMIT, OUTCOMES, type OmOrder, type Outcome } from '../../../functions/domain/order';
 import { SHIPMENTS_LIMIT } from '../../../functions/domain/shipment';
+import { makeOrder } from '../../support/orders';
 
 const key = { channelId: 'ch1', orderId: 101 };
 const now = new Date('2026-05-01T12:00:00.000Z');
@@ -101,14 +102,11 @@ const decisions: Record<Outcome, Decision> = {
   },
 };
 
+// `status` right after the key, where the isDuplicate test titles have always printed it.
 const stored = (overrides: Partial<OmOrder> = {}): OmOrder => ({
   ...key,
   status: 'On Hold',
-  updatedAt: '2026-04-30T00:00:00.000Z',
-  history: [],
-  processed: {},
-  version: 3,
-  ...overrides,
+  ...makeOrder({ ...key, updatedAt: '2026-04-30T00:00:00.000Z', version: 3, ...overrides }),
 });
 
 describe('nextOrder', () => {

@@ -1,33 +1,24 @@
 import { importOrder, OM_IMPORT_EVENT_ID } from '../../../functions/domain/om-import';
 import type { HistoryEntry, OmOrder } from '../../../functions/domain/order';
 import { OM_STATUSES, type OmStatus } from '../../../functions/domain/statuses';
+import { historyEntry, makeOrder } from '../../support/orders';
 
 const key = { channelId: 'ch1', orderId: 3 };
 const now = new Date('2026-05-01T12:00:00.000Z');
 
-const entry = (
-  outcome: HistoryEntry['outcome'],
-  before: OmStatus | null,
-  after: OmStatus | null,
-): HistoryEntry => ({
-  at: '2026-05-01T11:00:00.000Z',
-  eventId: 'e1',
-  source: 'webhook',
-  bigcommerceStatusId: 5,
-  outcome,
-  statusBefore: before,
-  statusAfter: after,
-  attempt: 1,
-});
+const AT = '2026-05-01T11:00:00.000Z';
+const entry = (outcome: HistoryEntry['outcome'], before: OmStatus | null, after: OmStatus | null) =>
+  historyEntry({ at: AT, outcome, statusBefore: before, statusAfter: after });
 
-const stored = (status: OmStatus, history: HistoryEntry[]): OmOrder => ({
-  ...key,
-  status,
-  updatedAt: '2026-05-01T11:00:00.000Z',
-  history,
-  processed: { e1: { at: 1, attempt: 1, terminal: true } },
-  version: 2,
-});
+const stored = (status: OmStatus, history: HistoryEntry[]): OmOrder =>
+  makeOrder({
+    ...key,
+    status,
+    updatedAt: AT,
+    history,
+    processed: { e1: { at: 1, attempt: 1, terminal: true } },
+    version: 2,
+  });
 
 describe('importOrder', () => {
   test('creates the item on the first import', () => {

@@ -2,6 +2,7 @@ import { decide, type DecisionChannel } from '../../../functions/domain/decision
 import type { OmOrder, PendingEvent } from '../../../functions/domain/order';
 import { needsRecheck, recheckMessage, recheckOrder, RECHECK_SCOPE } from '../../../functions/domain/recheck';
 import { OM_STATUSES, type OmStatus } from '../../../functions/domain/statuses';
+import { makeOrder } from '../../support/orders';
 
 const channel: DecisionChannel = {
   validCancellationStatuses: ['On Hold', 'Awaiting Payment'],
@@ -21,18 +22,18 @@ const pendingEvent = (receivedAt: string, expired = false): PendingEvent => ({
   read: { statusId: 5, dateModified: '2026-05-01T09:00:00.000Z' },
 });
 
-const order = (status: OmStatus | undefined, pending: Record<string, PendingEvent>): OmOrder => ({
-  channelId: 'ch1',
-  orderId: 7,
-  ...(status ? { status } : {}),
-  updatedAt: '2026-05-01T09:00:00.000Z',
-  history: [],
-  processed: Object.fromEntries(
-    Object.keys(pending).map((id) => [id, { at: 1, attempt: 4, terminal: false }]),
-  ),
-  pending,
-  version: 9,
-});
+const order = (status: OmStatus | undefined, pending: Record<string, PendingEvent>): OmOrder =>
+  makeOrder({
+    channelId: 'ch1',
+    orderId: 7,
+    ...(status ? { status } : {}),
+    updatedAt: '2026-05-01T09:00:00.000Z',
+    processed: Object.fromEntries(
+      Object.keys(pending).map((id) => [id, { at: 1, attempt: 4, terminal: false }]),
+    ),
+    pending,
+    version: 9,
+  });
 
 describe('recheckOrder: every OM status × pending or expired', () => {
   const cases = OM_STATUSES.flatMap((status) => [false, true].map((expired) => [status, expired] as const));

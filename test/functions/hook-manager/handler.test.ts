@@ -9,14 +9,8 @@ import {
   HOOK_SCOPE,
   SHIPMENT_HOOK_SCOPES,
 } from '../../../functions/domain/hook-plan';
-import {
-  FakeBigCommerce,
-  MemoryChannelStore,
-  MemoryQueue,
-  MemorySecretStore,
-  capturingObservability,
-  metricTotals,
-} from './fakes';
+import { FakeBigCommerce, MemoryChannelStore, MemoryQueue, MemorySecretStore } from '../../support/fakes';
+import { capturingObservability, metricTotals } from '../../support/observability';
 
 const BASE = 'https://om.example.com';
 const NOW = new Date('2026-05-02T12:00:00.000Z');

@@ -1,14 +1,8 @@
 import { BigCommerceError } from '../../../functions/adapters/bigcommerce-client';
 import { WORKER_COUNTERS } from '../../../functions/order-worker/handler';
-import {
-  lambdaContext,
-  WORKER_NOW,
-  workerHarness,
-  makeChannel,
-  makeEvent,
-  sqsEvent,
-  sqsRecord,
-} from './fakes';
+import { lambdaContext, sqsEvent, sqsRecord } from '../../support/lambda';
+import { historyEntry } from '../../support/orders';
+import { makeEvent, WORKER_NOW, workerChannel, workerHarness } from './setup';
 
 const NOW = WORKER_NOW;
 const setup = workerHarness;
@@ -16,29 +10,19 @@ const setup = workerHarness;
 describe('order-worker handler (fakes)', () => {
   test('cancels an order in a ticked status: one read, one write, one BigCommerce call', async () => {
     const t = setup();
-    t.orders.importStatus('ch1', 101, 'On Hold');
-    t.bigcommerce.setStatus('store1', 101, 5);
+    t.given('On Hold', 5);
 
     await expect(t.run(makeEvent())).resolves.toEqual({ batchItemFailures: [] });
 
     const stored = t.orders.stored('ch1', 101)!;
     expect(stored.order.status).toBe('Cancelled');
     expect(stored.order.history).toEqual([
-      {
-        at: NOW.toISOString(),
-        eventId: 'evt-1',
-        source: 'webhook',
-        bigcommerceStatusId: 5,
-        outcome: 'cancelled',
-        statusBefore: 'On Hold',
-        statusAfter: 'Cancelled',
-        attempt: 1,
-      },
+      historyEntry({ at: NOW.toISOString(), eventId: 'evt-1', outcome: 'cancelled' }),
     ]);
     expect(stored.expiresAt).toBeUndefined();
     expect(t.log.count('orders.')).toBe(2);
-    expect(t.log.count('bigcommerce.')).toBe(1);
-    expect(t.bigcommerce.calls[0]!.creds).toEqual({ storeHash: 'store1', accessToken: 'tok-secret-1' });
+    expect(t.bigcommerce.calls).toHaveLength(1);
+    expect(t.bigcommerce.orderReads[0]!.creds).toEqual({ storeHash: 'store1', accessToken: 'tok-secret-1' });
     expect(t.obs.metrics).toEqual(['OrderCancelled']);
     const processed = t.obs.logs.find((l) => l.message === 'Order event processed')!;
     expect(processed.attributes).toMatchObject({
@@ -52,8 +36,8 @@ describe('order-worker handler (fakes)', () => {
 
   test('fulfils to Shipped, and leaves an unticked status alone with the reason recorded', async () => {
     const t = setup();
-    t.orders.importStatus('ch1', 101, 'Awaiting Shipment');
-    t.orders.importStatus('ch1', 102, 'Dropship Requested');
+    t.orders.importNow('ch1', 101, 'Awaiting Shipment');
+    t.orders.importNow('ch1', 102, 'Dropship Requested');
     t.bigcommerce.setStatus('store1', 101, 10);
     t.bigcommerce.setStatus('store1', 102, 2);
     await t.run(makeEvent({ orderId: 101, eventId: 'a' }), makeEvent({ orderId: 102, eventId: 'b' }));
@@ -70,8 +54,7 @@ describe('order-worker handler (fakes)', () => {
 
   test('a payload that says cancelled while BigCommerce now says otherwise changes nothing', async () => {
     const t = setup();
-    t.orders.importStatus('ch1', 101, 'On Hold');
-    t.bigcommerce.setStatus('store1', 101, 11);
+    t.given('On Hold', 11);
     await t.run(makeEvent({ statusHint: { previousStatusId: 11, newStatusId: 5 } }));
     const order = t.orders.stored('ch1', 101)!.order;
     expect(order.status).toBe('On Hold');
@@ -84,8 +67,7 @@ describe('order-worker handler (fakes)', () => {
 
   test('a redelivered event is dropped before any BigCommerce call or write', async () => {
     const t = setup();
-    t.orders.importStatus('ch1', 101, 'On Hold');
-    t.bigcommerce.setStatus('store1', 101, 5);
+    t.given('On Hold', 5);
     await t.run(makeEvent());
     const before = t.log.entries.length;
     await t.run(makeEvent());
@@ -96,15 +78,14 @@ describe('order-worker handler (fakes)', () => {
 
   test('defers an unprocessed order: sends attempt + 1 first, then records the deferral', async () => {
     const t = setup();
-    t.orders.importStatus('ch1', 101, 'Unprocessed');
-    t.bigcommerce.setStatus('store1', 101, 5);
+    t.given('Unprocessed', 5);
     await t.run(makeEvent({ attempt: 2 }));
 
     expect(t.log.entries.filter((e) => /queue|write/.test(e))).toEqual([
       'queue.send 101',
       'orders.write 101',
     ]);
-    expect(t.queue.sent).toEqual([{ event: makeEvent({ attempt: 3 }), delaySeconds: 120 }]);
+    expect(t.queue.sends).toEqual([{ event: makeEvent({ attempt: 3 }), delaySeconds: 120 }]);
     const order = t.orders.stored('ch1', 101)!.order;
     expect(order.status).toBe('Unprocessed');
     expect(order.history.at(-1)).toMatchObject({ outcome: 'deferred', attempt: 2 });
@@ -129,8 +110,8 @@ describe('order-worker handler (fakes)', () => {
       statusAfter: null,
     });
 
-    t.orders.importStatus('ch1', 101, 'Awaiting Payment');
-    await t.run(t.queue.sent[0]!.event);
+    t.orders.importNow('ch1', 101, 'Awaiting Payment');
+    await t.run(t.queue.sends[0]!.event);
     const after = t.orders.stored('ch1', 101)!;
     expect(after.order.status).toBe('Cancelled');
     expect(after.expiresAt).toBeUndefined();
@@ -142,8 +123,7 @@ describe('order-worker handler (fakes)', () => {
 
   test('if the deferral cannot be sent, nothing is recorded and the record fails', async () => {
     const t = setup();
-    t.orders.importStatus('ch1', 101, 'Unprocessed');
-    t.bigcommerce.setStatus('store1', 101, 5);
+    t.given('Unprocessed', 5);
     t.queue.failures = 1;
     const record = sqsRecord(makeEvent());
     const result = await t.handler(sqsEvent(record));
@@ -156,24 +136,24 @@ describe('order-worker handler (fakes)', () => {
     const t = setup({ policy: { delaysSeconds: [2000], maxAgeSeconds: 86_400 } });
     t.bigcommerce.setStatus('store1', 101, 5);
     await t.run(makeEvent());
-    const chained = t.queue.sent[0]!;
+    const chained = t.queue.sends[0]!;
     expect(chained.delaySeconds).toBe(900);
     expect(chained.event.notBefore).toBe(new Date(NOW.getTime() + 2000_000).toISOString());
 
     // 900 s later it arrives early: sent on for the remaining 1100 s (capped at 900), nothing else.
     t.setNow(new Date(NOW.getTime() + 900_000));
-    const calls = t.bigcommerce.calls.length;
+    const calls = t.bigcommerce.orderReads.length;
     await t.run(chained.event);
-    expect(t.queue.sent[1]).toEqual({ event: chained.event, delaySeconds: 900 });
-    expect(t.bigcommerce.calls).toHaveLength(calls);
+    expect(t.queue.sends[1]).toEqual({ event: chained.event, delaySeconds: 900 });
+    expect(t.bigcommerce.orderReads).toHaveLength(calls);
     expect(t.obs.metricCount(WORKER_COUNTERS.waitChained)).toBe(1);
 
     // Once due it is processed on the read kept from attempt 1 (OM still waits), and its own deferral
     // carries a fresh notBefore.
     t.setNow(new Date(NOW.getTime() + 2000_000));
     await t.run(chained.event);
-    expect(t.bigcommerce.calls).toHaveLength(calls);
-    expect(t.queue.sent[2]!.event).toMatchObject({
+    expect(t.bigcommerce.orderReads).toHaveLength(calls);
+    expect(t.queue.sends[2]!.event).toMatchObject({
       attempt: 3,
       notBefore: new Date(NOW.getTime() + 4000_000).toISOString(),
     });
@@ -184,19 +164,18 @@ describe('order-worker handler (fakes)', () => {
     t.bigcommerce.setStatus('store1', 101, 5);
     t.setNow(new Date(Date.parse(makeEvent().receivedAt) + 86_400_001));
     await t.run(makeEvent({ attempt: 30 }));
-    expect(t.queue.sent).toHaveLength(0);
+    expect(t.queue.sends).toHaveLength(0);
     expect(t.orders.stored('ch1', 101)!.order.history[0]).toMatchObject({ outcome: 'expired', attempt: 30 });
     expect(t.obs.metrics).toEqual(['Expired']);
   });
 
   test('on a write conflict it reads and decides again', async () => {
     const t = setup();
-    t.orders.importStatus('ch1', 101, 'Unprocessed');
-    t.bigcommerce.setStatus('store1', 101, 5);
+    t.given('Unprocessed', 5);
     // OM processes the order between our read and our write.
     let once = true;
     t.orders.beforeWrite = () => {
-      if (once) t.orders.importStatus('ch1', 101, 'On Hold');
+      if (once) t.orders.importNow('ch1', 101, 'On Hold');
       once = false;
     };
     await expect(t.run(makeEvent())).resolves.toEqual({ batchItemFailures: [] });
@@ -204,17 +183,16 @@ describe('order-worker handler (fakes)', () => {
     expect(order.status).toBe('Cancelled');
     expect(order.history.map((h) => h.outcome)).toEqual(['cancelled']);
     // The deferral went out before the conflict; its message will be dropped as a duplicate.
-    expect(t.queue.sent).toHaveLength(1);
-    expect(t.bigcommerce.calls).toHaveLength(1);
+    expect(t.queue.sends).toHaveLength(1);
+    expect(t.bigcommerce.orderReads).toHaveLength(1);
     expect(t.obs.metrics).toEqual([WORKER_COUNTERS.writeConflict, 'OrderCancelled']);
-    await t.run(t.queue.sent[0]!.event);
+    await t.run(t.queue.sends[0]!.event);
     expect(t.obs.metricCount(WORKER_COUNTERS.duplicate)).toBe(1);
   });
 
   test('a conflict caused by the same event processed elsewhere ends as a duplicate', async () => {
     const t = setup();
-    t.orders.importStatus('ch1', 101, 'On Hold');
-    t.bigcommerce.setStatus('store1', 101, 5);
+    t.given('On Hold', 5);
     t.orders.beforeWrite = (order) => {
       t.orders.beforeWrite = undefined;
       const key = 'ch1/101';
@@ -227,9 +205,8 @@ describe('order-worker handler (fakes)', () => {
 
   test('gives up after 3 conflicting writes: the record fails so SQS retries it', async () => {
     const t = setup();
-    t.orders.importStatus('ch1', 101, 'On Hold');
-    t.bigcommerce.setStatus('store1', 101, 5);
-    t.orders.beforeWrite = () => t.orders.importStatus('ch1', 101, 'On Hold');
+    t.given('On Hold', 5);
+    t.orders.beforeWrite = () => t.orders.importNow('ch1', 101, 'On Hold');
     const record = sqsRecord(makeEvent());
     const result = await t.handler(sqsEvent(record));
     expect(result.batchItemFailures).toEqual([{ itemIdentifier: record.messageId }]);
@@ -246,10 +223,10 @@ describe('order-worker handler (fakes)', () => {
   test('partial batch failure: only the failing record is reported; malformed ones are dropped', async () => {
     const t = setup();
     for (const id of [101, 102, 103]) {
-      t.orders.importStatus('ch1', id, 'On Hold');
+      t.orders.importNow('ch1', id, 'On Hold');
       t.bigcommerce.setStatus('store1', id, 5);
     }
-    t.bigcommerce.failing.set(102, new BigCommerceError('GET /v2/orders/102 answered 503', 503, true));
+    t.bigcommerce.failingOrders.set(102, new BigCommerceError('GET /v2/orders/102 answered 503', 503, true));
     const ok1 = sqsRecord(makeEvent({ orderId: 101, eventId: 'e1' }));
     const bad = sqsRecord(makeEvent({ orderId: 102, eventId: 'e2' }));
     const malformed = sqsRecord('{"v":1,"channelId":"ch1"');
@@ -277,12 +254,12 @@ describe('order-worker handler (fakes)', () => {
 
   test('unknown and deleted channels are dropped without touching orders or BigCommerce', async () => {
     const t = setup();
-    t.channels.items.set('gone', makeChannel({ channelId: 'gone', deletedAt: '2026-04-01T00:00:00Z' }));
+    t.channels.items.set('gone', workerChannel({ channelId: 'gone', deletedAt: '2026-04-01T00:00:00Z' }));
     await expect(t.run(makeEvent({ channelId: 'nope' }), makeEvent({ channelId: 'gone' }))).resolves.toEqual({
       batchItemFailures: [],
     });
     expect(t.log.count('orders.')).toBe(0);
-    expect(t.log.count('bigcommerce.')).toBe(0);
+    expect(t.bigcommerce.calls).toHaveLength(0);
     expect(t.obs.metricCount(WORKER_COUNTERS.unknownChannel)).toBe(2);
   });
 
@@ -299,7 +276,7 @@ describe('order-worker handler (fakes)', () => {
     const t = setup();
     t.bigcommerce.setStatus('store2', 101, 11);
     await t.run(makeEvent({ channelId: 'new' }));
-    t.channels.items.set('new', makeChannel({ channelId: 'new', storeHash: 'store2' }));
+    t.channels.items.set('new', workerChannel({ channelId: 'new', storeHash: 'store2' }));
     t.secrets.items.set('new', { accessToken: 't', webhookToken: 'w' });
     await t.run(makeEvent({ channelId: 'new' }));
     expect(t.obs.metrics).toEqual([WORKER_COUNTERS.unknownChannel, 'NoAction']);
@@ -325,7 +302,7 @@ describe('order-worker handler (fakes)', () => {
 
   test('a BigCommerce 404 is recorded once and not retried', async () => {
     const t = setup();
-    t.orders.importStatus('ch1', 101, 'On Hold');
+    t.orders.importNow('ch1', 101, 'On Hold');
     await expect(t.run(makeEvent())).resolves.toEqual({ batchItemFailures: [] });
     expect(t.orders.stored('ch1', 101)!.order.history.at(-1)).toMatchObject({
       outcome: 'bigcommerce_order_not_found',
@@ -340,7 +317,7 @@ describe('order-worker handler (fakes)', () => {
     t.bigcommerce.throttles = 2;
     const before = Date.now();
     await t.handler(sqsEvent(sqsRecord(makeEvent())), lambdaContext(10_000));
-    const deadline = t.bigcommerce.calls[0]!.options!.deadline!;
+    const deadline = t.bigcommerce.orderReads[0]!.options!.deadline!;
     expect(deadline).toBeGreaterThanOrEqual(before + 9_000 - 50);
     expect(deadline).toBeLessThanOrEqual(Date.now() + 9_000);
     expect(t.obs.metricCount(WORKER_COUNTERS.throttled)).toBe(2);

@@ -9,7 +9,7 @@ import {
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { toSqsRecords } from '../../../local/sqs-poller';
 import type { OrderEvent } from '../../../functions/domain/order-event';
-import { lambdaContext } from './fakes';
+import { lambdaContext } from '../../support/lambda';
 
 export type WorkerHandler = (
   event: SQSEvent,

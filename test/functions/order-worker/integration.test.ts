@@ -5,13 +5,15 @@ import { DynamoChannelStore } from '../../../functions/adapters/channel-store';
 import { SqsOrderEventQueue } from '../../../functions/adapters/order-event-queue';
 import { DynamoOrderStore } from '../../../functions/adapters/order-store';
 import { createRuntime, secretStore } from '../../../functions/common/runtime';
-import type { Channel } from '../../../functions/domain/channel';
 import type { Outcome } from '../../../functions/domain/order';
 import type { OmStatus } from '../../../functions/domain/statuses';
 import { makeHandler, wire, WORKER_COUNTERS } from '../../../functions/order-worker/handler';
 import { startSandbox, type Sandbox } from '../../../local/sandbox/server';
+import { DISJOINT_STATUSES, makeChannel } from '../../support/channels';
 import { createLocalAws, type LocalAws } from '../../support/local-aws';
-import { FakeObservability, sqsEvent, sqsRecord, lambdaContext } from './fakes';
+import { seedChannel } from '../../support/seed';
+import { lambdaContext, sqsEvent, sqsRecord } from '../../support/lambda';
+import { FakeObservability } from '../../support/observability';
 import { drain, enqueue, orderEvent, pollOnce, type WorkerHandler } from './harness';
 
 /**
@@ -32,26 +34,13 @@ let sb: Sandbox;
 let orders: DynamoOrderStore;
 let handler: WorkerHandler;
 
-const channel: Channel = {
-  channelId: CHANNEL_ID,
-  storeHash: STORE,
-  validCancellationStatuses: ['Awaiting Payment', 'On Hold'],
-  validFulfillmentStatuses: ['Awaiting Shipment', 'Pending Fulfillment'],
-  cancelOnBigCommerceStatusIds: [5],
-  fulfillOnBigCommerceStatusIds: [2, 10],
-  createdAt: '2026-01-01T00:00:00.000Z',
-  updatedAt: '2026-01-01T00:00:00.000Z',
-};
+const channel = makeChannel({ channelId: CHANNEL_ID, storeHash: STORE, ...DISJOINT_STATUSES });
 
 beforeAll(async () => {
   aws = await createLocalAws();
   sb = await startSandbox({ port: 0, timeScale: 0.001, rateLimit: false });
   sb.createStore({ storeHash: STORE, accessToken: TOKEN, clientSecret: 'cs' });
-  await new DynamoChannelStore(aws.dynamo, aws.tables.channels).put(channel);
-  await secretStore(createRuntime(aws.env, { dynamo: aws.dynamo })).put(CHANNEL_ID, {
-    accessToken: TOKEN,
-    webhookToken: 'wt',
-  });
+  await seedChannel(aws, channel, { accessToken: TOKEN, webhookToken: 'wt' });
   orders = new DynamoOrderStore(aws.dynamo, aws.tables.orders);
   handler = wire({
     ...aws.env,

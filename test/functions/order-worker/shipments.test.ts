@@ -4,7 +4,8 @@
  */
 import type { HistoryEntry } from '../../../functions/domain/order';
 import { recheckMessage } from '../../../functions/domain/recheck';
-import { makeEvent, sqsEvent, sqsRecord, WORKER_NOW, workerHarness } from './fakes';
+import { sqsEvent, sqsRecord } from '../../support/lambda';
+import { makeEvent, WORKER_NOW, workerHarness } from './setup';
 
 const NOW = WORKER_NOW;
 const SHIPMENT = {
@@ -24,35 +25,41 @@ function setup() {
   const runRaw = (message: unknown) => t.handler(sqsEvent(sqsRecord(message)));
   const order = () => t.orders.stored('ch1', 101)!.order;
   const last = () => order().history.at(-1) as HistoryEntry;
-  return { orders: t.orders, bigcommerce: t.bigcommerce, obs: t.obs, run, runRaw, order, last };
+  return {
+    orders: t.orders,
+    bigcommerce: t.bigcommerce,
+    obs: t.obs,
+    given: t.given,
+    run,
+    runRaw,
+    order,
+    last,
+  };
 }
 
 describe('fulfilment with shipments', () => {
   test('a fulfilment stores the shipments: two BigCommerce requests in all', async () => {
     const t = setup();
-    t.orders.importStatus('ch1', 101, 'Awaiting Shipment');
-    t.bigcommerce.setStatus('store1', 101, 2);
+    t.given('Awaiting Shipment', 2);
     t.bigcommerce.shipments.set('store1/101', [SHIPMENT]);
     await expect(t.run()).resolves.toEqual({ batchItemFailures: [] });
     expect(t.order()).toMatchObject({ status: 'Shipped', shipments: [SHIPMENT] });
     expect(t.last()).toMatchObject({ outcome: 'fulfilled' });
-    expect(t.bigcommerce.calls.length + t.bigcommerce.shipmentCalls.length).toBe(2);
+    expect(t.bigcommerce.orderReads.length + t.bigcommerce.shipmentReads.length).toBe(2);
   });
 
   test('a cancellation reads no shipments', async () => {
     const t = setup();
-    t.orders.importStatus('ch1', 101, 'On Hold');
-    t.bigcommerce.setStatus('store1', 101, 5);
+    t.given('On Hold', 5);
     await t.run();
     expect(t.order().status).toBe('Cancelled');
-    expect(t.bigcommerce.shipmentCalls).toEqual([]);
+    expect(t.bigcommerce.shipmentReads).toEqual([]);
     expect(t.order()).not.toHaveProperty('shipments');
   });
 
   test('Partially Shipped on an order in a valid fulfilment status: shipments stored, status kept', async () => {
     const t = setup();
-    t.orders.importStatus('ch1', 101, 'Pending Fulfillment');
-    t.bigcommerce.setStatus('store1', 101, 3);
+    t.given('Pending Fulfillment', 3);
     t.bigcommerce.shipments.set('store1/101', [SHIPMENT]);
     await t.run();
     expect(t.order()).toMatchObject({ status: 'Pending Fulfillment', shipments: [SHIPMENT] });
@@ -62,8 +69,7 @@ describe('fulfilment with shipments', () => {
 
   test('a shipment event for an order this system shipped refreshes its shipments', async () => {
     const t = setup();
-    t.orders.importStatus('ch1', 101, 'Awaiting Shipment');
-    t.bigcommerce.setStatus('store1', 101, 2);
+    t.given('Awaiting Shipment', 2);
     await t.run();
     expect(t.order().shipments).toEqual([]);
     t.bigcommerce.shipments.set('store1/101', [SHIPMENT]);
@@ -75,8 +81,7 @@ describe('fulfilment with shipments', () => {
 
   test('a shipment event for an order not shipped yet is handled like a status change', async () => {
     const t = setup();
-    t.orders.importStatus('ch1', 101, 'Awaiting Shipment');
-    t.bigcommerce.setStatus('store1', 101, 2);
+    t.given('Awaiting Shipment', 2);
     t.bigcommerce.shipments.set('store1/101', [SHIPMENT]);
     await t.run({ scope: 'store/shipment/created' });
     expect(t.order()).toMatchObject({ status: 'Shipped', shipments: [SHIPMENT] });
@@ -90,7 +95,7 @@ test('a fulfilment waiting for OM, re-checked after the import, stores the shipm
   t.bigcommerce.shipments.set('store1/101', [SHIPMENT]);
   await t.run();
   expect(t.last().outcome).toBe('deferred');
-  const imported = t.orders.importStatus('ch1', 101, 'Awaiting Shipment', NOW);
+  const imported = t.orders.importNow('ch1', 101, 'Awaiting Shipment', NOW);
   await expect(t.runRaw(recheckMessage(imported, NOW))).resolves.toEqual({ batchItemFailures: [] });
   expect(t.order()).toMatchObject({ status: 'Shipped', shipments: [SHIPMENT] });
   expect(t.last()).toMatchObject({ outcome: 'fulfilled', source: 'om_import' });
@@ -102,7 +107,7 @@ describe('orders that need a person', () => {
     [12, 'manual_verification_required'],
   ])('BigCommerce %i → needs_attention %s; the status stays; counted with the reason', async (id, reason) => {
     const t = setup();
-    t.orders.importStatus('ch1', 101, 'On Hold');
+    t.orders.importNow('ch1', 101, 'On Hold');
     t.bigcommerce.setStatus('store1', 101, id);
     await t.run();
     expect(t.order().status).toBe('On Hold');
@@ -112,8 +117,7 @@ describe('orders that need a person', () => {
 
   test('un-cancelled in BigCommerce after this system cancelled → needs_attention, still Cancelled', async () => {
     const t = setup();
-    t.orders.importStatus('ch1', 101, 'On Hold');
-    t.bigcommerce.setStatus('store1', 101, 5);
+    t.given('On Hold', 5);
     await t.run();
     t.bigcommerce.setStatus('store1', 101, 11);
     await t.run();
@@ -123,12 +127,11 @@ describe('orders that need a person', () => {
 
   test('archived in BigCommerce → needs_attention archived_in_bigcommerce', async () => {
     const t = setup();
-    t.orders.importStatus('ch1', 101, 'Awaiting Shipment');
-    t.bigcommerce.setStatus('store1', 101, 2);
+    t.given('Awaiting Shipment', 2);
     t.bigcommerce.deleted.add('store1/101');
     await t.run();
     expect(t.order().status).toBe('Awaiting Shipment');
     expect(t.last()).toMatchObject({ outcome: 'needs_attention', reason: 'archived_in_bigcommerce' });
-    expect(t.bigcommerce.shipmentCalls).toEqual([]);
+    expect(t.bigcommerce.shipmentReads).toEqual([]);
   });
 });

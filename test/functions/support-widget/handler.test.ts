@@ -1,43 +1,8 @@
-import type { SupportReader } from '../../../functions/adapters/support-reader';
 import type { HttpResult } from '../../../functions/common/http';
 import { makeHandler, WIDGET_DOCS } from '../../../functions/support-widget/handler';
-import { capturingObservability } from '../hook-manager/fakes';
+import { MemorySupportReader } from '../../support/fakes';
+import { capturingObservability } from '../../support/observability';
 import { channelItem, needsAttentionItem, orderItem, PLANTED_SECRET } from '../../support/support-items';
-
-type Item = Record<string, unknown>;
-
-/** The tables as plain items; counts every read so tests can see what a view costs. */
-class MemorySupportReader implements SupportReader {
-  reads: string[] = [];
-  failWith?: Error;
-  constructor(
-    private readonly channelItems: Item[],
-    private readonly orderItems: Item[],
-  ) {}
-  private read(what: string) {
-    this.reads.push(what);
-    if (this.failWith) throw this.failWith;
-  }
-  async channel(channelId: string) {
-    this.read('channel');
-    return this.channelItems.find((c) => c.channelId === channelId);
-  }
-  async order(channelId: string, orderId: number) {
-    this.read('order');
-    return this.orderItems.find((o) => o.channelId === channelId && o.orderId === orderId);
-  }
-  async channels(limit: number) {
-    this.read('channels');
-    return { items: this.channelItems.slice(0, limit), complete: this.channelItems.length <= limit };
-  }
-  async recentOrders(channelId: string, limit: number) {
-    this.read('recentOrders');
-    return this.orderItems
-      .filter((o) => o.channelId === channelId)
-      .sort((a, b) => Number(b.orderId) - Number(a.orderId))
-      .slice(0, limit);
-  }
-}
 
 const widgetContext = (params: Record<string, unknown>) => ({
   dashboardName: 'OmBigCommerce-dev',
@@ -62,7 +27,10 @@ function setup() {
   );
   const captured = capturingObservability('support-widget');
   const handler = makeHandler({ reader, ...captured.obs });
-  return { reader, captured, handler };
+  /** The widget as a dashboard with these variables calls it. */
+  const render = async (variables: Record<string, string>) =>
+    (await handler({ ...variables, widgetContext: widgetContext({}) })) as string;
+  return { reader, captured, handler, render };
 }
 
 afterEach(() => jest.restoreAllMocks());
@@ -95,12 +63,8 @@ describe('support-widget as a CloudWatch custom widget', () => {
   });
 
   it('with only a channel: its health and its recent needs_attention orders, newest first', async () => {
-    const { handler, reader } = setup();
-    const html = (await handler({
-      channelId: 'shop-1',
-      orderId: '*',
-      widgetContext: widgetContext({}),
-    })) as string;
+    const { render, reader } = setup();
+    const html = await render({ channelId: 'shop-1', orderId: '*' });
     expect(html.indexOf('>301<')).toBeGreaterThan(0);
     expect(html.indexOf('>301<')).toBeLessThan(html.indexOf('>300<'));
     expect(html).not.toContain('>123<');
@@ -108,32 +72,24 @@ describe('support-widget as a CloudWatch custom widget', () => {
   });
 
   it('with nothing (the variables left at *): the channels whose hooks are unhealthy', async () => {
-    const { handler } = setup();
-    const html = (await handler({
-      channelId: '*',
-      orderId: '*',
-      widgetContext: widgetContext({}),
-    })) as string;
+    const { render } = setup();
+    const html = await render({ channelId: '*', orderId: '*' });
     expect(html).toContain('shop-2');
     expect(html).toContain('BigCommerce 401');
     expect(html).not.toContain('>shop-1<');
   });
 
   it('names the bad field and reads nothing for bad input', async () => {
-    const { handler, reader } = setup();
-    const html = (await handler({
-      channelId: 'shop-1',
-      orderId: 'abc',
-      widgetContext: widgetContext({}),
-    })) as string;
+    const { render, reader } = setup();
+    const html = await render({ channelId: 'shop-1', orderId: 'abc' });
     expect(html).toContain('orderId: orderId must be a positive integer');
     expect(reader.reads).toEqual([]);
   });
 
   it('shows a short message, counts and logs the failure when a table read fails', async () => {
-    const { handler, reader, captured } = setup();
+    const { render, reader, captured } = setup();
     reader.failWith = new Error('AccessDeniedException');
-    const html = (await handler({ channelId: 'shop-1', widgetContext: widgetContext({}) })) as string;
+    const html = await render({ channelId: 'shop-1' });
     expect(html).toContain('Could not read the tables');
     expect(html).not.toContain('AccessDeniedException');
     expect(captured.metrics).toContainEqual({ name: 'SupportWidgetErrors', value: 1 });

@@ -5,7 +5,8 @@ import {
 } from '../../../functions/webhook-ingest/delivery-exceptions';
 import { ROUTES, routeKey } from '../../../functions/common/routes';
 import { channelAt } from '../../support/channels';
-import { MemoryChannelStore, MemorySecretStore } from '../hook-manager/fakes';
+import { MemoryChannelStore, MemorySecretStore } from '../../support/fakes';
+import { FakeObservability } from '../../support/observability';
 
 const NOW = Date.parse('2026-04-01T12:00:00.000Z');
 const TOKEN = 'wt-SECRET-0123456789';
@@ -33,12 +34,12 @@ function setup() {
       deletedAt: '2026-03-30T00:00:00.000Z',
     }),
   );
-  const metrics: string[] = [];
+  const obs = new FakeObservability();
   const handler = makeDeliveryExceptionHandler({
     channels,
     secrets,
-    logger: { info: () => undefined, warn: () => undefined, error: () => undefined },
-    metrics: { addMetric: (name: string) => void metrics.push(name) } as never,
+    logger: obs.logger,
+    metrics: obs.metricsPort as never,
     now: () => NOW,
   });
   const post = (
@@ -53,7 +54,7 @@ function setup() {
       body: raw,
       isBase64Encoded: false,
     } as unknown as APIGatewayProxyEventV2);
-  return { channels, metrics, post };
+  return { channels, obs, post };
 }
 
 test('the route is in the shared table, public, served by webhook-ingest', () => {
@@ -70,7 +71,7 @@ test('an authenticated exception is recorded on the channel and counted', async 
     message: 'Webhook is blocklisted',
     hookId: 77,
   });
-  expect(t.metrics).toEqual(['WebhookDeliveryException']);
+  expect(t.obs.metrics).toEqual(['WebhookDeliveryException']);
 });
 
 test.each([
@@ -86,12 +87,12 @@ test.each([
   const res = await t.post(channelId, raw, headers as Record<string, string> | undefined);
   expect(res.statusCode).toBe(status);
   expect(t.channels.items.get('c1')!.lastDeliveryException).toBeUndefined();
-  expect(t.metrics).toEqual([]);
+  expect(t.obs.metrics).toEqual([]);
 });
 
 test('a deleted channel: acknowledged and dropped', async () => {
   const t = setup();
   expect((await t.post('gone', body())).statusCode).toBe(200);
   expect(t.channels.items.get('gone')!.lastDeliveryException).toBeUndefined();
-  expect(t.metrics).toEqual(['WebhookForDeletedChannel']);
+  expect(t.obs.metrics).toEqual(['WebhookForDeletedChannel']);
 });

@@ -255,7 +255,7 @@ const cases: Case[] = [
   },
   {
     name: 'SQS fails',
-    setup: (h) => void (h.state.queueFails = true),
+    setup: (h) => void (h.queue.failAfter = 0),
     body: valid,
     headers: SIGNED,
     status: 503,
@@ -264,7 +264,7 @@ const cases: Case[] = [
   },
   {
     name: 'SQS fails for an ignored scope (no SQS call)',
-    setup: (h) => void (h.state.queueFails = true),
+    setup: (h) => void (h.queue.failAfter = 0),
     body: JSON.stringify(callbackBody({ scope: 'store/shipment/deleted', data: { id: 12, orderId: 251 } })),
     headers: SIGNED,
     status: 200,
@@ -273,7 +273,7 @@ const cases: Case[] = [
   },
   {
     name: 'channel storage fails',
-    setup: (h) => void (h.state.storeFails = true),
+    setup: (h) => void (h.channels.failGet = true),
     body: valid,
     headers: token,
     status: 503,
@@ -289,7 +289,7 @@ describe('status table', () => {
     const headers = c.headers === SIGNED ? signed(c.body ?? '') : c.headers;
     const res = await h.handler(request({ channelId: c.channelId, body: c.body, headers }));
     expect(res.statusCode).toBe(c.status);
-    expect(h.sent).toHaveLength(c.enqueued);
+    expect(h.queue.sent).toHaveLength(c.enqueued);
     expect(h.obs.names()).toEqual(
       c.metric === 'WebhookReceived' ? ['WebhookReceived'] : ['WebhookReceived', c.metric],
     );
@@ -323,7 +323,7 @@ describe('accepted callbacks', () => {
       request({ body: valid, headers: { ...token, ...signHeaders(valid, { id: 'msg_abc' }) } }),
     );
     expect(res.statusCode).toBe(200);
-    expect(h.sent).toEqual([
+    expect(h.queue.sent).toEqual([
       {
         v: 1,
         channelId: 'ch1',
@@ -336,7 +336,7 @@ describe('accepted callbacks', () => {
         source: 'webhook',
       },
     ]);
-    expect(orderEventSchema.parse(h.sent[0])).toEqual(h.sent[0]);
+    expect(orderEventSchema.parse(h.queue.sent[0])).toEqual(h.queue.sent[0]);
   });
 
   test('unsigned: the event id is a stable digest of hash, created_at and order id', async () => {
@@ -346,7 +346,7 @@ describe('accepted callbacks', () => {
     await send(valid);
     await send(JSON.stringify(callbackBody({ data: { id: 251 } })));
     await send(JSON.stringify(callbackBody({ created_at: 1561479399 })));
-    const [a, b, otherOrder, otherTime] = h.sent.map((e) => e.eventId);
+    const [a, b, otherOrder, otherTime] = h.queue.sent.map((e) => e.eventId);
     expect(a).toMatch(/^h:[0-9a-f]{64}$/);
     expect(b).toBe(a);
     expect(otherOrder).not.toBe(a);
@@ -360,7 +360,7 @@ describe('accepted callbacks', () => {
     expect((await send('chosen-by-sender')).statusCode).toBe(200);
     expect((await send('another-choice')).statusCode).toBe(200);
     expect((await send('has spaces in it')).statusCode).toBe(200);
-    const ids = h.sent.map((e) => e.eventId);
+    const ids = h.queue.sent.map((e) => e.eventId);
     expect(ids[0]).toMatch(/^h:[0-9a-f]{64}$/);
     expect(new Set(ids).size).toBe(1);
   });
@@ -380,7 +380,7 @@ describe('accepted callbacks', () => {
       'Webhook-Signature': signHeaders(valid, { secret: 'nope' })['webhook-signature']!,
     };
     expect((await h.handler(request({ body: valid, headers: tampered, base64: true }))).statusCode).toBe(401);
-    expect(h.sent).toHaveLength(1);
+    expect(h.queue.sent).toHaveLength(1);
   });
 
   test.each(callbackExampleFiles())(
@@ -390,15 +390,22 @@ describe('accepted callbacks', () => {
       const body = callbackExampleText(file).replace('{store_hash}', STORE_HASH);
       const res = await h.handler(request({ body, headers: { ...token, ...signHeaders(body) } }));
       expect(res.statusCode).toBe(200);
-      const acted = file === 'store_order_statusUpdated.json' || /^store_shipment_(created|updated)/.test(file);
-      expect(h.sent).toHaveLength(acted ? 1 : 0);
+      const acted =
+        file === 'store_order_statusUpdated.json' || /^store_shipment_(created|updated)/.test(file);
+      expect(h.queue.sent).toHaveLength(acted ? 1 : 0);
       expect(h.obs.names()).toContain(acted ? 'WebhookAccepted' : 'WebhookIgnored');
       if (file === 'store_order_statusUpdated.json')
-        expect(h.sent[0]).toMatchObject({ orderId: 250, statusHint: { previousStatusId: 0, newStatusId: 11 } });
+        expect(h.queue.sent[0]).toMatchObject({
+          orderId: 250,
+          statusHint: { previousStatusId: 0, newStatusId: 11 },
+        });
       else if (acted) {
         // A shipment names its order in data.orderId; the worker reads the order, so there is no hint.
-        expect(h.sent[0]).toMatchObject({ orderId: 251, scope: file.replace(/_/g, '/').replace('.json', '') });
-        expect(h.sent[0]).not.toHaveProperty('statusHint');
+        expect(h.queue.sent[0]).toMatchObject({
+          orderId: 251,
+          scope: file.replace(/_/g, '/').replace('.json', ''),
+        });
+        expect(h.queue.sent[0]).not.toHaveProperty('statusHint');
       }
     },
   );
@@ -407,8 +414,8 @@ describe('accepted callbacks', () => {
     const h = harness();
     const body = JSON.stringify(callbackBody({ created_at: undefined, data: { type: 'order', id: 77 } }));
     expect((await h.handler(request({ body, headers: signed(body) }))).statusCode).toBe(200);
-    expect(h.sent[0]).toMatchObject({ orderId: 77 });
-    expect(h.sent[0]).not.toHaveProperty('statusHint');
+    expect(h.queue.sent[0]).toMatchObject({ orderId: 77 });
+    expect(h.queue.sent[0]).not.toHaveProperty('statusHint');
   });
 });
 
@@ -470,7 +477,7 @@ describe('signatures', () => {
       const h = harness();
       const res = await h.handler(request({ body, headers: { ...token, ...headers() } }));
       expect(res.statusCode).toBe(status);
-      expect(h.sent).toHaveLength(status === 200 ? 1 : 0);
+      expect(h.queue.sent).toHaveLength(status === 200 ? 1 : 0);
     },
   );
 
@@ -490,7 +497,7 @@ describe('signatures', () => {
       (await h.handler(request({ channelId: 'nosig', body: valid, headers: { ...token, ...bogus } })))
         .statusCode,
     ).toBe(200);
-    expect(h.sent[0]?.eventId).toMatch(/^h:/);
+    expect(h.queue.sent[0]?.eventId).toMatch(/^h:/);
   });
 
   test.each(['webhook-id', 'webhook-timestamp', 'webhook-signature'])(
@@ -501,8 +508,8 @@ describe('signatures', () => {
       delete headers[left];
       const res = await h.handler(request({ body: valid, headers }));
       expect(res.statusCode).toBe(401);
-      expect(h.sent).toHaveLength(0);
-      expect(h.obs.logs.map((l) => (l.fields as { detail?: string }).detail)).toContain('missing_signature');
+      expect(h.queue.sent).toHaveLength(0);
+      expect(h.obs.logs.map((l) => l.attributes.detail)).toContain('missing_signature');
     },
   );
 });
@@ -522,9 +529,9 @@ describe('logging and caching', () => {
     await h.handler(request({ body: foreign, headers: signed(foreign) }));
     await h.handler(request({ body: valid, headers: token }));
     await h.handler(request({ body: valid, headers: { ...token, ...sig } }));
-    h.state.queueFails = true;
+    h.queue.failAfter = 0;
     await h.handler(request({ body: valid, headers: { ...token, ...sig } }));
-    const details = h.obs.logs.map((l) => (l.fields as { detail?: string }).detail).filter(Boolean);
+    const details = h.obs.logs.map((l) => l.attributes.detail).filter(Boolean);
     expect(details).toEqual([
       'bad_token',
       'bad_signature',
@@ -569,8 +576,8 @@ describe('logging and caching', () => {
     const h = harness({ cacheTtlMs: 60_000 });
     const send = () => h.handler(request({ channelId: 'late', body: valid, headers: token }));
     expect((await send()).statusCode).toBe(404);
-    h.channels.set('late', channel('late'));
-    h.secrets.set('late', { accessToken: 'a', webhookToken: TOKEN });
+    h.channels.items.set('late', channel('late'));
+    h.secrets.items.set('late', { accessToken: 'a', webhookToken: TOKEN });
     h.state.clock += UNKNOWN_CHANNEL_CACHE_TTL_MS - 1;
     expect((await send()).statusCode).toBe(404);
     expect(h.reads.channels).toBe(1);
@@ -581,9 +588,9 @@ describe('logging and caching', () => {
 
   test('a failed lookup is not cached', async () => {
     const h = harness();
-    h.state.storeFails = true;
+    h.channels.failGet = true;
     expect((await h.handler(request({ body: valid, headers: signed(valid) }))).statusCode).toBe(503);
-    h.state.storeFails = false;
+    h.channels.failGet = false;
     expect((await h.handler(request({ body: valid, headers: signed(valid) }))).statusCode).toBe(200);
   });
 
@@ -592,7 +599,7 @@ describe('logging and caching', () => {
     const send = (t: string) =>
       h.handler(request({ channelId: 'nosig', body: valid, headers: { 'x-webhook-token': t } }));
     expect((await send(TOKEN)).statusCode).toBe(200);
-    h.secrets.set('nosig', { accessToken: 'a', webhookToken: 'new-token' });
+    h.secrets.items.set('nosig', { accessToken: 'a', webhookToken: 'new-token' });
     expect((await send(TOKEN)).statusCode).toBe(200);
     h.state.clock += 60_001;
     expect((await send(TOKEN)).statusCode).toBe(401);

@@ -1,8 +1,10 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { Webhook } from 'standardwebhooks';
-import type { Channel, ChannelSecrets } from '../../../functions/domain/channel';
-import type { OrderEvent } from '../../../functions/domain/order-event';
+import type { Channel } from '../../../functions/domain/channel';
 import { makeHandler, type IngestDeps } from '../../../functions/webhook-ingest/handler';
+import { makeChannel } from '../../support/channels';
+import { MemoryChannelStore, MemoryQueue, MemorySecretStore } from '../../support/fakes';
+import { FakeObservability } from '../../support/observability';
 
 /** Shared fakes for the webhook-ingest tests (not a test file itself). */
 
@@ -10,17 +12,9 @@ export const STORE_HASH = 'abc123';
 export const TOKEN = 'tok-0123456789abcdef-SECRET';
 export const CLIENT_SECRET = 'client-secret-VALUE-42';
 
-export const channel = (channelId: string, overrides: Partial<Channel> = {}): Channel => ({
-  channelId,
-  storeHash: STORE_HASH,
-  validCancellationStatuses: ['Awaiting Shipment'],
-  validFulfillmentStatuses: ['Awaiting Shipment'],
-  cancelOnBigCommerceStatusIds: [5],
-  fulfillOnBigCommerceStatusIds: [2, 10],
-  createdAt: '2026-01-01T00:00:00.000Z',
-  updatedAt: '2026-01-01T00:00:00.000Z',
-  ...overrides,
-});
+/** Ingest reads only a channel's id, store and deletion: the shared builder's defaults serve. */
+export const channel = (channelId: string, over: Partial<Channel> = {}): Channel =>
+  makeChannel({ channelId, storeHash: STORE_HASH, ...over });
 
 export const callbackBody = (overrides: Record<string, unknown> = {}): Record<string, unknown> => ({
   scope: 'store/order/statusUpdated',
@@ -90,98 +84,56 @@ export function request(options: {
   } as APIGatewayProxyEventV2;
 }
 
-export interface MetricRecord {
-  name: string;
-  dimensions: Record<string, string>;
-}
-
-/** Records metrics and log lines; enough of Metrics/Logger for the handler. */
-export function fakeObservability() {
-  const metrics: MetricRecord[] = [];
-  const logs: { level: string; message: string; fields: unknown }[] = [];
-  const single = () => {
-    const dimensions: Record<string, string> = {};
-    const m = {
-      addDimension(name: string, value: string) {
-        dimensions[name] = value;
-        return m;
-      },
-      addMetric(name: string) {
-        metrics.push({ name, dimensions: { ...dimensions } });
-      },
-    };
-    return m;
-  };
-  const log = (level: string) => (message: string, fields?: unknown) =>
-    void logs.push({ level, message, fields });
-  return {
-    metrics,
-    logs,
-    deps: {
-      metrics: {
-        addMetric: (name: string) => void metrics.push({ name, dimensions: {} }),
-        singleMetric: single,
-      },
-      logger: { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') },
-    } as unknown as Pick<IngestDeps, 'metrics' | 'logger'>,
-    names: () => metrics.map((m) => (m.dimensions.reason ? `${m.name}:${m.dimensions.reason}` : m.name)),
-    /** Everything logged, serialised (errors with their message) — for "no secret in logs" checks. */
-    logText: () =>
-      JSON.stringify(logs, (_k, v: unknown) =>
-        v instanceof Error ? { name: v.name, message: v.message } : v,
-      ),
-  };
-}
-
+/**
+ * The ingest handler over the shared fakes: channels `ch1` (signed), `nosig` (token only), `nosecrets`,
+ * `gone` (deleted) and `expired` (tombstone past its TTL), and a clock the test moves.
+ */
 export function harness(options: { cacheTtlMs?: number } = {}) {
-  const channels = new Map<string, Channel>([
-    ['ch1', channel('ch1')],
-    ['nosig', channel('nosig')],
-    ['nosecrets', channel('nosecrets')],
-    ['gone', channel('gone', { deletedAt: '2026-02-01T00:00:00.000Z' })],
+  const channels = new MemoryChannelStore();
+  const secrets = new MemorySecretStore();
+  const queue = new MemoryQueue();
+  const obs = new FakeObservability();
+  for (const c of [
+    channel('ch1'),
+    channel('nosig'),
+    channel('nosecrets'),
+    channel('gone', { deletedAt: '2026-02-01T00:00:00.000Z' }),
     // Purged 31 days before the harness clock: its tombstone has expired (DynamoDB TTL is lazy).
-    [
-      'expired',
-      channel('expired', {
-        deletedAt: '2026-02-28T00:00:00.000Z',
-        purgedAt: '2026-02-28T00:00:00.000Z',
-        expiresAt: Date.parse('2026-03-30T00:00:00.000Z') / 1000,
-      }),
-    ],
-  ]);
-  const secrets = new Map<string, ChannelSecrets>([
-    ['ch1', { accessToken: 'access-TOKEN-xyz', clientSecret: CLIENT_SECRET, webhookToken: TOKEN }],
-    ['nosig', { accessToken: 'access-TOKEN-xyz', webhookToken: TOKEN }],
-    ['gone', { accessToken: 'access-TOKEN-xyz', clientSecret: CLIENT_SECRET, webhookToken: TOKEN }],
-  ]);
-  const sent: OrderEvent[] = [];
-  const state = { queueFails: false, storeFails: false, clock: Date.parse('2026-04-01T12:00:00.000Z') };
-  const reads = { channels: 0, secrets: 0 };
-  const obs = fakeObservability();
+    channel('expired', {
+      deletedAt: '2026-02-28T00:00:00.000Z',
+      purgedAt: '2026-02-28T00:00:00.000Z',
+      expiresAt: Date.parse('2026-03-30T00:00:00.000Z') / 1000,
+    }),
+  ])
+    channels.items.set(c.channelId, c);
+  const tokenOnly = { accessToken: 'access-TOKEN-xyz', webhookToken: TOKEN };
+  secrets.items.set('ch1', { ...tokenOnly, clientSecret: CLIENT_SECRET });
+  secrets.items.set('nosig', tokenOnly);
+  secrets.items.set('gone', { ...tokenOnly, clientSecret: CLIENT_SECRET });
+  const state = { clock: Date.parse('2026-04-01T12:00:00.000Z') };
   const handler = makeHandler({
-    channels: {
-      get: async (id) => {
-        reads.channels += 1;
-        if (state.storeFails) throw new Error('dynamodb unavailable');
-        return channels.get(id);
-      },
-    },
-    secrets: {
-      getWebhookAuth: async (id) => {
-        reads.secrets += 1;
-        const stored = secrets.get(id);
-        return stored && { webhookToken: stored.webhookToken, clientSecret: stored.clientSecret };
-      },
-    },
-    queue: {
-      send: async (event) => {
-        if (state.queueFails) throw new Error('sqs unavailable');
-        sent.push(event);
-      },
-    },
-    ...obs.deps,
+    channels,
+    secrets,
+    queue,
+    logger: obs.logger,
+    // Only what the handler calls: addMetric and singleMetric.
+    metrics: obs.metricsPort as unknown as IngestDeps['metrics'],
     now: () => state.clock,
     cacheTtlMs: options.cacheTtlMs,
   });
-  return { handler, channels, secrets, sent, state, reads, obs };
+  return {
+    handler,
+    channels,
+    secrets,
+    queue,
+    state,
+    obs,
+    /** Store reads so far (the cache's effect). */
+    get reads() {
+      return {
+        channels: channels.log.count('channels.get'),
+        secrets: secrets.log.count('secrets.getWebhookAuth'),
+      };
+    },
+  };
 }

@@ -1,11 +1,10 @@
 import { ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import type { Context } from 'aws-lambda';
-import { DynamoChannelStore } from '../../../functions/adapters/channel-store';
-import { DynamoSecretStore } from '../../../functions/adapters/secret-store';
 import { orderEventSchema, type OrderEvent } from '../../../functions/domain/order-event';
 import { wire } from '../../../functions/webhook-ingest/handler';
 import { ConfigError } from '../../../functions/common/config';
 import { createLocalAws, type LocalAws } from '../../support/local-aws';
+import { seedChannel } from '../../support/seed';
 import { callbackBody, channel, CLIENT_SECRET, request, signHeaders, TOKEN } from './harness';
 
 // Powertools reads process.env, not the env given to wire().
@@ -28,13 +27,9 @@ let aws: LocalAws;
 
 beforeAll(async () => {
   aws = await createLocalAws();
-  await new DynamoChannelStore(aws.dynamo, aws.tables.channels).put(channel('live'));
-  await new DynamoChannelStore(aws.dynamo, aws.tables.channels).put(
-    channel('deleted', { deletedAt: '2026-03-01T00:00:00.000Z' }),
-  );
-  const secrets = new DynamoSecretStore(aws.dynamo, aws.tables.secrets);
-  await secrets.put('live', { accessToken: 'a', clientSecret: CLIENT_SECRET, webhookToken: TOKEN });
-  await secrets.put('deleted', { accessToken: 'a', clientSecret: CLIENT_SECRET, webhookToken: TOKEN });
+  const secrets = { accessToken: 'a', clientSecret: CLIENT_SECRET, webhookToken: TOKEN };
+  await seedChannel(aws, channel('live'), secrets);
+  await seedChannel(aws, channel('deleted', { deletedAt: '2026-03-01T00:00:00.000Z' }), secrets);
 });
 
 const signed = (body: string) => ({ 'x-webhook-token': TOKEN, ...signHeaders(body) });

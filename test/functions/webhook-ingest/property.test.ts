@@ -115,7 +115,7 @@ function authenticated(r: Req): boolean {
 
 test('ch1 is the only live channel with a client secret (assumption of authenticated())', () => {
   const h = harness();
-  expect([...h.secrets].filter(([, s]) => s.clientSecret === CLIENT_SECRET).map(([id]) => id)).toEqual([
+  expect([...h.secrets.items].filter(([, s]) => s.clientSecret === CLIENT_SECRET).map(([id]) => id)).toEqual([
     'ch1',
     'gone',
   ]);
@@ -126,13 +126,13 @@ test('never a 5xx while SQS works; never an enqueue without authentication', asy
   const seen = new Set<number>();
   await fc.assert(
     fc.asyncProperty(requestArb, async (r) => {
-      const before = h.sent.length;
+      const before = h.queue.sent.length;
       const res = await h.handler(
         request({ channelId: r.channelId, body: r.body, headers: headersFor(r), base64: r.base64 }),
       );
       seen.add(res.statusCode);
       expect([200, 400, 401, 404, 413]).toContain(res.statusCode);
-      const enqueued = h.sent.length - before;
+      const enqueued = h.queue.sent.length - before;
       expect(enqueued).toBeLessThanOrEqual(1);
       if (enqueued === 1) {
         expect(authenticated(r)).toBe(true);
@@ -144,7 +144,7 @@ test('never a 5xx while SQS works; never an enqueue without authentication', asy
   );
   // The generators reach every answer, so the property is not vacuous.
   expect([...seen].sort()).toEqual([200, 400, 401, 404, 413]);
-  expect(h.sent.length).toBeGreaterThan(0);
+  expect(h.queue.sent.length).toBeGreaterThan(0);
 });
 
 test('with SQS failing at random: 503 only for authenticated requests, no other 5xx', async () => {
@@ -153,8 +153,8 @@ test('with SQS failing at random: 503 only for authenticated requests, no other 
   let served = 0;
   await fc.assert(
     fc.asyncProperty(requestArb, fc.boolean(), async (r, sqsDown) => {
-      h.state.queueFails = sqsDown;
-      const before = h.sent.length;
+      h.queue.failAfter = sqsDown ? 0 : Infinity;
+      const before = h.queue.sent.length;
       const res = await h.handler(
         request({ channelId: r.channelId, body: r.body, headers: headersFor(r), base64: r.base64 }),
       );
@@ -165,7 +165,7 @@ test('with SQS failing at random: 503 only for authenticated requests, no other 
       } else {
         expect(res.statusCode).toBeLessThan(500);
       }
-      if (h.sent.length > before) served += 1;
+      if (h.queue.sent.length > before) served += 1;
     }),
     { numRuns: 600 },
   );

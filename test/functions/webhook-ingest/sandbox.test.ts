@@ -2,12 +2,11 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import type { Context } from 'aws-lambda';
-import { DynamoChannelStore } from '../../../functions/adapters/channel-store';
-import { DynamoSecretStore } from '../../../functions/adapters/secret-store';
 import { orderEventSchema } from '../../../functions/domain/order-event';
 import { wire } from '../../../functions/webhook-ingest/handler';
 import { startSandbox, type Sandbox } from '../../../local/sandbox/server';
 import { createLocalAws, type LocalAws } from '../../support/local-aws';
+import { seedChannel } from '../../support/seed';
 import { channel, request } from './harness';
 
 /**
@@ -29,8 +28,7 @@ let base: string;
 
 beforeAll(async () => {
   aws = await createLocalAws();
-  await new DynamoChannelStore(aws.dynamo, aws.tables.channels).put(channel('sbx', { storeHash: STORE }));
-  await new DynamoSecretStore(aws.dynamo, aws.tables.secrets).put('sbx', {
+  await seedChannel(aws, channel('sbx', { storeHash: STORE }), {
     accessToken: ACCESS,
     clientSecret: CLIENT_SECRET,
     webhookToken: WEBHOOK_TOKEN,
