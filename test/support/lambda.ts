@@ -1,9 +1,8 @@
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
 
 let messageCounter = 0;
-/** An SQS record as Lambda's event source mapping hands it over (fresh message id each time). */
-export function sqsRecord(body: unknown): SQSRecord {
-  const messageId = `msg-${++messageCounter}`;
+/** An SQS record as Lambda's event source mapping hands it over (a fresh message id unless given). */
+export function sqsRecord(body: unknown, messageId = `msg-${++messageCounter}`): SQSRecord {
   return {
     messageId,
     receiptHandle: `rh-${messageId}`,

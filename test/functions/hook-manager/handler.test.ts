@@ -2,7 +2,7 @@ import { channelAt } from '../../support/channels';
 import type { Context, SQSBatchResponse } from 'aws-lambda';
 import { makeHandler, type HookManagerDeps } from '../../../functions/hook-manager/handler';
 import type { PlanSummary } from '../../../functions/hook-manager/sweep';
-import { asSqsEvent, MemoryHookWorkQueue } from '../../support/hook-work-queue';
+import { sqsEvent, sqsRecord } from '../../support/lambda';
 import type { Channel } from '../../../functions/domain/channel';
 import {
   DELIVERY_EXCEPTION_SCOPE,
@@ -773,7 +773,7 @@ describe('Scheduled Event → sweep every channel, fanned out in shards', () => 
 
   test('a message it cannot read fails (the failure queue keeps it) and names the field', async () => {
     t = setup();
-    const bad = asSqsEvent('m-bad', JSON.stringify({ kind: 'sweep_shard', channels: [] }));
+    const bad = sqsEvent(sqsRecord(JSON.stringify({ kind: 'sweep_shard', channels: [] }), 'm-bad'));
     expect(await t.handler(bad)).toEqual({ batchItemFailures: [{ itemIdentifier: 'm-bad' }] });
     expect(t.captured.lines.join('\n')).toMatch(/hook-work message not understood.*plannedAt/);
   });

@@ -11,7 +11,7 @@ import { wire as wireChannelApi } from '../../../functions/channel-api/handler';
 import type { OrderEvent } from '../../../functions/domain/order-event';
 import { wire as wireHookManager } from '../../../functions/hook-manager/handler';
 import type { PlanSummary } from '../../../functions/hook-manager/sweep';
-import { asSqsEvent } from '../../support/hook-work-queue';
+import { sqsEvent, sqsRecord } from '../../support/lambda';
 import { wire as wireOrderWorker } from '../../../functions/order-worker/handler';
 import { startEventBus, type EventBusShim } from '../../../local/event-bus';
 import { invokeHandler, type LambdaHandler } from '../../../local/lambda-context';
@@ -147,7 +147,7 @@ async function sweep(): Promise<PlanSummary & { shardsRun: number }> {
     );
     const [m] = out.Messages ?? [];
     if (!m) return { ...plan, shardsRun };
-    const answer = await invokeHandler(hookManager, asSqsEvent(m.MessageId!, m.Body!), lambda);
+    const answer = await invokeHandler(hookManager, sqsEvent(sqsRecord(m.Body!, m.MessageId!)), lambda);
     expect(answer).toEqual({ batchItemFailures: [] });
     await aws.sqs.send(
       new DeleteMessageCommand({ QueueUrl: aws.queues.hookWorkQueueUrl, ReceiptHandle: m.ReceiptHandle! }),

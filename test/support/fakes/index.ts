@@ -2,6 +2,7 @@
 export { CallLog } from './call-log';
 export { FakeBigCommerce } from './bigcommerce';
 export { MemoryChannelStore } from './channel-store';
+export { MemoryHookWorkQueue } from './hook-work-queue';
 export { MemoryPublisher } from './channel-events';
 export { MemoryOrderStore } from './order-store';
 export { MemoryQueue } from './order-event-queue';

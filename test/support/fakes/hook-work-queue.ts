@@ -1,6 +1,7 @@
 import type { SQSEvent } from 'aws-lambda';
-import type { HookWorkQueue } from '../../functions/adapters/hook-work-queue';
-import type { HookWork } from '../../functions/domain/hook-work';
+import type { HookWorkQueue } from '../../../functions/adapters/hook-work-queue';
+import type { HookWork } from '../../../functions/domain/hook-work';
+import { sqsEvent, sqsRecord } from '../lambda';
 
 /** hook-manager's work queue in memory: what was sent, with its delay; taken as SQS events. */
 export class MemoryHookWorkQueue implements HookWorkQueue {
@@ -27,27 +28,6 @@ export class MemoryHookWorkQueue implements HookWorkQueue {
   take(which: (work: HookWork) => boolean = () => true): SQSEvent[] {
     const taken = this.pending.filter((p) => which(p.work));
     for (const p of taken) this.pending.splice(this.pending.indexOf(p), 1);
-    return taken.map((p) => asSqsEvent(p.messageId, JSON.stringify(p.work)));
+    return taken.map((p) => sqsEvent(sqsRecord(p.work, p.messageId)));
   }
 }
-
-export const asSqsEvent = (messageId: string, body: string): SQSEvent => ({
-  Records: [
-    {
-      messageId,
-      receiptHandle: `rh-${messageId}`,
-      body,
-      attributes: {
-        ApproximateReceiveCount: '1',
-        SentTimestamp: '0',
-        SenderId: 'local',
-        ApproximateFirstReceiveTimestamp: '0',
-      },
-      messageAttributes: {},
-      md5OfBody: '',
-      eventSource: 'aws:sqs',
-      eventSourceARN: 'arn:aws:sqs:us-east-1:000000000000:hook-work',
-      awsRegion: 'us-east-1',
-    },
-  ],
-});
