@@ -9,9 +9,9 @@ import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import type { OrderEvent } from '../functions/domain/order-event';
 import { startSandbox } from '../local/sandbox/server';
 import { withEnv, type GroupContext, type GroupResult } from './common';
+import { standInGroup } from './group';
 import { fakeContext, withStdoutSunk } from './lambda';
 import { pool, ratio, type Figure } from './report';
-import { startStandIns } from './stand-ins';
 
 type SqsHandler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>;
 
@@ -37,11 +37,10 @@ const record = (event: OrderEvent) => ({
   awsRegion: 'us-east-1',
 });
 
-export async function runFulfillment(ctx: GroupContext): Promise<GroupResult> {
+export function runFulfillment(ctx: GroupContext): Promise<GroupResult> {
   const count = ctx.quick ? SIZES.quick : SIZES.full;
-  const stand = await startStandIns();
-  const sb = await startSandbox({ port: 0, rateLimit: false, timeScale: 0.001 });
-  try {
+  return standInGroup('fulfillment', [], async (stand, track) => {
+    const sb = track(await startSandbox({ port: 0, rateLimit: false, timeScale: 0.001 }));
     const at = new Date();
     sb.createStore({ storeHash: STORE, accessToken: TOKEN, clientSecret: 'secret-fulfil' });
     await rt.channelStore(stand.runtime).put({
@@ -127,8 +126,5 @@ export async function runFulfillment(ctx: GroupContext): Promise<GroupResult> {
         return { figures: [figure], skipped: [] };
       },
     );
-  } finally {
-    await sb.stop();
-    await stand.stop();
-  }
+  });
 }

@@ -11,12 +11,13 @@ import { performance } from 'node:perf_hooks';
 import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import type { OrderEvent } from '../functions/domain/order-event';
-import { missingFiles, withEnv, type BenchFacts, type GroupContext, type GroupResult } from './common';
+import { withEnv, type BenchFacts, type GroupContext, type GroupResult } from './common';
+import { standInGroup } from './group';
 import { fakeContext, withStdoutSunk } from './lambda';
 import { readUnits, writeUnits } from './cost';
 import { median, pool, ratio, type Figure } from './report';
 import { startRemoteSandbox, type RemoteSandbox } from './sandbox';
-import { startStandIns, totalOf, type StandIns } from './stand-ins';
+import { totalOf, type StandIns } from './stand-ins';
 
 type SqsHandler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>;
 
@@ -56,8 +57,7 @@ interface Seeded {
 async function seed(
   stand: StandIns,
   sandbox: RemoteSandbox,
-  channels: number,
-  events: number,
+  { channels, events }: { channels: number; events: number },
 ): Promise<Seeded> {
   const channelStore = rt.channelStore(stand.runtime);
   const secretStore = rt.secretStore(stand.runtime);
@@ -157,22 +157,13 @@ async function workerFacts(
   };
 }
 
-export async function runWorker(ctx: GroupContext): Promise<GroupResult> {
-  const missing = missingFiles('functions/order-worker/handler.ts', 'local/sandbox/server.ts');
-  if (missing.length)
-    return {
-      figures: [],
-      skipped: [{ group: 'worker', reason: `${missing.join(', ')} does not exist yet` }],
-    };
+export function runWorker(ctx: GroupContext): Promise<GroupResult> {
   const size = ctx.quick ? WORKER_SIZES.quick : WORKER_SIZES.full;
-
-  const stand = await startStandIns();
-  let sandbox: RemoteSandbox | undefined;
-  try {
-    sandbox = await startRemoteSandbox();
-    const sb = sandbox;
+  const needs = ['functions/order-worker/handler.ts', 'local/sandbox/server.ts'];
+  return standInGroup('worker', needs, async (stand, track) => {
+    const sb = track(await startRemoteSandbox());
     ctx.log(`worker: seeding ${size.channels} channels, ${size.events + size.channels} orders`);
-    const seeded = await seed(stand, sb, size.channels, size.events);
+    const seeded = await seed(stand, sb, size);
 
     return await withEnv(
       {
@@ -290,8 +281,5 @@ export async function runWorker(ctx: GroupContext): Promise<GroupResult> {
         return { figures, skipped: [] };
       },
     );
-  } finally {
-    await sandbox?.stop();
-    await stand.stop();
-  }
+  });
 }
