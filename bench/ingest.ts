@@ -23,7 +23,7 @@ export const INGEST_SIZES = {
   full: { concurrency: 16, warmup: 1000, rounds: 40, chunk: 125 },
 } as const;
 
-export const CHANNEL: DriverChannel = {
+const CHANNEL: DriverChannel = {
   channelId: 'bench-ingest',
   storeHash: 'benchstore',
   webhookToken: 'bench-token-0123456789abcdef',
@@ -37,7 +37,7 @@ export interface Driver {
   stop(): Promise<void>;
 }
 
-export function startDriver(name: string): Driver {
+function startDriver(name: string): Driver {
   // fork inherits tsx's loader flags (execArgv); the child's stdout (its logs and EMF) goes to /dev/null.
   // BENCH_CPU_PROF_DIR=<dir> writes a V8 CPU profile of each driver there (for finding where time goes).
   const profDir = process.env.BENCH_CPU_PROF_DIR;
@@ -71,7 +71,7 @@ export function startDriver(name: string): Driver {
 }
 
 /** The bench channel and its secrets, saved through the real stores; returns the drivers' environment. */
-export async function seedChannel(stand: StandIns): Promise<Record<string, string>> {
+async function seedChannel(stand: StandIns): Promise<Record<string, string>> {
   const now = new Date().toISOString();
   await rt.channelStore(stand.runtime).put({
     channelId: CHANNEL.channelId,
