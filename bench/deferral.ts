@@ -11,13 +11,13 @@
  */
 import * as rt from '../functions/common/runtime';
 import { performance } from 'node:perf_hooks';
-import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import type { Context, SQSEvent } from 'aws-lambda';
 import type { OrderEventQueue } from '../functions/adapters/order-event-queue';
 import type { OrderEvent } from '../functions/domain/order-event';
 import { startSqsPoller } from '../local/sqs-poller';
 import { sleep, withEnv, type GroupContext, type GroupResult } from './common';
 import { standInGroup } from './group';
-import { fakeContext, withStdoutSunk } from './lambda';
+import { fakeContext, withStdoutSunk, type SqsHandler } from './lambda';
 import { percentile, pool, ratio, type Figure } from './report';
 import { startRemoteSandbox, type RemoteSandbox } from './sandbox';
 import type { StandIns } from './stand-ins';
@@ -32,7 +32,6 @@ const STORE = 'benchdefer';
 const CHANNEL = 'bench-deferral';
 const EFFECT_TIMEOUT_MS = 30_000;
 
-type SqsHandler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>;
 type HttpHandler = (event: unknown, context: Context) => Promise<{ statusCode: number }>;
 
 /** The queue port, in memory: the chain messages of phase 1 are collected and fed back at once. */
