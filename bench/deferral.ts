@@ -11,15 +11,16 @@
  */
 import * as rt from '../functions/common/runtime';
 import { performance } from 'node:perf_hooks';
-import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import type { Context, SQSEvent } from 'aws-lambda';
 import type { OrderEventQueue } from '../functions/adapters/order-event-queue';
 import type { OrderEvent } from '../functions/domain/order-event';
 import { startSqsPoller } from '../local/sqs-poller';
-import { missingFiles, sleep, withEnv, type GroupContext, type GroupResult } from './common';
-import { fakeContext, withStdoutSunk } from './lambda';
+import { sleep, withEnv, type GroupContext, type GroupResult } from './common';
+import { standInGroup } from './group';
+import { fakeContext, withStdoutSunk, type SqsHandler } from './lambda';
 import { percentile, pool, ratio, type Figure } from './report';
 import { startRemoteSandbox, type RemoteSandbox } from './sandbox';
-import { startStandIns, type StandIns } from './stand-ins';
+import type { StandIns } from './stand-ins';
 
 export const DEFERRAL_SIZES = {
   quick: { orders: 100, retries: 10, importConcurrency: 4 },
@@ -31,7 +32,6 @@ const STORE = 'benchdefer';
 const CHANNEL = 'bench-deferral';
 const EFFECT_TIMEOUT_MS = 30_000;
 
-type SqsHandler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>;
 type HttpHandler = (event: unknown, context: Context) => Promise<{ statusCode: number }>;
 
 /** The queue port, in memory: the chain messages of phase 1 are collected and fed back at once. */
@@ -169,19 +169,11 @@ async function verify(stand: StandIns, ids: number[], retries: number) {
   if (problems.length) throw new Error(`${problems.length} orders not as expected, e.g. ${problems[0]}`);
 }
 
-export async function runDeferral(ctx: GroupContext): Promise<GroupResult> {
-  const missing = missingFiles('functions/order-worker/pipeline.ts', 'local/sandbox/server.ts');
-  if (missing.length)
-    return {
-      figures: [],
-      skipped: [{ group: 'deferral', reason: `${missing.join(', ')} does not exist yet` }],
-    };
+export function runDeferral(ctx: GroupContext): Promise<GroupResult> {
   const size = ctx.quick ? DEFERRAL_SIZES.quick : DEFERRAL_SIZES.full;
-  const stand = await startStandIns();
-  let sandbox: RemoteSandbox | undefined;
-  try {
-    sandbox = await startRemoteSandbox();
-    const sb = sandbox;
+  const needs = ['functions/order-worker/pipeline.ts', 'local/sandbox/server.ts'];
+  return standInGroup('deferral', needs, async (stand, track) => {
+    const sb = track(await startRemoteSandbox());
     ctx.log(`deferral: seeding ${size.orders} Unprocessed orders`);
     const ids = await seed(stand, sb, size.orders);
     const env = { ...stand.env, BIGCOMMERCE_API_URL: sb.url, EVENT_BUS_NAME: 'bench-unused' };
@@ -219,8 +211,5 @@ export async function runDeferral(ctx: GroupContext): Promise<GroupResult> {
       ];
       return { figures, skipped: [] };
     });
-  } finally {
-    await sandbox?.stop();
-    await stand.stop();
-  }
+  });
 }

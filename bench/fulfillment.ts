@@ -5,43 +5,22 @@
  * count). Every measured event must end Shipped with its tracking stored, or the group fails.
  */
 import * as rt from '../functions/common/runtime';
-import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import type { OrderEvent } from '../functions/domain/order-event';
 import { startSandbox } from '../local/sandbox/server';
 import { withEnv, type GroupContext, type GroupResult } from './common';
-import { fakeContext, withStdoutSunk } from './lambda';
+import { standInGroup } from './group';
+import { fakeContext, sqsRecord, withStdoutSunk, type SqsHandler } from './lambda';
 import { pool, ratio, type Figure } from './report';
-import { startStandIns } from './stand-ins';
-
-type SqsHandler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>;
 
 const SIZES = { quick: 50, full: 300 } as const;
 const CHANNEL = 'bench-fulfil';
 const STORE = 'benchfulfil';
 const TOKEN = 'token-fulfil';
 
-const record = (event: OrderEvent) => ({
-  messageId: event.eventId,
-  receiptHandle: event.eventId,
-  body: JSON.stringify(event),
-  attributes: {
-    ApproximateReceiveCount: '1',
-    SentTimestamp: String(Date.now()),
-    SenderId: 'AIDABENCH',
-    ApproximateFirstReceiveTimestamp: String(Date.now()),
-  },
-  messageAttributes: {},
-  md5OfBody: '',
-  eventSource: 'aws:sqs',
-  eventSourceARN: 'arn:aws:sqs:us-east-1:000000000000:bench-order-events',
-  awsRegion: 'us-east-1',
-});
-
-export async function runFulfillment(ctx: GroupContext): Promise<GroupResult> {
+export function runFulfillment(ctx: GroupContext): Promise<GroupResult> {
   const count = ctx.quick ? SIZES.quick : SIZES.full;
-  const stand = await startStandIns();
-  const sb = await startSandbox({ port: 0, rateLimit: false, timeScale: 0.001 });
-  try {
+  return standInGroup('fulfillment', [], async (stand, track) => {
+    const sb = track(await startSandbox({ port: 0, rateLimit: false, timeScale: 0.001 }));
     const at = new Date();
     sb.createStore({ storeHash: STORE, accessToken: TOKEN, clientSecret: 'secret-fulfil' });
     await rt.channelStore(stand.runtime).put({
@@ -95,7 +74,10 @@ export async function runFulfillment(ctx: GroupContext): Promise<GroupResult> {
         const [warm, ...measured] = events;
         let failures = 0;
         const invoke = async (batch: OrderEvent[]) => {
-          const answer = await handler({ Records: batch.map(record) }, fakeContext('order-worker', 30_000));
+          const answer = await handler(
+            { Records: batch.map((e) => sqsRecord(e)) },
+            fakeContext('order-worker', 30_000),
+          );
           failures += answer.batchItemFailures.length;
         };
         const { result: requests } = await withStdoutSunk(async () => {
@@ -127,8 +109,5 @@ export async function runFulfillment(ctx: GroupContext): Promise<GroupResult> {
         return { figures: [figure], skipped: [] };
       },
     );
-  } finally {
-    await sb.stop();
-    await stand.stop();
-  }
+  });
 }

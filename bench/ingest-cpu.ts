@@ -7,11 +7,10 @@
  * Each handler lives in its own child process (bench/ingest-driver.ts), as each function has its own
  * container; blocks alternate between the two, swapping who goes first every round.
  */
-import { missingFiles, type GroupContext, type GroupResult } from './common';
-import { CHANNEL, seedChannel, startDriver, type Driver } from './ingest';
+import type { GroupContext, GroupResult } from './common';
+import { ingestGroup, type Driver } from './ingest';
 import type { FromDriver } from './ingest-driver';
 import { median, type Figure } from './report';
-import { startStandIns } from './stand-ins';
 
 /**
  * Blocks long enough for the thread CPU clock: Linux counts it in scheduler ticks (4 ms at 250 Hz), so a
@@ -43,30 +42,14 @@ export function extraCpuFigure(realUs: readonly number[], bareUs: readonly numbe
   };
 }
 
-export async function runIngestCpu(ctx: GroupContext): Promise<GroupResult> {
-  const missing = missingFiles('functions/webhook-ingest/handler.ts');
-  if (missing.length)
-    return {
-      figures: [],
-      skipped: [{ group: 'ingest-cpu', reason: `${missing.join(', ')} does not exist yet` }],
-    };
+export function runIngestCpu(ctx: GroupContext): Promise<GroupResult> {
   const size = ctx.quick ? CPU_SIZES.quick : CPU_SIZES.full;
-  const stand = await startStandIns();
-  const drivers: Driver[] = [];
-  try {
-    const env = await seedChannel(stand);
-    const real = startDriver('real');
-    drivers.push(real);
-    const bare = startDriver('bare');
-    drivers.push(bare);
-    await real.request({ type: 'init', mode: 'real', env, channel: CHANNEL }, 60_000);
-    await bare.request({ type: 'init', mode: 'bare', env, channel: CHANNEL }, 60_000);
-
-    let nextId = 1;
+  return ingestGroup('ingest-cpu', async (_stand, { real, bare, firstIds }) => {
     const block = async (driver: Driver, count: number): Promise<CpuDone> => {
-      const firstId = nextId;
-      nextId += count;
-      const done = (await driver.request({ type: 'cpu', count, firstId }, 120_000)) as CpuDone;
+      const done = (await driver.request(
+        { type: 'cpu', count, firstId: firstIds(count) },
+        120_000,
+      )) as CpuDone;
       // Only the accept path counts, and every request must have reached the (stubbed) send.
       if (done.statuses['200'] !== count || done.stubbedSends !== count)
         throw new Error(
@@ -93,7 +76,7 @@ export async function runIngestCpu(ctx: GroupContext): Promise<GroupResult> {
       `ingest-cpu: ${size.serial} requests one at a time to the local queue (duration for the cost model)`,
     );
     const serial = (await real.request(
-      { type: 'run', count: size.serial, concurrency: 1, firstId: nextId },
+      { type: 'run', count: size.serial, concurrency: 1, firstId: firstIds(size.serial) },
       120_000,
     )) as RunDone;
     if (serial.statuses['200'] !== size.serial)
@@ -109,8 +92,5 @@ export async function runIngestCpu(ctx: GroupContext): Promise<GroupResult> {
         `with the local queue ${durationMs.toFixed(2)} ms/request (median), logs ${Math.round(serial.stdoutBytes / size.serial)} B/request`,
     );
     return { figures: [figure], skipped: [] };
-  } finally {
-    for (const d of drivers) await d.stop();
-    await stand.stop();
-  }
+  });
 }

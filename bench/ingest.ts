@@ -12,17 +12,18 @@ import * as rt from '../functions/common/runtime';
 import { fork, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
-import { missingFiles, withTimeout, type GroupContext, type GroupResult } from './common';
+import { withTimeout, type GroupContext, type GroupResult } from './common';
+import { standInGroup } from './group';
 import type { DriverChannel, FromDriver, ToDriver } from './ingest-driver';
 import { median, percentile, ratio, type Figure } from './report';
-import { startStandIns, type StandIns } from './stand-ins';
+import type { StandIns } from './stand-ins';
 
 export const INGEST_SIZES = {
   quick: { concurrency: 16, warmup: 300, rounds: 12, chunk: 100 },
   full: { concurrency: 16, warmup: 1000, rounds: 40, chunk: 125 },
 } as const;
 
-export const CHANNEL: DriverChannel = {
+const CHANNEL: DriverChannel = {
   channelId: 'bench-ingest',
   storeHash: 'benchstore',
   webhookToken: 'bench-token-0123456789abcdef',
@@ -36,7 +37,7 @@ export interface Driver {
   stop(): Promise<void>;
 }
 
-export function startDriver(name: string): Driver {
+function startDriver(name: string): Driver {
   // fork inherits tsx's loader flags (execArgv); the child's stdout (its logs and EMF) goes to /dev/null.
   // BENCH_CPU_PROF_DIR=<dir> writes a V8 CPU profile of each driver there (for finding where time goes).
   const profDir = process.env.BENCH_CPU_PROF_DIR;
@@ -70,7 +71,7 @@ export function startDriver(name: string): Driver {
 }
 
 /** The bench channel and its secrets, saved through the real stores; returns the drivers' environment. */
-export async function seedChannel(stand: StandIns): Promise<Record<string, string>> {
+async function seedChannel(stand: StandIns): Promise<Record<string, string>> {
   const now = new Date().toISOString();
   await rt.channelStore(stand.runtime).put({
     channelId: CHANNEL.channelId,
@@ -96,30 +97,41 @@ export async function seedChannel(stand: StandIns): Promise<Record<string, strin
   };
 }
 
-export async function runIngest(ctx: GroupContext): Promise<GroupResult> {
-  const missing = missingFiles('functions/webhook-ingest/handler.ts');
-  if (missing.length)
-    return {
-      figures: [],
-      skipped: [{ group: 'ingest', reason: `${missing.join(', ')} does not exist yet` }],
-    };
-  const size = ctx.quick ? INGEST_SIZES.quick : INGEST_SIZES.full;
+export interface DriverPair {
+  real: Driver;
+  bare: Driver;
+  /** Request ids unique over the group's runs: `firstIds(count)` is the first of `count` fresh ids. */
+  firstIds: (count: number) => number;
+}
 
-  const stand = await startStandIns();
-  const drivers: Driver[] = [];
-  try {
+/**
+ * An ingest group (skipped until webhook-ingest's handler exists): the stand-ins with the bench channel
+ * seeded, the real and the bare driver started and set up; all stopped when `measure` is done.
+ */
+export const ingestGroup = (
+  group: string,
+  measure: (stand: StandIns, drivers: DriverPair) => Promise<GroupResult>,
+): Promise<GroupResult> =>
+  standInGroup(group, ['functions/webhook-ingest/handler.ts'], async (stand, track) => {
     const env = await seedChannel(stand);
-    const real = startDriver('real');
-    drivers.push(real);
-    const bare = startDriver('bare');
-    drivers.push(bare);
+    const real = track(startDriver('real'));
+    const bare = track(startDriver('bare'));
     await real.request({ type: 'init', mode: 'real', env, channel: CHANNEL }, 60_000);
     await bare.request({ type: 'init', mode: 'bare', env, channel: CHANNEL }, 60_000);
+    let next = 1;
+    const firstIds = (count: number) => {
+      const first = next;
+      next += count;
+      return first;
+    };
+    return measure(stand, { real, bare, firstIds });
+  });
 
-    let nextId = 1;
+export function runIngest(ctx: GroupContext): Promise<GroupResult> {
+  const size = ctx.quick ? INGEST_SIZES.quick : INGEST_SIZES.full;
+  return ingestGroup('ingest', async (stand, { real, bare, firstIds }) => {
     const chunk = async (driver: Driver, count: number): Promise<Done> => {
-      const firstId = nextId;
-      nextId += count;
+      const firstId = firstIds(count);
       return (await driver.request(
         { type: 'run', count, concurrency: size.concurrency, firstId },
         120_000,
@@ -214,8 +226,5 @@ export async function runIngest(ctx: GroupContext): Promise<GroupResult> {
       },
     ];
     return { figures, skipped: [] };
-  } finally {
-    for (const d of drivers) await d.stop();
-    await stand.stop();
-  }
+  });
 }

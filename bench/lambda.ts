@@ -1,7 +1,32 @@
 /** Lambda-shaped inputs for invoking wired handlers in-process, and a sink for their stdout. */
 import { createHash, randomUUID } from 'node:crypto';
-import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
+import type { APIGatewayProxyEventV2, Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { Webhook } from 'standardwebhooks';
+import type { OrderEvent } from '../functions/domain/order-event';
+
+/** order-worker's handler as Lambda calls it. */
+export type SqsHandler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>;
+
+/** The SQS record Lambda would hand order-worker for `event`: first receive, sent now, the bench queue. */
+export function sqsRecord(event: OrderEvent, messageId: string = event.eventId): SQSRecord {
+  const now = String(Date.now());
+  return {
+    messageId,
+    receiptHandle: messageId,
+    body: JSON.stringify(event),
+    attributes: {
+      ApproximateReceiveCount: '1',
+      SentTimestamp: now,
+      SenderId: 'AIDABENCH',
+      ApproximateFirstReceiveTimestamp: now,
+    },
+    messageAttributes: {},
+    md5OfBody: '',
+    eventSource: 'aws:sqs',
+    eventSourceARN: 'arn:aws:sqs:us-east-1:000000000000:bench-order-events',
+    awsRegion: 'us-east-1',
+  };
+}
 
 export function fakeContext(functionName: string, remainingMs = 30_000): Context {
   const deadline = Date.now() + remainingMs;

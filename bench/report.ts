@@ -119,21 +119,24 @@ export function formatNumber(value: number | undefined): string {
 
 const valueCell = (f: Figure) => (f.notMeasured ? 'not measured' : formatNumber(f.value));
 
+/** A figure's cells in COLUMNS order; `name` is how the table shows the figure's name. */
+const cellsOf = (f: Figure, name = f.name) => [
+  name,
+  valueCell(f),
+  f.unit,
+  formatNumber(f.baseline),
+  formatNumber(f.ratio),
+  describeTarget(f.target, f.unit),
+  verdict(f),
+  f.note ?? '',
+];
+
 const COLUMNS = ['figure', 'value', 'unit', 'baseline', 'ratio', 'target', 'result', 'note'] as const;
 const RIGHT_ALIGNED = new Set<string>(['value', 'baseline', 'ratio']);
 
 /** A plain-text table of every figure, then one line per skipped group. */
 export function formatTable(figures: readonly Figure[], skipped: readonly Skipped[] = []): string {
-  const rows = figures.map((f) => [
-    f.name,
-    valueCell(f),
-    f.unit,
-    formatNumber(f.baseline),
-    formatNumber(f.ratio),
-    describeTarget(f.target, f.unit),
-    verdict(f),
-    f.note ?? '',
-  ]);
+  const rows = figures.map((f) => cellsOf(f));
   const widths = COLUMNS.map((c, i) => Math.max(c.length, ...rows.map((r) => r[i]!.length)));
   const line = (cells: readonly string[]) =>
     cells
@@ -158,21 +161,7 @@ export function formatMarkdown(figures: readonly Figure[]): string {
   const esc = (s: string) => s.replace(/\|/g, '\\|');
   const head = `| ${COLUMNS.join(' | ')} |`;
   const sep = `| ${COLUMNS.map((c) => (RIGHT_ALIGNED.has(c) ? '--:' : '---')).join(' | ')} |`;
-  const rows = figures.map(
-    (f) =>
-      `| ${[
-        `\`${f.name}\``,
-        valueCell(f),
-        f.unit,
-        formatNumber(f.baseline),
-        formatNumber(f.ratio),
-        describeTarget(f.target, f.unit),
-        verdict(f),
-        f.note ?? '',
-      ]
-        .map(esc)
-        .join(' | ')} |`,
-  );
+  const rows = figures.map((f) => `| ${cellsOf(f, `\`${f.name}\``).map(esc).join(' | ')} |`);
   return [head, sep, ...rows].join('\n');
 }
 

@@ -9,16 +9,15 @@ import * as rt from '../functions/common/runtime';
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
-import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import type { SQSEvent } from 'aws-lambda';
 import type { OrderEvent } from '../functions/domain/order-event';
-import { missingFiles, withEnv, type BenchFacts, type GroupContext, type GroupResult } from './common';
-import { fakeContext, withStdoutSunk } from './lambda';
+import { withEnv, type BenchFacts, type GroupContext, type GroupResult } from './common';
+import { standInGroup } from './group';
+import { fakeContext, sqsRecord, withStdoutSunk, type SqsHandler } from './lambda';
 import { readUnits, writeUnits } from './cost';
 import { median, pool, ratio, type Figure } from './report';
 import { startRemoteSandbox, type RemoteSandbox } from './sandbox';
-import { startStandIns, totalOf, type StandIns } from './stand-ins';
-
-type SqsHandler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>;
+import { totalOf, type StandIns } from './stand-ins';
 
 export const WORKER_SIZES = {
   quick: { channels: 4, events: 1000, batchSize: 10, concurrentBatches: 4 },
@@ -26,26 +25,6 @@ export const WORKER_SIZES = {
 } as const;
 
 const BC_CANCELLED = 5;
-
-const sqsRecord = (event: OrderEvent, queueArn: string): SQSRecord => {
-  const now = String(Date.now());
-  return {
-    messageId: randomUUID(),
-    receiptHandle: randomUUID(),
-    body: JSON.stringify(event),
-    attributes: {
-      ApproximateReceiveCount: '1',
-      SentTimestamp: now,
-      SenderId: 'AIDABENCH',
-      ApproximateFirstReceiveTimestamp: now,
-    },
-    messageAttributes: {},
-    md5OfBody: '',
-    eventSource: 'aws:sqs',
-    eventSourceARN: queueArn,
-    awsRegion: 'us-east-1',
-  };
-};
 
 interface Seeded {
   channelIds: string[];
@@ -56,8 +35,7 @@ interface Seeded {
 async function seed(
   stand: StandIns,
   sandbox: RemoteSandbox,
-  channels: number,
-  events: number,
+  { channels, events }: { channels: number; events: number },
 ): Promise<Seeded> {
   const channelStore = rt.channelStore(stand.runtime);
   const secretStore = rt.secretStore(stand.runtime);
@@ -157,22 +135,13 @@ async function workerFacts(
   };
 }
 
-export async function runWorker(ctx: GroupContext): Promise<GroupResult> {
-  const missing = missingFiles('functions/order-worker/handler.ts', 'local/sandbox/server.ts');
-  if (missing.length)
-    return {
-      figures: [],
-      skipped: [{ group: 'worker', reason: `${missing.join(', ')} does not exist yet` }],
-    };
+export function runWorker(ctx: GroupContext): Promise<GroupResult> {
   const size = ctx.quick ? WORKER_SIZES.quick : WORKER_SIZES.full;
-
-  const stand = await startStandIns();
-  let sandbox: RemoteSandbox | undefined;
-  try {
-    sandbox = await startRemoteSandbox();
-    const sb = sandbox;
+  const needs = ['functions/order-worker/handler.ts', 'local/sandbox/server.ts'];
+  return standInGroup('worker', needs, async (stand, track) => {
+    const sb = track(await startRemoteSandbox());
     ctx.log(`worker: seeding ${size.channels} channels, ${size.events + size.channels} orders`);
-    const seeded = await seed(stand, sb, size.channels, size.events);
+    const seeded = await seed(stand, sb, size);
 
     return await withEnv(
       {
@@ -184,7 +153,6 @@ export async function runWorker(ctx: GroupContext): Promise<GroupResult> {
       async () => {
         const { wire } = await import('../functions/order-worker/handler');
         const handler = wire(process.env) as unknown as SqsHandler;
-        const queueArn = 'arn:aws:sqs:us-east-1:000000000000:bench-order-events';
         const receivedAt = new Date().toISOString();
         const events = seeded.orders.map(([channelId, orderId]): OrderEvent => ({
           v: 1,
@@ -201,7 +169,9 @@ export async function runWorker(ctx: GroupContext): Promise<GroupResult> {
         const measured = events.slice(size.channels);
         const batches: SQSEvent[] = [];
         for (let i = 0; i < measured.length; i += size.batchSize)
-          batches.push({ Records: measured.slice(i, i + size.batchSize).map((e) => sqsRecord(e, queueArn)) });
+          batches.push({
+            Records: measured.slice(i, i + size.batchSize).map((e) => sqsRecord(e, randomUUID())),
+          });
 
         let failures = 0;
         const durationsMs: number[] = [];
@@ -214,7 +184,7 @@ export async function runWorker(ctx: GroupContext): Promise<GroupResult> {
 
         const { result, sunkBytes } = await withStdoutSunk(async () => {
           ctx.log('worker: warm-up (fills the channel and credential caches)');
-          await invoke({ Records: warm.map((e) => sqsRecord(e, queueArn)) });
+          await invoke({ Records: warm.map((e) => sqsRecord(e, randomUUID())) });
           await stand.resetDynamoCounts();
           durationsMs.length = 0;
           const bcMark = await sb.mark();
@@ -290,8 +260,5 @@ export async function runWorker(ctx: GroupContext): Promise<GroupResult> {
         return { figures, skipped: [] };
       },
     );
-  } finally {
-    await sandbox?.stop();
-    await stand.stop();
-  }
+  });
 }

@@ -1,11 +1,15 @@
 import * as path from 'node:path';
 import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import type * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { type BundlingOptions, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { FunctionName } from '../functions/common/routes';
+import type { ChannelSecrets } from './channel-secrets';
 import { metricsNamespaceFor, stageContextOf } from './stage-context';
 
 /** Repository root: lib/ sits right under it. */
@@ -44,6 +48,22 @@ export interface HouseFunctionProps {
   /** @default one month */
   readonly logRetention?: logs.RetentionDays;
   /** What happens to the log group when the stack is deleted. @default RETAIN */
+  readonly logRemovalPolicy?: RemovalPolicy;
+}
+
+/**
+ * What the stack hands its functions: each function's props pick the ones it uses
+ * (`Pick<HouseResources, …>`) and add its own.
+ */
+export interface HouseResources {
+  readonly channelsTable: dynamodb.ITable;
+  readonly ordersTable: dynamodb.ITable;
+  readonly orderEventsQueue: sqs.IQueue;
+  readonly secrets: ChannelSecrets;
+  /** The bus ChannelSettingsChanged travels on (the default bus). */
+  readonly eventBus: events.IEventBus;
+  readonly bigCommerceApiUrl: string;
+  /** What happens to the function's log group when the stack is deleted. @default RETAIN */
   readonly logRemovalPolicy?: RemovalPolicy;
 }
 

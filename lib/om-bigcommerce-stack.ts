@@ -123,13 +123,17 @@ export class OmBigCommerceStack extends Stack {
       logRemovalPolicy,
     });
 
-    this.alarms = new SupportAlarms(this, 'Alarms', {
+    // What both the alarms and the dashboard watch.
+    const watched = {
       stage: settings.stage,
       ingest: this.ingest,
       worker: this.worker,
       hookManager: this.hookManager,
       orderEventsQueue: this.queues.queue,
       deadLetterQueue: this.queues.deadLetterQueue,
+    };
+    this.alarms = new SupportAlarms(this, 'Alarms', {
+      ...watched,
       webhookRouteMetric: (metricName, period) =>
         this.httpApi.routeMetric(WEBHOOK_ROUTE, metricName, { period }),
       sweepSchedule: this.hookManager.scheduleRule,
@@ -138,14 +142,9 @@ export class OmBigCommerceStack extends Stack {
       removalPolicy,
     });
     this.dashboard = new SupportDashboard(this, 'Support', {
-      stage: settings.stage,
-      ingest: this.ingest,
-      worker: this.worker,
-      hookManager: this.hookManager,
+      ...watched,
       channelApi: this.channelApi,
       supportWidget: this.supportWidget,
-      orderEventsQueue: this.queues.queue,
-      deadLetterQueue: this.queues.deadLetterQueue,
       webhookRouteMetric: (metricName, statistic) =>
         this.httpApi.routeMetric(WEBHOOK_ROUTE, metricName, { statistic }),
       alarms: this.alarms.alarms,

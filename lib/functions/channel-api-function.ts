@@ -1,27 +1,26 @@
-import { Duration, type RemovalPolicy } from 'aws-cdk-lib';
-import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
-import type * as events from 'aws-cdk-lib/aws-events';
-import type * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Duration } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { FUNCTION_TIMEOUT_SECONDS } from '../../functions/common/limits';
-import type { ChannelSecrets } from '../channel-secrets';
-import { HouseFunction } from '../house-function';
+import { HouseFunction, type HouseResources } from '../house-function';
 import { grantStoreAccess } from '../store-access';
 import type { StoreAccess } from '../../functions/common/ports';
 import { PORTS } from '../../functions/channel-api/ports';
 
-export interface ChannelApiFunctionProps {
-  readonly channelsTable: dynamodb.ITable;
-  readonly ordersTable: dynamodb.ITable;
-  readonly secrets: ChannelSecrets;
-  /** ChannelSettingsChanged goes to this bus (the default bus). */
-  readonly eventBus: events.IEventBus;
-  /** An OM import that takes an order out of `Unprocessed` sends one re-check message here. */
-  readonly orderEventsQueue: sqs.IQueue;
-  /** New or changed credentials are tried against BigCommerce before they are saved. */
-  readonly bigCommerceApiUrl: string;
-  readonly logRemovalPolicy?: RemovalPolicy;
-}
+/**
+ * ChannelSettingsChanged goes to `eventBus`; an OM import that takes an order out of `Unprocessed` sends
+ * one re-check message to `orderEventsQueue`; new or changed credentials are tried against BigCommerce
+ * (`bigCommerceApiUrl`) before they are saved.
+ */
+export type ChannelApiFunctionProps = Pick<
+  HouseResources,
+  | 'channelsTable'
+  | 'ordersTable'
+  | 'secrets'
+  | 'eventBus'
+  | 'orderEventsQueue'
+  | 'bigCommerceApiUrl'
+  | 'logRemovalPolicy'
+>;
 
 /** channel-api: the IAM-authorized admin routes (channel settings, OM orders, audit trail). */
 export class ChannelApiFunction extends HouseFunction {

@@ -1,24 +1,18 @@
-import { Duration, type RemovalPolicy } from 'aws-cdk-lib';
-import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import { Duration } from 'aws-cdk-lib';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
-import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { FUNCTION_TIMEOUT_SECONDS } from '../../functions/common/limits';
-import type { ChannelSecrets } from '../channel-secrets';
-import { HouseFunction } from '../house-function';
+import { HouseFunction, type HouseResources } from '../house-function';
 import { grantStoreAccess } from '../store-access';
 import type { StoreAccess } from '../../functions/common/ports';
 import { PORTS } from '../../functions/order-worker/ports';
 
-export interface OrderWorkerFunctionProps {
-  readonly channelsTable: dynamodb.ITable;
-  readonly ordersTable: dynamodb.ITable;
-  readonly orderEventsQueue: sqs.IQueue;
-  readonly secrets: ChannelSecrets;
-  readonly bigCommerceApiUrl: string;
+export interface OrderWorkerFunctionProps extends Pick<
+  HouseResources,
+  'channelsTable' | 'ordersTable' | 'orderEventsQueue' | 'secrets' | 'bigCommerceApiUrl' | 'logRemovalPolicy'
+> {
   readonly deferDelays: readonly Duration[];
   readonly deferMaxAge: Duration;
-  readonly logRemovalPolicy?: RemovalPolicy;
 }
 
 /**

@@ -1,14 +1,12 @@
-import { Duration, type RemovalPolicy } from 'aws-cdk-lib';
-import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import { Duration } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
-import { HouseFunction } from '../house-function';
+import { HouseFunction, type HouseResources } from '../house-function';
 import { grantSupportReader } from '../store-access';
 
-export interface SupportWidgetFunctionProps {
-  readonly channelsTable: dynamodb.ITable;
-  readonly ordersTable: dynamodb.ITable;
-  readonly logRemovalPolicy?: RemovalPolicy;
-}
+export type SupportWidgetFunctionProps = Pick<
+  HouseResources,
+  'channelsTable' | 'ordersTable' | 'logRemovalPolicy'
+>;
 
 /**
  * support-widget: the dashboard's custom widget (docs/contract.md section 14). CloudWatch invokes it with the

@@ -1,20 +1,15 @@
-import { Duration, type RemovalPolicy } from 'aws-cdk-lib';
-import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
-import type * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Duration } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { FUNCTION_TIMEOUT_SECONDS } from '../../functions/common/limits';
-import type { ChannelSecrets } from '../channel-secrets';
-import { HouseFunction } from '../house-function';
+import { HouseFunction, type HouseResources } from '../house-function';
 import { grantStoreAccess } from '../store-access';
 import type { StoreAccess } from '../../functions/common/ports';
 import { PORTS } from '../../functions/webhook-ingest/ports';
 
-export interface WebhookIngestFunctionProps {
-  readonly channelsTable: dynamodb.ITable;
-  readonly orderEventsQueue: sqs.IQueue;
-  readonly secrets: ChannelSecrets;
-  readonly logRemovalPolicy?: RemovalPolicy;
-}
+export type WebhookIngestFunctionProps = Pick<
+  HouseResources,
+  'channelsTable' | 'orderEventsQueue' | 'secrets' | 'logRemovalPolicy'
+>;
 
 /**
  * webhook-ingest: authenticates, validates and enqueues BigCommerce callbacks (public route). It must

@@ -51,6 +51,21 @@ export const ALARM_RATES = {
   webhook4xxPer5Minutes: 200,
 } as const;
 
+/** A resource policy statement that lets CloudWatch (alarms) do `actions` on `resources`. */
+const cloudWatchMay = (
+  sid: string,
+  actions: string[],
+  resources: string[],
+  conditions?: Record<string, unknown>,
+) =>
+  new iam.PolicyStatement({
+    sid,
+    principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+    actions,
+    resources,
+    conditions,
+  });
+
 /**
  * The support alarms (docs/deploy.md "Alarms" says what to do for each), all to one SNS topic encrypted
  * with a customer managed key (CloudWatch cannot publish to a topic under the AWS managed SNS key).
@@ -82,12 +97,7 @@ export class SupportAlarms extends Construct {
       pendingWindow: Duration.days(7),
     });
     key.addToResourcePolicy(
-      new iam.PolicyStatement({
-        sid: 'AllowCloudWatchAlarmsToUseTheKey',
-        principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
-        actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
-        resources: ['*'],
-      }),
+      cloudWatchMay('AllowCloudWatchAlarmsToUseTheKey', ['kms:Decrypt', 'kms:GenerateDataKey*'], ['*']),
     );
     this.topic = new sns.Topic(this, 'Topic', {
       displayName: 'OM BigCommerce alarms',
@@ -96,12 +106,8 @@ export class SupportAlarms extends Construct {
     });
     // The topic policy replaces SNS's default one, so CloudWatch (this account's alarms) is named.
     this.topic.addToResourcePolicy(
-      new iam.PolicyStatement({
-        sid: 'AllowCloudWatchAlarmsToPublish',
-        principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
-        actions: ['sns:Publish'],
-        resources: [this.topic.topicArn],
-        conditions: { StringEquals: { 'aws:SourceAccount': this.topic.env.account } },
+      cloudWatchMay('AllowCloudWatchAlarmsToPublish', ['sns:Publish'], [this.topic.topicArn], {
+        StringEquals: { 'aws:SourceAccount': this.topic.env.account },
       }),
     );
     if (props.alarmEmail) {
@@ -115,6 +121,32 @@ export class SupportAlarms extends Construct {
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     };
+    /**
+     * The sum of `failures` (a missing one counts 0) in percent of the one metric of `total`, over five
+     * minutes; 0 where there was no traffic. The keys name the metrics in the expression.
+     */
+    const percentOf = (
+      total: Record<string, cloudwatch.IMetric>,
+      failures: Record<string, cloudwatch.IMetric>,
+      label: string,
+    ) => {
+      const [totalName] = Object.keys(total);
+      const failed = Object.keys(failures)
+        .map((name) => `FILL(${name}, 0)`)
+        .join(' + ');
+      return new cloudwatch.MathExpression({
+        expression: `IF(${totalName} > 0, 100 * (${failed}) / ${totalName}, 0)`,
+        usingMetrics: { ...total, ...failures },
+        label,
+        period: fiveMinutes,
+      });
+    };
+    /** Alarm props: one count of `source`'s `metricName` in five minutes is enough. */
+    const anyCount = (source: HouseFunction, metricName: string, alarmDescription: string) => ({
+      ...anyOccurrence,
+      metric: serviceMetric(source, metricName, { period: fiveMinutes }),
+      alarmDescription,
+    });
     /** `datapoints` of the last `periods` periods above the threshold. */
     const sustained = (datapoints: number, periods: number) => ({
       evaluationPeriods: periods,
@@ -156,16 +188,14 @@ export class SupportAlarms extends Construct {
     this.ingest5xx = this.alarm(
       'Ingest5xx',
       {
-        metric: new cloudwatch.MathExpression({
-          expression: 'IF(requests > 0, 100 * (FILL(route5xx, 0) + FILL(ingestErrors, 0)) / requests, 0)',
-          usingMetrics: {
-            requests: props.webhookRouteMetric('Count', fiveMinutes),
+        metric: percentOf(
+          { requests: props.webhookRouteMetric('Count', fiveMinutes) },
+          {
             route5xx: props.webhookRouteMetric('5xx', fiveMinutes),
             ingestErrors: props.ingest.function.metricErrors({ period: fiveMinutes }),
           },
-          label: 'Webhook 5xx + ingest errors, % of requests',
-          period: fiveMinutes,
-        }),
+          'Webhook 5xx + ingest errors, % of requests',
+        ),
         threshold: ALARM_RATES.webhook5xxPercent,
         ...sustained(2, 3),
         alarmDescription: `Over ${ALARM_RATES.webhook5xxPercent}% of BigCommerce's deliveries got a 5xx (it blocklists the domain under 90% success).`,
@@ -175,12 +205,11 @@ export class SupportAlarms extends Construct {
 
     this.orderExpired = this.alarm(
       'OrderExpired',
-      {
-        ...anyOccurrence,
-        metric: serviceMetric(props.worker, WORKER_METRICS.expired, { period: fiveMinutes }),
-        alarmDescription:
-          'An event for an order OM has not processed expired; it is applied only if OM imports the order.',
-      },
+      anyCount(
+        props.worker,
+        WORKER_METRICS.expired,
+        'An event for an order OM has not processed expired; it is applied only if OM imports the order.',
+      ),
       'Expired',
     );
 
@@ -205,16 +234,14 @@ export class SupportAlarms extends Construct {
     this.workerErrors = this.alarm(
       'WorkerErrors',
       {
-        metric: new cloudwatch.MathExpression({
-          expression: 'IF(invocations > 0, 100 * (FILL(errors, 0) + FILL(failed, 0)) / invocations, 0)',
-          usingMetrics: {
-            invocations: props.worker.function.metricInvocations({ period: fiveMinutes }),
+        metric: percentOf(
+          { invocations: props.worker.function.metricInvocations({ period: fiveMinutes }) },
+          {
             errors: props.worker.function.metricErrors({ period: fiveMinutes }),
             failed: serviceMetric(props.worker, WORKER_METRICS.processingFailed, { period: fiveMinutes }),
           },
-          label: 'Worker errors + failed records, % of invocations',
-          period: fiveMinutes,
-        }),
+          'Worker errors + failed records, % of invocations',
+        ),
         threshold: ALARM_RATES.workerErrorPercent,
         ...sustained(3, 3),
         alarmDescription: `For 15 minutes over ${ALARM_RATES.workerErrorPercent}% of order-worker invocations failed (records are retried, then dead-lettered).`,
@@ -308,12 +335,11 @@ export class SupportAlarms extends Construct {
 
     this.deliveryException = this.alarm(
       'DeliveryException',
-      {
-        ...anyOccurrence,
-        metric: serviceMetric(props.ingest, INGEST_METRICS.deliveryException, { period: fiveMinutes }),
-        alarmDescription:
-          'BigCommerce reported that it cannot deliver webhooks to us (store/hook/deliveryException); GET /channels/{c} shows webhook.lastDeliveryException.',
-      },
+      anyCount(
+        props.ingest,
+        INGEST_METRICS.deliveryException,
+        'BigCommerce reported that it cannot deliver webhooks to us (store/hook/deliveryException); GET /channels/{c} shows webhook.lastDeliveryException.',
+      ),
       'Delivery exception',
     );
   }

@@ -77,6 +77,9 @@ export const PROBLEMS_QUERY = [
   '| limit 200',
 ].join('\n');
 
+/** What a graph may set besides its title, width and left-hand metrics. */
+type GraphExtras = Omit<cloudwatch.GraphWidgetProps, 'title' | 'width' | 'left'>;
+
 /**
  * The one support dashboard of a stage: the support console (custom widget) and the Logs Insights
  * queries follow the channel/order variables at the top; the graphs show the whole stage.
@@ -87,14 +90,46 @@ export class SupportDashboard extends Construct {
   constructor(scope: Construct, id: string, props: SupportDashboardProps) {
     super(scope, id);
     const period = Duration.minutes(5);
-    const ingest = (name: string, label: string, dimensions?: Record<string, string>) =>
-      serviceMetric(props.ingest, name, { label, dimensions, period });
-    const worker = (name: string, label: string, dimensions?: Record<string, string>) =>
-      serviceMetric(props.worker, name, { label, dimensions, period });
-    const hooks = (name: string, label: string) => serviceMetric(props.hookManager, name, { label, period });
-    const channelApi = (name: string, label: string) =>
-      serviceMetric(props.channelApi, name, { label, period });
+    /** Count metrics of one function, in the order of `labels`: metric key (of `names`) → graph label. */
+    const counts = <K extends string>(
+      source: HouseFunction,
+      names: Record<K, string>,
+      labels: Partial<Record<K, string>>,
+    ) =>
+      (Object.entries(labels) as [K, string][]).map(([key, label]) =>
+        serviceMetric(source, names[key], { label, period }),
+      );
+    const ingest = (labels: Partial<Record<keyof typeof INGEST_METRICS, string>>) =>
+      counts(props.ingest, INGEST_METRICS, labels);
+    const worker = (labels: Partial<Record<keyof typeof WORKER_METRICS, string>>) =>
+      counts(props.worker, WORKER_METRICS, labels);
+    /** One series a reason: `metricName` of `source` with the reason as the `dimension`. */
+    const byReason = (
+      source: HouseFunction,
+      metricName: string,
+      reasons: readonly string[],
+      { dimension = 'reason', label = (reason: string) => reason } = {},
+    ) =>
+      reasons.map((reason) =>
+        serviceMetric(source, metricName, {
+          label: label(reason),
+          dimensions: { [dimension]: reason },
+          period,
+        }),
+      );
+    const graph = (title: string, width: number, left: cloudwatch.IMetric[], more: GraphExtras = {}) =>
+      new cloudwatch.GraphWidget({ title, width, left, ...more });
+    const logTable = (title: string, logGroups: HouseFunction[], queryString: string) =>
+      new cloudwatch.LogQueryWidget({
+        title,
+        logGroupNames: logGroups.map((f) => f.logGroup.logGroupName),
+        queryString,
+        view: cloudwatch.LogQueryVisualizationType.TABLE,
+        width: 24,
+        height: 8,
+      });
     const functions = [props.ingest, props.worker, props.hookManager, props.channelApi, props.supportWidget];
+    const everyFunction = (metric: (f: HouseFunction) => cloudwatch.IMetric) => functions.map(metric);
 
     this.dashboard = new cloudwatch.Dashboard(this, 'Dashboard', {
       dashboardName: dashboardNameFor(props.stage),
@@ -138,260 +173,221 @@ export class SupportDashboard extends Construct {
       }),
     );
     this.dashboard.addWidgets(
-      new cloudwatch.LogQueryWidget({
-        title: 'Outcomes of the chosen channel / order (order-worker logs)',
-        logGroupNames: [props.worker.logGroup.logGroupName],
-        queryString: RECENT_OUTCOMES_QUERY,
-        view: cloudwatch.LogQueryVisualizationType.TABLE,
-        width: 24,
-        height: 8,
-      }),
+      logTable(
+        'Outcomes of the chosen channel / order (order-worker logs)',
+        [props.worker],
+        RECENT_OUTCOMES_QUERY,
+      ),
     );
     this.dashboard.addWidgets(
       new cloudwatch.AlarmStatusWidget({ title: 'Alarms', alarms: props.alarms, width: 24, height: 3 }),
     );
 
     this.dashboard.addWidgets(
-      new cloudwatch.GraphWidget({
-        title: 'Webhooks',
-        left: [
-          ingest(INGEST_METRICS.received, 'received'),
-          ingest(INGEST_METRICS.accepted, 'accepted'),
-          ingest(INGEST_METRICS.ignored, 'ignored (scope/duplicate)'),
-          ingest(INGEST_METRICS.enqueueFailed, 'enqueue failed (503)'),
-          ingest(INGEST_METRICS.forDeletedChannel, 'for a deleted channel (200, dropped)'),
-          ingest(INGEST_METRICS.deliveryException, 'BigCommerce delivery exceptions'),
-        ],
-        width: 8,
-      }),
-      new cloudwatch.GraphWidget({
-        title: 'Webhooks rejected by reason',
-        left: REJECTION_REASONS.map((reason) => ingest(INGEST_METRICS.rejected, reason, { reason })),
-        stacked: true,
-        width: 8,
-      }),
-      new cloudwatch.GraphWidget({
-        title: 'Webhook route (API Gateway)',
-        left: [
-          props.webhookRouteMetric('Count'),
-          props.webhookRouteMetric('4xx'),
-          props.webhookRouteMetric('5xx'),
-        ],
-        right: [props.webhookRouteMetric('Latency', cloudwatch.Stats.p(99))],
-        width: 8,
-      }),
+      graph(
+        'Webhooks',
+        8,
+        ingest({
+          received: 'received',
+          accepted: 'accepted',
+          ignored: 'ignored (scope/duplicate)',
+          enqueueFailed: 'enqueue failed (503)',
+          forDeletedChannel: 'for a deleted channel (200, dropped)',
+          deliveryException: 'BigCommerce delivery exceptions',
+        }),
+      ),
+      graph(
+        'Webhooks rejected by reason',
+        8,
+        byReason(props.ingest, INGEST_METRICS.rejected, REJECTION_REASONS),
+        { stacked: true },
+      ),
+      graph(
+        'Webhook route (API Gateway)',
+        8,
+        ['Count', '4xx', '5xx'].map((name) => props.webhookRouteMetric(name)),
+        { right: [props.webhookRouteMetric('Latency', cloudwatch.Stats.p(99))] },
+      ),
     );
 
     this.dashboard.addWidgets(
-      new cloudwatch.GraphWidget({
-        title: 'Outcomes',
-        left: [
-          worker(WORKER_METRICS.cancelled, 'cancelled'),
-          worker(WORKER_METRICS.fulfilled, 'fulfilled'),
-          worker(WORKER_METRICS.statusNotConfigured, 'status not configured'),
-          worker(WORKER_METRICS.deferred, 'deferred'),
-          worker(WORKER_METRICS.expired, 'expired'),
-        ],
-        width: 24,
-      }),
+      graph(
+        'Outcomes',
+        24,
+        worker({
+          cancelled: 'cancelled',
+          fulfilled: 'fulfilled',
+          statusNotConfigured: 'status not configured',
+          deferred: 'deferred',
+          expired: 'expired',
+        }),
+      ),
     );
     // Orders whose OM status was left alone but a person should look, by reason (contract.md section 12).
     this.dashboard.addWidgets(
-      new cloudwatch.GraphWidget({
-        title: 'Orders that need a person',
-        left: NEEDS_ATTENTION_REASONS.map((reason) =>
-          serviceMetric(props.worker, WORKER_METRICS.needsAttention, {
-            label: reason.replace(/_/g, ' '),
-            dimensions: { [NEEDS_ATTENTION_DIMENSION]: reason },
-            period,
-          }),
-        ),
-        width: 16,
-      }),
-      new cloudwatch.GraphWidget({
-        title: 'Shipments recorded',
-        left: [
-          worker(WORKER_METRICS.partiallyShipped, 'partially shipped'),
-          worker(WORKER_METRICS.shipmentRecorded, 'shipment recorded'),
-        ],
-        width: 8,
-      }),
+      graph(
+        'Orders that need a person',
+        16,
+        byReason(props.worker, WORKER_METRICS.needsAttention, NEEDS_ATTENTION_REASONS, {
+          dimension: NEEDS_ATTENTION_DIMENSION,
+          label: (reason) => reason.replace(/_/g, ' '),
+        }),
+      ),
+      graph(
+        'Shipments recorded',
+        8,
+        worker({ partiallyShipped: 'partially shipped', shipmentRecorded: 'shipment recorded' }),
+      ),
     );
     this.dashboard.addWidgets(
-      new cloudwatch.GraphWidget({
-        title: 'Orders that need a person, by reason',
-        left: NEEDS_ATTENTION_REASONS.map((reason) =>
-          worker(WORKER_METRICS.needsAttention, reason, { reason }),
-        ),
-        stacked: true,
-        width: 12,
-      }),
-      new cloudwatch.GraphWidget({
-        title: 'BigCommerce delivery exceptions and unauthorized callbacks',
-        left: [
-          ingest(INGEST_METRICS.deliveryException, 'delivery exceptions'),
-          ingest(INGEST_METRICS.rejected, 'rejected as unauthorized', { reason: UNAUTHORIZED_REASON }),
-        ],
-        width: 12,
-      }),
+      graph(
+        'Orders that need a person, by reason',
+        12,
+        byReason(props.worker, WORKER_METRICS.needsAttention, NEEDS_ATTENTION_REASONS),
+        { stacked: true },
+      ),
+      graph('BigCommerce delivery exceptions and unauthorized callbacks', 12, [
+        ...ingest({ deliveryException: 'delivery exceptions' }),
+        ...byReason(props.ingest, INGEST_METRICS.rejected, [UNAUTHORIZED_REASON], {
+          label: () => 'rejected as unauthorized',
+        }),
+      ]),
     );
     this.dashboard.addWidgets(
-      new cloudwatch.GraphWidget({
-        title: 'Other outcomes',
-        left: [
-          worker(WORKER_METRICS.alreadyInTargetStatus, 'already in target status'),
-          worker(WORKER_METRICS.noAction, 'no action for BigCommerce status'),
-          worker(WORKER_METRICS.bigCommerceOrderNotFound, 'order not found in BigCommerce'),
-          worker(WORKER_METRICS.duplicateDropped, 'duplicate dropped'),
-        ],
-        width: 8,
-      }),
-      new cloudwatch.GraphWidget({
-        title: 'Worker failures and retries',
-        left: [
-          worker(WORKER_METRICS.processingFailed, 'processing failed (retried)'),
-          worker(WORKER_METRICS.writeConflict, 'write conflict (re-read)'),
-          worker(WORKER_METRICS.deferralChained, 'long deferral chained'),
-          worker(WORKER_METRICS.malformedDropped, 'malformed message dropped'),
-          worker(WORKER_METRICS.unknownChannelDropped, 'unknown channel dropped'),
-        ],
-        width: 8,
-      }),
-      new cloudwatch.GraphWidget({
-        title: 'BigCommerce throttling (429)',
-        left: [
-          worker(WORKER_METRICS.bigCommerceThrottled, 'throttled'),
-          worker(WORKER_METRICS.throttledRequeued, 'sent back to the queue'),
-          worker(WORKER_METRICS.staleReadRequeued, 'stale read sent back'),
-          worker(WORKER_METRICS.omImportRecheck, 'OM import re-checks'),
-        ],
-        width: 8,
-      }),
+      graph(
+        'Other outcomes',
+        8,
+        worker({
+          alreadyInTargetStatus: 'already in target status',
+          noAction: 'no action for BigCommerce status',
+          bigCommerceOrderNotFound: 'order not found in BigCommerce',
+          duplicateDropped: 'duplicate dropped',
+        }),
+      ),
+      graph(
+        'Worker failures and retries',
+        8,
+        worker({
+          processingFailed: 'processing failed (retried)',
+          writeConflict: 'write conflict (re-read)',
+          deferralChained: 'long deferral chained',
+          malformedDropped: 'malformed message dropped',
+          unknownChannelDropped: 'unknown channel dropped',
+        }),
+      ),
+      graph(
+        'BigCommerce throttling (429)',
+        8,
+        worker({
+          bigCommerceThrottled: 'throttled',
+          throttledRequeued: 'sent back to the queue',
+          staleReadRequeued: 'stale read sent back',
+          omImportRecheck: 'OM import re-checks',
+        }),
+      ),
+    );
+
+    const everyMinute = { statistic: cloudwatch.Stats.MAXIMUM, period: Duration.minutes(1) };
+    this.dashboard.addWidgets(
+      graph('Dead-letter queue depth', 8, [
+        props.deadLetterQueue.metricApproximateNumberOfMessagesVisible({
+          ...everyMinute,
+          label: 'messages in the dead-letter queue',
+        }),
+      ]),
+      graph(
+        'Age of oldest order event',
+        8,
+        [props.orderEventsQueue.metricApproximateAgeOfOldestMessage({ ...everyMinute, label: 'seconds' })],
+        {
+          leftAnnotations: [
+            { value: OLDEST_MESSAGE_THRESHOLD.toSeconds(), label: 'alarm', color: cloudwatch.Color.RED },
+          ],
+        },
+      ),
+      graph('Order events queue', 8, [
+        props.orderEventsQueue.metricApproximateNumberOfMessagesVisible({ label: 'waiting' }),
+        props.orderEventsQueue.metricApproximateNumberOfMessagesNotVisible({ label: 'in flight' }),
+        props.orderEventsQueue.metric('ApproximateNumberOfMessagesDelayed', {
+          statistic: cloudwatch.Stats.MAXIMUM,
+          label: 'delayed (deferred)',
+        }),
+      ]),
     );
 
     this.dashboard.addWidgets(
-      new cloudwatch.GraphWidget({
-        title: 'Dead-letter queue depth',
-        left: [
-          props.deadLetterQueue.metricApproximateNumberOfMessagesVisible({
-            statistic: cloudwatch.Stats.MAXIMUM,
-            period: Duration.minutes(1),
-            label: 'messages in the dead-letter queue',
-          }),
-        ],
-        width: 8,
-      }),
-      new cloudwatch.GraphWidget({
-        title: 'Age of oldest order event',
-        left: [
-          props.orderEventsQueue.metricApproximateAgeOfOldestMessage({
-            statistic: cloudwatch.Stats.MAXIMUM,
-            period: Duration.minutes(1),
-            label: 'seconds',
-          }),
-        ],
-        leftAnnotations: [
-          { value: OLDEST_MESSAGE_THRESHOLD.toSeconds(), label: 'alarm', color: cloudwatch.Color.RED },
-        ],
-        width: 8,
-      }),
-      new cloudwatch.GraphWidget({
-        title: 'Order events queue',
-        left: [
-          props.orderEventsQueue.metricApproximateNumberOfMessagesVisible({ label: 'waiting' }),
-          props.orderEventsQueue.metricApproximateNumberOfMessagesNotVisible({ label: 'in flight' }),
-          props.orderEventsQueue.metric('ApproximateNumberOfMessagesDelayed', {
-            statistic: cloudwatch.Stats.MAXIMUM,
-            label: 'delayed (deferred)',
-          }),
-        ],
-        width: 8,
-      }),
+      graph(
+        'Hooks',
+        6,
+        counts(props.hookManager, HOOK_METRICS, {
+          created: 'created',
+          reactivated: 're-activated',
+          repaired: 'repaired',
+          deleted: 'deleted',
+          verifyFailed: 'verify failed',
+        }),
+      ),
+      graph(
+        'Channels verified',
+        6,
+        counts(props.hookManager, HOOK_METRICS, {
+          channelsVerified: 'channels verified',
+          sweepChannelsQueued: 'queued by sweeps',
+        }),
+      ),
+      graph(
+        'Reconcile (missed webhooks)',
+        6,
+        counts(props.hookManager, HOOK_METRICS, {
+          reconcileEnqueued: 'events enqueued',
+          reconcileFailed: 'reconcile failed',
+          catchUpsQueued: 'catch-ups queued',
+        }),
+      ),
+      graph(
+        'Channel API',
+        6,
+        counts(props.channelApi, CHANNEL_API_METRICS, {
+          requests: 'requests',
+          errors: 'errors',
+          saved: 'channels saved',
+          deleted: 'channels deleted',
+          eventPublishFailed: 'settings event not published',
+          credentialsRefused: 'credentials refused (422)',
+          credentialsUnverified: 'credentials not verified (saved)',
+        }),
+      ),
     );
 
     this.dashboard.addWidgets(
-      new cloudwatch.GraphWidget({
-        title: 'Hooks',
-        left: [
-          hooks(HOOK_METRICS.created, 'created'),
-          hooks(HOOK_METRICS.reactivated, 're-activated'),
-          hooks(HOOK_METRICS.repaired, 'repaired'),
-          hooks(HOOK_METRICS.deleted, 'deleted'),
-          hooks(HOOK_METRICS.verifyFailed, 'verify failed'),
-        ],
-        width: 6,
-      }),
-      new cloudwatch.GraphWidget({
-        title: 'Channels verified',
-        left: [
-          hooks(HOOK_METRICS.channelsVerified, 'channels verified'),
-          hooks(HOOK_METRICS.sweepChannelsQueued, 'queued by sweeps'),
-        ],
-        width: 6,
-      }),
-      new cloudwatch.GraphWidget({
-        title: 'Reconcile (missed webhooks)',
-        left: [
-          hooks(HOOK_METRICS.reconcileEnqueued, 'events enqueued'),
-          hooks(HOOK_METRICS.reconcileFailed, 'reconcile failed'),
-          hooks(HOOK_METRICS.catchUpsQueued, 'catch-ups queued'),
-        ],
-        width: 6,
-      }),
-      new cloudwatch.GraphWidget({
-        title: 'Channel API',
-        left: [
-          channelApi(CHANNEL_API_METRICS.requests, 'requests'),
-          channelApi(CHANNEL_API_METRICS.errors, 'errors'),
-          channelApi(CHANNEL_API_METRICS.saved, 'channels saved'),
-          channelApi(CHANNEL_API_METRICS.deleted, 'channels deleted'),
-          channelApi(CHANNEL_API_METRICS.eventPublishFailed, 'settings event not published'),
-          channelApi(CHANNEL_API_METRICS.credentialsRefused, 'credentials refused (422)'),
-          channelApi(CHANNEL_API_METRICS.credentialsUnverified, 'credentials not verified (saved)'),
-        ],
-        width: 6,
-      }),
-    );
-
-    this.dashboard.addWidgets(
-      new cloudwatch.GraphWidget({
-        title: 'Function errors',
-        left: functions.map((f) => f.function.metricErrors({ label: f.serviceName, period })),
-        width: 8,
-      }),
-      new cloudwatch.GraphWidget({
-        title: 'Function duration p99 (ms)',
-        left: functions.map((f) =>
+      graph(
+        'Function errors',
+        8,
+        everyFunction((f) => f.function.metricErrors({ label: f.serviceName, period })),
+      ),
+      graph(
+        'Function duration p99 (ms)',
+        8,
+        everyFunction((f) =>
           f.function.metricDuration({ label: f.serviceName, statistic: cloudwatch.Stats.p(99), period }),
         ),
-        width: 8,
-      }),
-      new cloudwatch.GraphWidget({
-        title: 'Function throttles',
-        left: functions.map((f) => f.function.metricThrottles({ label: f.serviceName, period })),
-        width: 8,
-      }),
+      ),
+      graph(
+        'Function throttles',
+        8,
+        everyFunction((f) => f.function.metricThrottles({ label: f.serviceName, period })),
+      ),
     );
 
     this.dashboard.addWidgets(
-      new cloudwatch.LogQueryWidget({
-        title: 'Rejections of the chosen channel (webhook-ingest logs)',
-        logGroupNames: [props.ingest.logGroup.logGroupName],
-        queryString: REJECTIONS_QUERY,
-        view: cloudwatch.LogQueryVisualizationType.TABLE,
-        width: 24,
-        height: 8,
-      }),
+      logTable('Rejections of the chosen channel (webhook-ingest logs)', [props.ingest], REJECTIONS_QUERY),
     );
     this.dashboard.addWidgets(
-      new cloudwatch.LogQueryWidget({
-        title: 'Warnings and errors of the chosen channel / order (every function)',
-        logGroupNames: functions.map((f) => f.logGroup.logGroupName),
-        queryString: PROBLEMS_QUERY,
-        view: cloudwatch.LogQueryVisualizationType.TABLE,
-        width: 24,
-        height: 8,
-      }),
+      logTable(
+        'Warnings and errors of the chosen channel / order (every function)',
+        functions,
+        PROBLEMS_QUERY,
+      ),
     );
   }
 }

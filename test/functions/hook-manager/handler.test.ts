@@ -9,7 +9,13 @@ import {
   HOOK_SCOPE,
   SHIPMENT_HOOK_SCOPES,
 } from '../../../functions/domain/hook-plan';
-import { FakeBigCommerce, MemoryChannelStore, MemoryQueue, MemorySecretStore } from '../../support/fakes';
+import {
+  FakeBigCommerce,
+  MemoryChannelStore,
+  MemoryHookWorkQueue,
+  MemoryQueue,
+  MemorySecretStore,
+} from '../../support/fakes';
 import { capturingObservability, metricTotals } from '../../support/observability';
 
 const BASE = 'https://om.example.com';

@@ -78,6 +78,6 @@ export function workerHarness(overrides: Partial<OrderWorkerDeps> = {}) {
       orders.importNow('ch1', orderId, om);
       bigcommerce.setStatus('store1', orderId, statusId);
     },
-    run: (...events: unknown[]) => handler(sqsEvent(...events.map(sqsRecord))),
+    run: (...events: unknown[]) => handler(sqsEvent(...events.map((e) => sqsRecord(e)))),
   };
 }
