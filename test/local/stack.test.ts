@@ -7,7 +7,8 @@ import { ConfigError } from '../../functions/common/config';
 import type { FunctionName } from '../../functions/common/routes';
 import type { Env } from '../../local/handlers';
 import type { LambdaHandler } from '../../local/lambda-context';
-import { PortInUseError, startLocalStack, type LocalLog, type LocalStack } from '../../local/stack';
+import { PortInUseError, startLocalStack, type LocalStack } from '../../local/stack';
+import { sharedStandIns, silentLog } from '../support/local-stack';
 import { waitFor } from './wait';
 
 /**
@@ -16,7 +17,6 @@ import { waitFor } from './wait';
  */
 
 const creds = { region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } };
-const silent: LocalLog = { info: () => undefined, error: () => undefined };
 
 interface Recorded {
   env: Partial<Record<FunctionName, Env>>;
@@ -104,11 +104,6 @@ function fakeModules(recorded: Recorded) {
   };
 }
 
-const standIns = () => ({
-  DYNAMODB_ENDPOINT: process.env.TEST_DYNAMODB_ENDPOINT!,
-  SQS_ENDPOINT: process.env.TEST_SQS_ENDPOINT!,
-});
-
 describe('the local stack with stand-in functions', () => {
   let stack: LocalStack;
   let fakes: ReturnType<typeof fakeModules>;
@@ -120,7 +115,7 @@ describe('the local stack with stand-in functions', () => {
       port: 0,
       prefix: `s${randomUUID().slice(0, 8)}-`,
       env: {
-        ...standIns(),
+        ...sharedStandIns(),
         BIGCOMMERCE_API_URL: 'http://127.0.0.1:9',
         HOOK_VERIFY_INTERVAL_SECONDS: '1',
         HOOK_CATCH_UP_DELAY_SECONDS: '5',
@@ -130,7 +125,7 @@ describe('the local stack with stand-in functions', () => {
       functionTimeoutsMs: { 'hook-manager': 1000 },
       schedulerInitialDelayMs: 0,
       loadHandlerModule: fakes.load,
-      log: silent,
+      log: silentLog,
     });
   });
   afterAll(async () => {
@@ -276,17 +271,17 @@ describe('startLocalStack failures', () => {
     const first = await startLocalStack({
       port: 0,
       prefix: `p${randomUUID().slice(0, 8)}-`,
-      env: { ...standIns(), BIGCOMMERCE_API_URL: 'http://127.0.0.1:9' },
+      env: { ...sharedStandIns(), BIGCOMMERCE_API_URL: 'http://127.0.0.1:9' },
       pollerOptions: { waitTimeSeconds: 1 },
       loadHandlerModule: fakes.load,
-      log: silent,
+      log: silentLog,
     });
     try {
       const second = startLocalStack({
         port: first.port,
-        env: { ...standIns(), BIGCOMMERCE_API_URL: 'http://127.0.0.1:9' },
+        env: { ...sharedStandIns(), BIGCOMMERCE_API_URL: 'http://127.0.0.1:9' },
         loadHandlerModule: fakes.load,
-        log: silent,
+        log: silentLog,
       });
       await expect(second).rejects.toThrow(PortInUseError);
       await expect(second).rejects.toThrow(
@@ -300,10 +295,10 @@ describe('startLocalStack failures', () => {
 
   test('a bad environment value is a ConfigError naming the variable, before anything starts', async () => {
     await expect(
-      startLocalStack({ port: 0, env: { DEFER_DELAYS_SECONDS: '60,soon' }, log: silent }),
+      startLocalStack({ port: 0, env: { DEFER_DELAYS_SECONDS: '60,soon' }, log: silentLog }),
     ).rejects.toThrow(ConfigError);
     await expect(
-      startLocalStack({ port: 0, env: { SANDBOX_TIME_SCALE: '-1' }, log: silent }),
+      startLocalStack({ port: 0, env: { SANDBOX_TIME_SCALE: '-1' }, log: silentLog }),
     ).rejects.toThrow(/SANDBOX_TIME_SCALE/);
   });
 
@@ -312,11 +307,11 @@ describe('startLocalStack failures', () => {
       startLocalStack({
         port: 0,
         prefix: `f${randomUUID().slice(0, 8)}-`,
-        env: { ...standIns(), BIGCOMMERCE_API_URL: 'http://127.0.0.1:9' },
+        env: { ...sharedStandIns(), BIGCOMMERCE_API_URL: 'http://127.0.0.1:9' },
         loadHandlerModule: async (name) => {
           throw new Error(`no module for ${name}`);
         },
-        log: silent,
+        log: silentLog,
       }),
     ).rejects.toThrow(/cannot load functions\/[a-z-]+\/handler\.ts/);
   });
