@@ -46,6 +46,8 @@ export interface Consumers {
   scheduler: Scheduler;
 }
 
+type Invoke = <E, R>(name: FunctionName, event: E) => Promise<R>;
+
 const defined = <T extends object>(o: T) =>
   Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
 
@@ -55,6 +57,57 @@ const starting = () =>
     headers: { 'content-type': 'application/json', 'retry-after': '1' },
     body: JSON.stringify({ errors: [{ message: 'Service Unavailable: the local stack is starting' }] }),
   }) as const;
+
+/** The event source mappings (order-events → order-worker, hook-work → hook-manager) and the schedule. */
+async function startConsumers(
+  invoke: Invoke,
+  o: RunOptions,
+  context: {
+    region: string;
+    hookManagerTimeoutMs: number;
+    log: LocalLog;
+    stops: ReturnType<typeof stopList>;
+  },
+): Promise<Consumers> {
+  const { region, log, stops } = context;
+  const onError = (message: string, error: unknown) => log.error(message, error);
+  const sqsInvoker = (name: FunctionName) => (event: SQSEvent) =>
+    invoke<SQSEvent, SQSBatchResponse | undefined>(name, event);
+  const poller = startSqsPoller({
+    sqs: o.sqs,
+    queueUrl: o.queues.queueUrl,
+    region,
+    handler: sqsInvoker('order-worker'),
+    ...defined(o.poller),
+    onError,
+  });
+  stops.add('sqs poller', () => poller.stop());
+  const hookPoller = startSqsPoller({
+    sqs: o.sqs,
+    queueUrl: o.queues.hookWorkQueueUrl,
+    region,
+    handler: sqsInvoker('hook-manager'),
+    batchSize: HOOK_WORK_BATCH_SIZE,
+    concurrency: HOOK_WORK_CONCURRENCY,
+    // As in AWS: a record stays hidden while hook-manager may still be working on it.
+    visibilityTimeoutSeconds: Math.ceil(context.hookManagerTimeoutMs / 1000),
+    ...(o.poller.waitTimeSeconds !== undefined ? { waitTimeSeconds: o.poller.waitTimeSeconds } : {}),
+    names: { functionName: 'hook-manager', queueName: 'hook-work' },
+    onError,
+  });
+  stops.add('hook-work poller', () => hookPoller.stop());
+  await Promise.all([poller.ready, hookPoller.ready]);
+
+  const scheduler = startScheduler({
+    ...o.scheduler,
+    region,
+    invoke: (event: ScheduledEvent) => invoke('hook-manager', event),
+    onError,
+    onSkip: () => log.info('scheduled hook-manager run skipped: the previous run is still going'),
+  });
+  stops.add('scheduler', () => scheduler.stop());
+  return { poller, hookPoller, scheduler };
+}
 
 export function createLocalRuntime(options: {
   region: string;
@@ -71,7 +124,6 @@ export function createLocalRuntime(options: {
     scheduler: 'starting',
   };
   const stops = stopList(log);
-  const onError = (message: string, error: unknown) => log.error(message, error);
   let handlers: HandlerMap | undefined;
   let ready = false;
   let liveChecks: () => Promise<Record<string, string>> = async () => ({});
@@ -94,58 +146,28 @@ export function createLocalRuntime(options: {
     routes: ROUTES,
     health,
     invoke: async (target, event) => (ready ? invoke(target, event) : starting()),
-    onError,
+    onError: (message, error) => log.error(message, error),
   });
-
-  const sqsInvoker = (name: FunctionName) => (event: SQSEvent) =>
-    invoke<SQSEvent, SQSBatchResponse | undefined>(name, event);
 
   /** The pollers and the schedule, once the handlers are wired; then the stack is ready. */
   async function run(o: RunOptions): Promise<Consumers> {
     handlers = o.handlers;
     parts.handlers = 'ok';
-    const poller = startSqsPoller({
-      sqs: o.sqs,
-      queueUrl: o.queues.queueUrl,
+    const consumers = await startConsumers(invoke, o, {
       region,
-      handler: sqsInvoker('order-worker'),
-      ...defined(o.poller),
-      onError,
+      hookManagerTimeoutMs: timeoutsMs['hook-manager'],
+      log,
+      stops,
     });
-    stops.add('sqs poller', () => poller.stop());
-    const hookPoller = startSqsPoller({
-      sqs: o.sqs,
-      queueUrl: o.queues.hookWorkQueueUrl,
-      region,
-      handler: sqsInvoker('hook-manager'),
-      batchSize: HOOK_WORK_BATCH_SIZE,
-      concurrency: HOOK_WORK_CONCURRENCY,
-      // As in AWS: a record stays hidden while hook-manager may still be working on it.
-      visibilityTimeoutSeconds: Math.ceil(timeoutsMs['hook-manager'] / 1000),
-      ...(o.poller.waitTimeSeconds !== undefined ? { waitTimeSeconds: o.poller.waitTimeSeconds } : {}),
-      names: { functionName: 'hook-manager', queueName: 'hook-work' },
-      onError,
-    });
-    stops.add('hook-work poller', () => hookPoller.stop());
-    await Promise.all([poller.ready, hookPoller.ready]);
     parts.poller = 'ok';
-
-    const scheduler = startScheduler({
-      ...o.scheduler,
-      region,
-      invoke: (event: ScheduledEvent) => invoke('hook-manager', event),
-      onError,
-      onSkip: () => log.info('scheduled hook-manager run skipped: the previous run is still going'),
-    });
-    stops.add('scheduler', () => scheduler.stop());
     parts.scheduler = 'ok';
-
+    const { poller, hookPoller } = consumers;
     liveChecks = async () => ({
       ...(await o.checkStandIns()),
       poller: poller.healthy() && hookPoller.healthy() ? 'ok' : 'failing (see the log)',
     });
     ready = true;
-    return { poller, hookPoller, scheduler };
+    return consumers;
   }
 
   return {
