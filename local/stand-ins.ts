@@ -108,11 +108,12 @@ const given = (endpoint: string): Started => ({
 export async function startStandIns(options: StandInsOptions): Promise<StandIns> {
   const { env, dataDir, log } = options;
   const stops = stopList(log);
-  const started =
-    <T>(name: string, stop: (t: T) => Promise<void>) =>
-    (t: T) => {
-      stops.add(name, () => stop(t));
-      return t;
+  // Each part that started is stopped with the others, whatever fails after it.
+  const keep =
+    <T extends { stop(): Promise<void> }>(name: string) =>
+    (part: T) => {
+      stops.add(name, () => part.stop());
+      return part;
     };
   try {
     if (dataDir && (!env.DYNAMODB_ENDPOINT || !env.SQS_ENDPOINT))
@@ -121,14 +122,14 @@ export async function startStandIns(options: StandInsOptions): Promise<StandIns>
     const [dynamo, sqs, sandbox] = await Promise.all([
       env.DYNAMODB_ENDPOINT
         ? given(env.DYNAMODB_ENDPOINT)
-        : startDynalite(dataDir && join(dataDir, 'dynamodb')).then(started('dynalite', (d) => d.stop())),
+        : startDynalite(dataDir && join(dataDir, 'dynamodb')).then(keep('dynalite')),
       env.SQS_ENDPOINT
         ? given(env.SQS_ENDPOINT)
-        : startEmbeddedSqs(dataDir && join(dataDir, 'sqs')).then(started('fauxqs', (s) => s.stop())),
+        : startEmbeddedSqs(dataDir && join(dataDir, 'sqs')).then(keep('fauxqs')),
       env.BIGCOMMERCE_API_URL
         ? undefined
         : startEmbeddedSandbox(options)
-            .then(started('sandbox', (sb) => sb.stop()))
+            .then(keep('sandbox'))
             .then((sb) => {
               options.onReady('sandbox');
               return sb;
