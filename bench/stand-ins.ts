@@ -9,14 +9,8 @@ import path from 'node:path';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import * as rt from '../functions/common/runtime';
-import {
-  ensureQueues,
-  ensureTables,
-  resourceEnv,
-  tableNames,
-  type QueueUrls,
-  type TableNames,
-} from '../local/provision';
+import { quietHandlerEnv } from '../local/handler-env';
+import { provision, type Provisioned, type QueueUrls, type TableNames } from '../local/provision';
 import { withTimeout } from './common';
 
 export type OperationCounts = Record<string, number>;
@@ -87,27 +81,24 @@ export async function startStandIns(options: { visibilityTimeoutSeconds?: number
     await stopChild();
     throw error;
   }
-  const { dynamoEndpoint, sqsEndpoint } = endpoints;
-  const tables = tableNames('bench-');
-  const runtime: StandInRuntime = rt.createRuntime({
-    DYNAMODB_ENDPOINT: dynamoEndpoint,
-    SQS_ENDPOINT: sqsEndpoint,
-    CHANNELS_TABLE: tables.channels,
-    ORDERS_TABLE: tables.orders,
-    SECRETS_TABLE: tables.secrets,
-  });
-  const dynamo = rt.dynamo(runtime);
-  const sqs = rt.sqs(runtime);
-  let queues: QueueUrls;
+  let provisioned: Provisioned;
   try {
-    await ensureTables(dynamo, tables);
-    queues = await ensureQueues(sqs, 'bench-', options);
+    provisioned = await provision(endpoints, 'bench-', { queues: options });
   } catch (error) {
-    dynamo.destroy();
-    sqs.destroy();
     await stopChild();
     throw error;
   }
+  const { dynamoEndpoint, sqsEndpoint, dynamo, sqs, tables, queues } = provisioned;
+  const runtime: StandInRuntime = rt.createRuntime(
+    {
+      DYNAMODB_ENDPOINT: dynamoEndpoint,
+      SQS_ENDPOINT: sqsEndpoint,
+      CHANNELS_TABLE: tables.channels,
+      ORDERS_TABLE: tables.orders,
+      SECRETS_TABLE: tables.secrets,
+    },
+    { dynamo, sqs },
+  );
 
   const ask = async (op: 'counts' | 'reset'): Promise<OperationCounts> => {
     const reply = next(op);
@@ -125,17 +116,11 @@ export async function startStandIns(options: { visibilityTimeoutSeconds?: number
     runtime,
     tables,
     queues,
-    env: {
-      ...resourceEnv({ dynamoEndpoint, sqsEndpoint, tables, queues }),
-      WEBHOOK_BASE_URL: 'http://127.0.0.1:3000',
-      POWERTOOLS_METRICS_DISABLED: 'true',
-      POWERTOOLS_LOG_LEVEL: 'SILENT',
-    },
+    env: quietHandlerEnv(provisioned),
     dynamoCounts: () => ask('counts'),
     resetDynamoCounts: async () => void (await ask('reset')),
     async stop() {
-      dynamo.destroy();
-      sqs.destroy();
+      provisioned.destroy();
       await stopChild();
     },
   };

@@ -1,6 +1,7 @@
-import { CreateTableCommand, DynamoDBClient, ResourceInUseException } from '@aws-sdk/client-dynamodb';
-import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { CreateTableCommand, ResourceInUseException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { CreateQueueCommand, GetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { FUNCTION_TIMEOUT_SECONDS, MAX_RECEIVE_COUNT } from '../functions/common/limits';
+import * as rt from '../functions/common/runtime';
 import { TABLES, type TableDefinition } from '../functions/common/tables';
 
 export interface TableNames {
@@ -52,10 +53,15 @@ export interface QueueUrls {
  * The order-events queue and its dead-letter queue, with the redrive policy, and hook-manager's work
  * queue (a failed shard is simply retried by the next sweep: no dead-letter queue); idempotent.
  */
+export interface QueueOptions {
+  visibilityTimeoutSeconds?: number;
+  maxReceiveCount?: number;
+}
+
 export async function ensureQueues(
   client: SQSClient,
   prefix = '',
-  options: { visibilityTimeoutSeconds?: number; maxReceiveCount?: number } = {},
+  options: QueueOptions = {},
 ): Promise<QueueUrls> {
   const dlq = await client.send(
     new CreateQueueCommand({
@@ -107,3 +113,53 @@ export const resourceEnv = (r: {
   DEAD_LETTER_QUEUE_URL: r.queues.deadLetterQueueUrl,
   HOOK_WORK_QUEUE_URL: r.queues.hookWorkQueueUrl,
 });
+
+export interface StandInEndpoints {
+  dynamoEndpoint: string;
+  sqsEndpoint: string;
+}
+
+/** SDK clients for the stand-ins, built by the one composition root (functions/common/runtime.ts). */
+export function standInClients(e: StandInEndpoints) {
+  const runtime = rt.createRuntime({ DYNAMODB_ENDPOINT: e.dynamoEndpoint, SQS_ENDPOINT: e.sqsEndpoint });
+  const dynamo = rt.dynamo(runtime);
+  const sqs = rt.sqs(runtime);
+  return {
+    dynamo,
+    sqs,
+    destroy(): void {
+      dynamo.destroy();
+      sqs.destroy();
+    },
+  };
+}
+
+export type Provisioned = StandInEndpoints &
+  ReturnType<typeof standInClients> & { tables: TableNames; queues: QueueUrls };
+
+/**
+ * Clients for the stand-ins and the project's tables and queues on them under `prefix` (idempotent);
+ * `onReady` hears each of the two as it is done (the stack's /health while starting).
+ */
+export async function provision(
+  endpoints: StandInEndpoints,
+  prefix: string,
+  options: { queues?: QueueOptions; onReady?: (part: 'dynamodb' | 'sqs') => void } = {},
+): Promise<Provisioned> {
+  const clients = standInClients(endpoints);
+  const tables = tableNames(prefix);
+  try {
+    const [, queues] = await Promise.all([
+      ensureTables(clients.dynamo, tables).then(() => options.onReady?.('dynamodb')),
+      ensureQueues(clients.sqs, prefix, options.queues).then((q) => {
+        options.onReady?.('sqs');
+        return q;
+      }),
+    ]);
+    const { dynamoEndpoint, sqsEndpoint } = endpoints;
+    return { dynamoEndpoint, sqsEndpoint, ...clients, tables, queues };
+  } catch (error) {
+    clients.destroy();
+    throw error;
+  }
+}

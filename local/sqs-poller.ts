@@ -29,6 +29,8 @@ export interface SqsPollerOptions {
   /** Parallel pollers, each invoking the function for its own batches. Default 2. */
   concurrency?: number;
   region?: string;
+  /** For the log lines. Default order-worker polling order-events. */
+  names?: { functionName: string; queueName: string };
   onError?: (message: string, error: unknown) => void;
 }
 
@@ -122,6 +124,10 @@ export function startSqsPoller(options: SqsPollerOptions): SqsPoller {
   const concurrency = Math.max(1, options.concurrency ?? 2);
   const region = options.region ?? LOCAL_REGION;
   const onError = options.onError ?? (() => undefined);
+  const { functionName, queueName } = options.names ?? {
+    functionName: 'order-worker',
+    queueName: 'order-events',
+  };
   const abort = new AbortController();
   let lastReceiveFailed = false;
   let loops: Promise<void>[] = [];
@@ -148,7 +154,7 @@ export function startSqsPoller(options: SqsPollerOptions): SqsPoller {
     try {
       outcome = { response: await options.handler({ Records: records }), threw: false };
     } catch (error) {
-      onError('order-worker invocation failed; the whole batch will be retried', error);
+      onError(`${functionName} invocation failed; the whole batch will be retried`, error);
       outcome = { threw: true };
     }
     const toDelete = recordsToDelete(records, outcome);
@@ -172,7 +178,7 @@ export function startSqsPoller(options: SqsPollerOptions): SqsPoller {
       } catch (error) {
         if (abort.signal.aborted) return;
         lastReceiveFailed = true;
-        onError('polling the order-events queue failed; retrying in 1 s', error);
+        onError(`polling the ${queueName} queue failed; retrying in 1 s`, error);
         await sleep(1000, abort.signal);
       }
     }

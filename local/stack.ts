@@ -1,14 +1,7 @@
-import { mkdir } from 'node:fs/promises';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { join, resolve } from 'node:path';
-import { DescribeTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { GetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
-import type { ScheduledEvent, SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { CHANNEL_EVENTS_SOURCE, CHANNEL_SETTINGS_CHANGED } from '../functions/adapters/channel-events';
-import { ENV_DEFAULTS } from '../functions/common/config';
-import { ROUTES, type FunctionName } from '../functions/common/routes';
-import * as rt from '../functions/common/runtime';
+import { resolve } from 'node:path';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { SQSClient } from '@aws-sdk/client-sqs';
+import type { FunctionName } from '../functions/common/routes';
 import {
   FUNCTION_TIMEOUTS_MS,
   wireHandlers,
@@ -16,10 +9,11 @@ import {
   type HandlerMap,
   type HandlerModuleLoader,
 } from './handlers';
-import { lockDataDir } from './data-lock';
-import { createHttpGateway, type HealthReport } from './http-gateway';
-import { startEventBus, type EventBusShim } from './event-bus';
-import { invokeHandler, LOCAL_REGION, type LambdaHandler } from './lambda-context';
+import { buildHandlerEnv, fillPowertoolsDefaults } from './handler-env';
+import type { EventBusShim } from './event-bus';
+import type { HealthReport } from './http-gateway';
+import { LOCAL_REGION } from './lambda-context';
+import { consoleLog, type LocalLog } from './lifecycle';
 import {
   DEFAULT_DATA_DIR,
   DEFAULT_PORT,
@@ -27,39 +21,20 @@ import {
   validateLocalEnv,
   type LocalEnv,
 } from './options';
-import {
-  ensureQueues,
-  ensureTables,
-  resourceEnv,
-  tableNames,
-  type QueueUrls,
-  type TableNames,
-} from './provision';
-import { startScheduler, type Scheduler } from './scheduler';
+import type { QueueUrls, TableNames } from './provision';
+import { createLocalRuntime, type PollerSettings } from './runtime';
 import type { Sandbox } from './sandbox/server';
-import { startSqsPoller, type SqsPoller } from './sqs-poller';
-import { LOOPBACK_ADDRESS, onLoopbackOnly } from './loopback';
+import type { Scheduler } from './scheduler';
+import type { SqsPoller } from './sqs-poller';
+import { startStandIns } from './stand-ins';
 
 /**
- * The whole system on one machine (docs/contract.md section 7): DynamoDB on dynalite, SQS on fauxqs, the
- * BigCommerce sandbox, an EventBridge PutEvents shim, and the four functions wired with `wire(env)` behind
- * an API Gateway-like HTTP server, an SQS poller and a schedule. Each stand-in is only started when no
- * endpoint for it is given, so tests can point the stack at shared stand-ins.
+ * The whole system on one machine (docs/contract.md section 7): the stand-ins (stand-ins.ts: dynalite,
+ * fauxqs, the BigCommerce sandbox, the EventBridge shim), the functions wired with `wire(env)` on the
+ * environment of handler-env.ts, and the runtime (runtime.ts: HTTP gateway, SQS pollers, schedule).
  */
 
-export interface LocalLog {
-  info(message: string): void;
-  error(message: string, error?: unknown): void;
-}
-
-export interface PollerSettings {
-  /** Overrides the queue's visibility timeout for received records (seconds). */
-  visibilityTimeoutSeconds?: number;
-  /** Long-poll wait (seconds). Default 20. */
-  waitTimeSeconds?: number;
-  batchSize?: number;
-  concurrency?: number;
-}
+export { consoleLog, PortInUseError, type LocalLog } from './lifecycle';
 
 export interface LocalStackOptions {
   /** The API port; 0 picks a free one. Default 3000. */
@@ -74,6 +49,7 @@ export interface LocalStackOptions {
   env?: LocalEnv;
   /** Prefix for table and queue names (tests share stand-ins). Default none. */
   prefix?: string;
+  /** The order-events poller (the hook-work poller takes only waitTimeSeconds). */
   pollerOptions?: PollerSettings;
   /** Delay before the first scheduled hook-manager run. Default 1000 ms. */
   schedulerInitialDelayMs?: number;
@@ -102,355 +78,102 @@ export interface LocalStack {
   endpoints: { dynamodb: string; sqs: string; eventBridge: string };
   clients: { dynamodb: DynamoDBClient; sqs: SQSClient };
   eventBus: EventBusShim;
+  /** The order-events queue's poller (order-worker). */
   poller: SqsPoller;
+  /** The hook-work queue's poller (hook-manager). */
+  hookPoller: SqsPoller;
   scheduler: Scheduler;
   handlers: HandlerMap;
   health(): Promise<HealthReport>;
   stop(): Promise<void>;
 }
 
-export const consoleLog: LocalLog = {
-  info: (message) => console.log(`[local] ${message}`),
-  error: (message, error) =>
-    console.error(
-      `[local] ${message}${error === undefined ? '' : `: ${error instanceof Error ? (error.stack ?? error.message) : JSON.stringify(error)}`}`,
-    ),
-};
-
-type Stopper = () => Promise<void>;
-
-async function startDynalite(path: string | undefined): Promise<{ endpoint: string; stop: Stopper }> {
-  const { default: dynalite } = await import('dynalite');
-  if (path) await mkdir(path, { recursive: true });
-  const server: Server = dynalite({
-    ...(path ? { path } : {}),
-    createTableMs: 0,
-    deleteTableMs: 0,
-    updateTableMs: 0,
-  });
-  await new Promise<void>((ok, fail) => {
-    server.once('error', fail);
-    server.listen(0, LOOPBACK_ADDRESS, () => {
-      server.off('error', fail);
-      ok();
-    });
-  });
-  return {
-    endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    stop: () =>
-      new Promise<void>((ok) => {
-        // dynalite's close() also closes LevelDB, so the data directory is released for the next start.
-        server.close(() => ok());
-        server.closeAllConnections();
-      }),
-  };
-}
-
-async function startEmbeddedSqs(dataDir: string | undefined): Promise<{ endpoint: string; stop: Stopper }> {
-  // fauxqs is ESM-only: imported only when it is actually needed (never under Jest's CommonJS).
-  const { startFauxqs } = await import('fauxqs');
-  if (dataDir) await mkdir(dataDir, { recursive: true });
-  // fauxqs ignores its host option and listens on 0.0.0.0: forced onto loopback here.
-  const server = await onLoopbackOnly(() =>
-    startFauxqs({ port: 0, host: LOOPBACK_ADDRESS, logger: false, ...(dataDir ? { dataDir } : {}) }),
-  );
-  return { endpoint: server.address, stop: () => server.stop() };
-}
-
-async function startEmbeddedSandbox(
-  port: number,
-  timeScale: number,
-  rateLimit: boolean,
-  log: LocalLog,
-): Promise<Sandbox> {
-  // Imported lazily: a stack pointed at another BigCommerce never loads the sandbox.
-  const { startSandbox } = await import('./sandbox/server');
-  return startSandbox({
-    port,
-    timeScale,
-    ...(rateLimit ? {} : { rateLimit: false }),
-    log: (line) => log.info(`sandbox: ${line}`),
-  });
-}
-
-/** Node's "address in use" error, rewritten as one line that names the setting to change. */
-export class PortInUseError extends Error {
-  override name = 'PortInUseError';
-}
-
-const describeListenError = (what: string, variable: string, port: number, error: unknown) =>
-  (error as NodeJS.ErrnoException)?.code === 'EADDRINUSE'
-    ? new PortInUseError(`${what} port ${port} is already in use (set ${variable} to another port)`)
-    : error;
-
 export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
   const log = options.log ?? consoleLog;
   const env = options.env ?? {};
   validateLocalEnv(env);
   const region = process.env.AWS_REGION ?? LOCAL_REGION;
-  const memory = options.memory ?? false;
-  const dataDir = memory ? undefined : resolve(options.dataDir ?? DEFAULT_DATA_DIR);
-  const requestedPort = options.port ?? DEFAULT_PORT;
-  const timeouts = { ...FUNCTION_TIMEOUTS_MS, ...options.functionTimeoutsMs };
-  const stoppers: Array<{ name: string; stop: Stopper }> = [];
-  const parts: Record<string, string> = {
-    dynamodb: 'starting',
-    sqs: 'starting',
-    sandbox: env.BIGCOMMERCE_API_URL ? 'external' : 'starting',
-    'event-bus': 'starting',
-    handlers: 'starting',
-    poller: 'starting',
-    scheduler: 'starting',
-  };
-  let handlers: HandlerMap | undefined;
-  let ready = false;
-
-  const invoke = <E, R>(name: FunctionName, event: E): Promise<R> => {
-    if (!handlers) return Promise.reject(new Error(`${name} is not wired yet`));
-    return invokeHandler(handlers[name] as LambdaHandler<E, R>, event, {
-      functionName: name,
-      timeoutMs: timeouts[name],
-      region,
-    });
-  };
-
-  let liveChecks: () => Promise<Record<string, string>> = async () => ({});
-  const health = async (): Promise<HealthReport> => {
-    const live = ready ? await liveChecks() : {};
-    const report = { ...parts, ...live };
-    return { ok: ready && Object.values(report).every((s) => s === 'ok' || s === 'external'), parts: report };
-  };
-
-  const gateway = createHttpGateway({
-    routes: ROUTES,
-    health,
-    invoke: async (target, event) =>
-      ready
-        ? invoke(target, event)
-        : {
-            statusCode: 503,
-            headers: { 'content-type': 'application/json', 'retry-after': '1' },
-            body: JSON.stringify({
-              errors: [{ message: 'Service Unavailable: the local stack is starting' }],
-            }),
-          },
-    onError: (message, error) => log.error(message, error),
+  const dataDir = options.memory ? undefined : resolve(options.dataDir ?? DEFAULT_DATA_DIR);
+  const runtime = createLocalRuntime({
+    region,
+    timeoutsMs: { ...FUNCTION_TIMEOUTS_MS, ...options.functionTimeoutsMs },
+    parts: {
+      dynamodb: 'starting',
+      sqs: 'starting',
+      sandbox: env.BIGCOMMERCE_API_URL ? 'external' : 'starting',
+      'event-bus': 'starting',
+    },
+    log,
   });
-
-  async function stopAll(): Promise<void> {
-    ready = false;
-    // Stop taking requests first, then stop the parts in the reverse order of starting.
-    await gateway.close();
-    for (const { name, stop } of stoppers.reverse()) {
-      try {
-        await stop();
-      } catch (error) {
-        log.error(`stopping ${name} failed`, error);
-      }
-    }
-    stoppers.length = 0;
-  }
+  let stopStandIns: () => Promise<void> = async () => undefined;
+  const stop = async () => {
+    await runtime.stop();
+    await stopStandIns();
+  };
 
   try {
     // The API port first: a port in use fails before anything else starts.
-    let port: number;
-    try {
-      port = await gateway.listen(requestedPort, LOOPBACK_ADDRESS);
-    } catch (error) {
-      throw describeListenError('API', 'PORT', requestedPort, error);
-    }
+    const port = await runtime.listen(options.port ?? DEFAULT_PORT);
     const url = `http://127.0.0.1:${port}`;
-
-    if (dataDir && (!env.DYNAMODB_ENDPOINT || !env.SQS_ENDPOINT)) {
-      const unlock = await lockDataDir(dataDir);
-      stoppers.push({ name: 'data directory lock', stop: unlock });
-    }
-
-    const [dynamo, sqs, sandbox] = await Promise.all([
-      env.DYNAMODB_ENDPOINT
-        ? Promise.resolve({
-            endpoint: env.DYNAMODB_ENDPOINT.replace(/\/+$/, ''),
-            stop: async () => undefined,
-          })
-        : startDynalite(dataDir && join(dataDir, 'dynamodb')).then((d) => {
-            stoppers.push({ name: 'dynalite', stop: d.stop });
-            return d;
-          }),
-      env.SQS_ENDPOINT
-        ? Promise.resolve({ endpoint: env.SQS_ENDPOINT.replace(/\/+$/, ''), stop: async () => undefined })
-        : startEmbeddedSqs(dataDir && join(dataDir, 'sqs')).then((s) => {
-            stoppers.push({ name: 'fauxqs', stop: s.stop });
-            return s;
-          }),
-      env.BIGCOMMERCE_API_URL
-        ? Promise.resolve(undefined)
-        : startEmbeddedSandbox(
-            options.sandboxPort ?? DEFAULT_SANDBOX_PORT,
-            Number(env.SANDBOX_TIME_SCALE ?? '1'),
-            options.sandboxRateLimit ?? true,
-            log,
-          ).then(
-            (sb) => {
-              stoppers.push({ name: 'sandbox', stop: () => sb.stop() });
-              parts.sandbox = 'ok';
-              return sb;
-            },
-            (error: unknown) => {
-              throw describeListenError(
-                'sandbox',
-                'SANDBOX_PORT',
-                options.sandboxPort ?? DEFAULT_SANDBOX_PORT,
-                error,
-              );
-            },
-          ),
-    ]);
-
-    const clientsRuntime = rt.createRuntime({
-      DYNAMODB_ENDPOINT: dynamo.endpoint,
-      SQS_ENDPOINT: sqs.endpoint,
+    const standIns = await startStandIns({
+      env,
+      dataDir,
+      prefix: options.prefix ?? '',
+      sandboxPort: options.sandboxPort ?? DEFAULT_SANDBOX_PORT,
+      sandboxRateLimit: options.sandboxRateLimit ?? true,
+      region,
+      // The shim exists before hook-manager is wired (its URL is in the env); deliveries wait for it.
+      deliverChannelEvent: (event) => runtime.invoke('hook-manager', event),
+      onReady: (part) => runtime.setPart(part, 'ok'),
+      log,
     });
-    const dynamodb = rt.dynamo(clientsRuntime);
-    const sqsClient = rt.sqs(clientsRuntime);
-    stoppers.push({
-      name: 'sdk clients',
-      stop: async () => {
-        dynamodb.destroy();
-        sqsClient.destroy();
+    stopStandIns = () => standIns.stop();
+    const sandboxUrl = standIns.sandbox?.url.replace(/\/+$/, '');
+
+    const handlerEnv = buildHandlerEnv({
+      region,
+      env,
+      resources: standIns,
+      apiUrl: url,
+      sandboxUrl,
+      eventBusUrl: standIns.eventBus.url,
+    });
+    fillPowertoolsDefaults(handlerEnv);
+    const handlers = await wireHandlers(handlerEnv as Env, options.handlers, options.loadHandlerModule);
+    const consumers = await runtime.run({
+      handlers,
+      sqs: standIns.sqs,
+      queues: standIns.queues,
+      poller: options.pollerOptions ?? {},
+      scheduler: {
+        intervalSeconds: Number(handlerEnv.HOOK_VERIFY_INTERVAL_SECONDS),
+        initialDelayMs: options.schedulerInitialDelayMs ?? 1000,
       },
+      checkStandIns: standIns.check,
     });
-
-    const tables = tableNames(options.prefix ?? '');
-    const [, queues] = await Promise.all([
-      ensureTables(dynamodb, tables).then(() => {
-        parts.dynamodb = 'ok';
-      }),
-      ensureQueues(sqsClient, options.prefix ?? '').then((q) => {
-        parts.sqs = 'ok';
-        return q;
-      }),
-    ]);
-
-    // Deliveries go to hook-manager once it is wired; the shim must exist first for EVENTBRIDGE_ENDPOINT.
-    const eventBus = await startEventBus({
-      region,
-      rules: [
-        {
-          source: CHANNEL_EVENTS_SOURCE,
-          detailType: CHANNEL_SETTINGS_CHANGED,
-          target: (event) => invoke('hook-manager', event),
-        },
-      ],
-      onError: (message, error) => log.error(message, error),
-    });
-    stoppers.push({ name: 'event bus', stop: () => eventBus.stop() });
-    parts['event-bus'] = 'ok';
-
-    const handlerEnv: Record<string, string> = {
-      AWS_REGION: region,
-      ...resourceEnv({ dynamoEndpoint: dynamo.endpoint, sqsEndpoint: sqs.endpoint, tables, queues }),
-      EVENT_BUS_NAME: 'default',
-      BIGCOMMERCE_API_URL: (env.BIGCOMMERCE_API_URL ?? sandbox!.url).replace(/\/+$/, ''),
-      WEBHOOK_BASE_URL: (env.WEBHOOK_BASE_URL ?? url).replace(/\/+$/, ''),
-      HOOK_VERIFY_INTERVAL_SECONDS:
-        env.HOOK_VERIFY_INTERVAL_SECONDS ?? String(ENV_DEFAULTS.HOOK_VERIFY_INTERVAL_SECONDS),
-      ...(env.DEFER_DELAYS_SECONDS ? { DEFER_DELAYS_SECONDS: env.DEFER_DELAYS_SECONDS } : {}),
-      ...(env.DEFER_MAX_AGE_SECONDS ? { DEFER_MAX_AGE_SECONDS: env.DEFER_MAX_AGE_SECONDS } : {}),
-      EVENTBRIDGE_ENDPOINT: eventBus.url,
-      POWERTOOLS_METRICS_DISABLED: process.env.POWERTOOLS_METRICS_DISABLED ?? 'true',
-      POWERTOOLS_LOG_LEVEL: (
-        env.POWERTOOLS_LOG_LEVEL ??
-        process.env.POWERTOOLS_LOG_LEVEL ??
-        'INFO'
-      ).toUpperCase(),
-    };
-    // Powertools reads its settings from process.env (not from wire's env); fill in what the user left unset.
-    for (const key of ['POWERTOOLS_METRICS_DISABLED', 'POWERTOOLS_LOG_LEVEL'])
-      process.env[key] ??= handlerEnv[key];
-
-    handlers = await wireHandlers(handlerEnv as Env, options.handlers, options.loadHandlerModule);
-    parts.handlers = 'ok';
-
-    const poll = options.pollerOptions ?? {};
-    const poller = startSqsPoller({
-      sqs: sqsClient,
-      queueUrl: queues.queueUrl,
-      region,
-      handler: (event: SQSEvent) => invoke<SQSEvent, SQSBatchResponse | undefined>('order-worker', event),
-      ...(poll.batchSize !== undefined ? { batchSize: poll.batchSize } : {}),
-      ...(poll.waitTimeSeconds !== undefined ? { waitTimeSeconds: poll.waitTimeSeconds } : {}),
-      ...(poll.visibilityTimeoutSeconds !== undefined
-        ? { visibilityTimeoutSeconds: poll.visibilityTimeoutSeconds }
-        : {}),
-      ...(poll.concurrency !== undefined ? { concurrency: poll.concurrency } : {}),
-      onError: (message, error) => log.error(message, error),
-    });
-    stoppers.push({ name: 'sqs poller', stop: () => poller.stop() });
-    await poller.ready;
-    parts.poller = 'ok';
-
-    const scheduler = startScheduler({
-      intervalSeconds: Number(handlerEnv.HOOK_VERIFY_INTERVAL_SECONDS),
-      initialDelayMs: options.schedulerInitialDelayMs ?? 1000,
-      region,
-      invoke: (event: ScheduledEvent) => invoke('hook-manager', event),
-      onError: (message, error) => log.error(message, error),
-      onSkip: () => log.info('scheduled hook-manager run skipped: the previous run is still going'),
-    });
-    stoppers.push({ name: 'scheduler', stop: () => scheduler.stop() });
-    parts.scheduler = 'ok';
-
-    const check = async (fn: () => Promise<unknown>) => {
-      try {
-        await fn();
-        return 'ok';
-      } catch (error) {
-        return `unreachable: ${(error as Error).message}`;
-      }
-    };
-    liveChecks = async () => {
-      const [dynamoState, sqsState] = await Promise.all([
-        check(() =>
-          dynamodb.send(new DescribeTableCommand({ TableName: tables.channels }), {
-            abortSignal: AbortSignal.timeout(2000),
-          }),
-        ),
-        check(() =>
-          sqsClient.send(
-            new GetQueueAttributesCommand({ QueueUrl: queues.queueUrl, AttributeNames: ['QueueArn'] }),
-            {
-              abortSignal: AbortSignal.timeout(2000),
-            },
-          ),
-        ),
-      ]);
-      return {
-        dynamodb: dynamoState,
-        sqs: sqsState,
-        poller: poller.healthy() ? 'ok' : 'failing (see the log)',
-      };
-    };
-    ready = true;
 
     return {
       url,
       port,
-      ...(sandbox ? { sandboxUrl: sandbox.url.replace(/\/+$/, ''), sandbox } : {}),
+      ...(standIns.sandbox ? { sandboxUrl, sandbox: standIns.sandbox } : {}),
       env: handlerEnv,
       ...(dataDir ? { dataDir } : {}),
-      tables,
-      queues,
-      endpoints: { dynamodb: dynamo.endpoint, sqs: sqs.endpoint, eventBridge: eventBus.url },
-      clients: { dynamodb, sqs: sqsClient },
-      eventBus,
-      poller,
-      scheduler,
+      tables: standIns.tables,
+      queues: standIns.queues,
+      endpoints: {
+        dynamodb: standIns.dynamoEndpoint,
+        sqs: standIns.sqsEndpoint,
+        eventBridge: standIns.eventBus.url,
+      },
+      clients: { dynamodb: standIns.dynamo, sqs: standIns.sqs },
+      eventBus: standIns.eventBus,
+      ...consumers,
       handlers,
-      health,
-      stop: stopAll,
+      health: runtime.health,
+      stop,
     };
   } catch (error) {
-    await stopAll();
+    await stop();
     throw error;
   }
 }

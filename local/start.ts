@@ -78,6 +78,7 @@ function banner(stack: LocalStack): string {
     ['SQS', stack.endpoints.sqs],
     ['  queue', stack.queues.queueUrl],
     ['  dead letters', stack.queues.deadLetterQueueUrl],
+    ['  hook work', `${stack.queues.hookWorkQueueUrl}  (→ hook-manager)`],
     ['EventBridge', `${stack.endpoints.eventBridge}  (PutEvents → hook-manager)`],
     [
       'data',

@@ -1,8 +1,8 @@
-import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { PutItemCommand } from '@aws-sdk/client-dynamodb';
 import type { BrowserContext, Page } from 'playwright-core';
-import { startLocalStack, type LocalStack } from '../../local/stack';
+import type { LocalStack } from '../../local/stack';
+import { startTestStack, stopTestStack } from '../support/local-stack';
 import {
   channelItem,
   needsAttentionItem,
@@ -23,20 +23,8 @@ let browser: { context: BrowserContext; close: () => Promise<void> };
 let page: Page;
 
 beforeAll(async () => {
-  // The DynamoDB and SQS stand-ins of test/global-setup.mjs (fauxqs is ESM-only: not under Jest).
-  stack = await startLocalStack({
-    port: 0,
-    sandboxPort: 0,
-    prefix: `b${randomUUID().slice(0, 8)}-`,
-    // Seeded items only: no scheduled hook-manager run rewrites their hook state during the test.
-    schedulerInitialDelayMs: 3_600_000,
-    env: {
-      DYNAMODB_ENDPOINT: process.env.TEST_DYNAMODB_ENDPOINT!,
-      SQS_ENDPOINT: process.env.TEST_SQS_ENDPOINT!,
-      POWERTOOLS_LOG_LEVEL: 'SILENT',
-    },
-    log: { info: () => undefined, error: () => undefined },
-  });
+  // Seeded items only: no scheduled hook-manager run rewrites their hook state during the test.
+  stack = await startTestStack({ schedulerInitialDelayMs: 3_600_000 });
   const put = (table: string, item: Record<string, unknown>) =>
     stack.clients.dynamodb.send(new PutItemCommand({ TableName: table, Item: toDynamoItem(item) }));
   await put(stack.tables.channels, channelItem());
@@ -60,7 +48,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await browser?.close();
-  await stack?.stop();
+  await stopTestStack(stack);
 });
 
 const text = (testId: string) => page.getByTestId(testId).innerText();

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
-import { startLocalStack, type LocalStack } from '../../local/stack';
+import type { LocalStack } from '../../local/stack';
+import { startTestStack, stopTestStack } from '../support/local-stack';
 
 /** `npm run demo` (scripts/demo.ts) against a local stack: it must reach its expected outcome. */
 
@@ -9,25 +9,9 @@ const root = join(__dirname, '..', '..');
 let stack: LocalStack;
 
 beforeAll(async () => {
-  stack = await startLocalStack({
-    port: 0,
-    sandboxPort: 0,
-    prefix: `m${randomUUID().slice(0, 8)}-`,
-    env: {
-      DYNAMODB_ENDPOINT: process.env.TEST_DYNAMODB_ENDPOINT!,
-      SQS_ENDPOINT: process.env.TEST_SQS_ENDPOINT!,
-      SANDBOX_TIME_SCALE: '0.001',
-      POWERTOOLS_LOG_LEVEL: 'SILENT',
-    },
-    sandboxRateLimit: false,
-    pollerOptions: { waitTimeSeconds: 1 },
-    log: { info: () => undefined, error: () => undefined },
-  });
+  stack = await startTestStack();
 });
-afterAll(async () => {
-  await stack?.sandbox?.settled();
-  await stack?.stop();
-});
+afterAll(() => stopTestStack(stack));
 
 function runDemo(args: string[]): Promise<{ code: number | null; out: string }> {
   return new Promise((resolve) => {

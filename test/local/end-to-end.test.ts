@@ -1,5 +1,5 @@
-import { randomBytes, randomUUID } from 'node:crypto';
-import { startLocalStack, type LocalStack } from '../../local/stack';
+import type { LocalStack } from '../../local/stack';
+import { apiRequest, createChannel, startTestStack, stopTestStack } from '../support/local-stack';
 import { waitFor } from './wait';
 
 /**
@@ -23,34 +23,14 @@ let stack: LocalStack;
 const errors: string[] = [];
 
 beforeAll(async () => {
-  stack = await startLocalStack({
-    port: 0,
-    sandboxPort: 0,
-    prefix: `e${randomUUID().slice(0, 8)}-`,
-    env: {
-      DYNAMODB_ENDPOINT: process.env.TEST_DYNAMODB_ENDPOINT!,
-      SQS_ENDPOINT: process.env.TEST_SQS_ENDPOINT!,
-      DEFER_DELAYS_SECONDS: '1',
-      SANDBOX_TIME_SCALE: '0.001',
-      POWERTOOLS_LOG_LEVEL: 'SILENT',
-    },
-    sandboxRateLimit: false,
-    pollerOptions: { waitTimeSeconds: 1 },
+  stack = await startTestStack({
+    env: { DEFER_DELAYS_SECONDS: '1' },
     log: { info: () => undefined, error: (message, error) => errors.push(`${message}: ${String(error)}`) },
   });
 });
-afterAll(async () => {
-  await stack?.sandbox?.settled();
-  await stack?.stop();
-});
+afterAll(() => stopTestStack(stack));
 
-const api = (method: string, path: string, body?: unknown) =>
-  fetch(`${stack.url}${path}`, {
-    method,
-    ...(body === undefined
-      ? {}
-      : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
-  });
+const api = (method: string, path: string, body?: unknown) => apiRequest(stack, method, path, body);
 
 const order = async (channelId: string, orderId: number): Promise<OrderView | undefined> => {
   const res = await api('GET', `/channels/${channelId}/orders/${orderId}`);
@@ -59,14 +39,8 @@ const order = async (channelId: string, orderId: number): Promise<OrderView | un
 
 test('a BigCommerce cancellation cancels the OM order whose status is selected, and only that one', async () => {
   const sandbox = stack.sandbox!;
-  const storeHash = `e2e${randomBytes(3).toString('hex')}`;
-  const accessToken = randomBytes(12).toString('hex');
-  sandbox.createStore({ storeHash, accessToken, clientSecret: randomBytes(12).toString('hex') });
-  const channelId = `ch-${storeHash}`;
-
-  const saved = await api('PUT', `/channels/${channelId}`, {
-    storeHash,
-    accessToken,
+  const { storeHash, accessToken, channelId, saved } = await createChannel(stack, {
+    hashPrefix: 'e2e',
     validCancellationStatuses: ['Awaiting Shipment'],
     validFulfillmentStatuses: [],
   });
@@ -120,13 +94,8 @@ test('a BigCommerce cancellation cancels the OM order whose status is selected, 
 
 test('an order cancelled before OM imported it is retried after the delay, then cancelled', async () => {
   const sandbox = stack.sandbox!;
-  const storeHash = `def${randomBytes(3).toString('hex')}`;
-  const accessToken = randomBytes(12).toString('hex');
-  sandbox.createStore({ storeHash, accessToken, clientSecret: randomBytes(12).toString('hex') });
-  const channelId = `ch-${storeHash}`;
-  await api('PUT', `/channels/${channelId}`, {
-    storeHash,
-    accessToken,
+  const { storeHash, channelId } = await createChannel(stack, {
+    hashPrefix: 'def',
     validCancellationStatuses: ['Awaiting Shipment'],
     validFulfillmentStatuses: [],
   });
@@ -158,13 +127,8 @@ test('an order cancelled before OM imported it is retried after the delay, then 
 
 test('deleting the channel removes its hook from the sandbox', async () => {
   const sandbox = stack.sandbox!;
-  const storeHash = `del${randomBytes(3).toString('hex')}`;
-  const accessToken = randomBytes(12).toString('hex');
-  sandbox.createStore({ storeHash, accessToken, clientSecret: randomBytes(12).toString('hex') });
-  const channelId = `ch-${storeHash}`;
-  await api('PUT', `/channels/${channelId}`, {
-    storeHash,
-    accessToken,
+  const { storeHash, channelId } = await createChannel(stack, {
+    hashPrefix: 'del',
     validCancellationStatuses: [],
     validFulfillmentStatuses: ['On Hold'],
   });

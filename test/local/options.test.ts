@@ -19,6 +19,7 @@ describe('parseStartOptions', () => {
       SANDBOX_PORT: '4100',
       DEFER_DELAYS_SECONDS: '5,10',
       HOOK_VERIFY_INTERVAL_SECONDS: '60',
+      HOOK_CATCH_UP_DELAY_SECONDS: '30',
       SANDBOX_TIME_SCALE: '0.01',
       WEBHOOK_BASE_URL: 'https://example.ngrok.app',
       UNRELATED: 'ignored',
@@ -28,6 +29,7 @@ describe('parseStartOptions', () => {
     expect(options.env).toEqual({
       DEFER_DELAYS_SECONDS: '5,10',
       HOOK_VERIFY_INTERVAL_SECONDS: '60',
+      HOOK_CATCH_UP_DELAY_SECONDS: '30',
       SANDBOX_TIME_SCALE: '0.01',
       WEBHOOK_BASE_URL: 'https://example.ngrok.app',
     });
@@ -40,6 +42,10 @@ describe('parseStartOptions', () => {
     [{ DEFER_DELAYS_SECONDS: '60,x' }, 'DEFER_DELAYS_SECONDS must be a comma-separated list'],
     [{ DEFER_MAX_AGE_SECONDS: '-1' }, 'DEFER_MAX_AGE_SECONDS must be a whole number of seconds'],
     [{ HOOK_VERIFY_INTERVAL_SECONDS: '0' }, 'HOOK_VERIFY_INTERVAL_SECONDS must be greater than 0'],
+    [
+      { HOOK_CATCH_UP_DELAY_SECONDS: 'soon' },
+      'HOOK_CATCH_UP_DELAY_SECONDS must be a whole number of seconds',
+    ],
     [{ BIGCOMMERCE_API_URL: 'not a url' }, 'BIGCOMMERCE_API_URL must be an absolute URL'],
     [{ DYNAMODB_ENDPOINT: '//nohost' }, 'DYNAMODB_ENDPOINT must be an absolute URL'],
     [{ SANDBOX_TIME_SCALE: '0' }, 'SANDBOX_TIME_SCALE must be a number greater than 0'],

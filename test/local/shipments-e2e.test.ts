@@ -1,5 +1,5 @@
-import { randomBytes, randomUUID } from 'node:crypto';
-import { startLocalStack, type LocalStack } from '../../local/stack';
+import type { LocalStack } from '../../local/stack';
+import { apiRequest, createChannel, startTestStack, stopTestStack } from '../support/local-stack';
 import { waitFor } from './wait';
 
 /**
@@ -19,30 +19,13 @@ let storeHash: string;
 let channelId: string;
 
 beforeAll(async () => {
-  stack = await startLocalStack({
-    port: 0,
-    sandboxPort: 0,
-    prefix: `s${randomUUID().slice(0, 8)}-`,
-    env: {
-      DYNAMODB_ENDPOINT: process.env.TEST_DYNAMODB_ENDPOINT!,
-      SQS_ENDPOINT: process.env.TEST_SQS_ENDPOINT!,
-      SANDBOX_TIME_SCALE: '0.001',
-      POWERTOOLS_LOG_LEVEL: 'SILENT',
-    },
-    sandboxRateLimit: false,
-    pollerOptions: { waitTimeSeconds: 1 },
-    log: { info: () => undefined, error: () => undefined },
-  });
-  storeHash = `shp${randomBytes(3).toString('hex')}`;
-  const accessToken = randomBytes(12).toString('hex');
-  stack.sandbox!.createStore({ storeHash, accessToken, clientSecret: randomBytes(12).toString('hex') });
-  channelId = `ch-${storeHash}`;
-  const saved = await api('PUT', `/channels/${channelId}`, {
-    storeHash,
-    accessToken,
+  stack = await startTestStack();
+  let saved: Response;
+  ({ storeHash, channelId, saved } = await createChannel(stack, {
+    hashPrefix: 'shp',
     validCancellationStatuses: ['On Hold'],
     validFulfillmentStatuses: ['Awaiting Shipment'],
-  });
+  }));
   expect(saved.status).toBe(200);
   // The status hook, both shipment hooks and the delivery-exception hook, active.
   await waitFor(
@@ -52,18 +35,9 @@ beforeAll(async () => {
     },
   );
 });
-afterAll(async () => {
-  await stack?.sandbox?.settled();
-  await stack?.stop();
-});
+afterAll(() => stopTestStack(stack));
 
-const api = (method: string, path: string, body?: unknown) =>
-  fetch(`${stack.url}${path}`, {
-    method,
-    ...(body === undefined
-      ? {}
-      : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
-  });
+const api = (method: string, path: string, body?: unknown) => apiRequest(stack, method, path, body);
 const order = async (orderId: number) =>
   (await (await api('GET', `/channels/${channelId}/orders/${orderId}`)).json()) as OrderView;
 const importOrder = async (orderId: number, status: string) =>
@@ -74,6 +48,15 @@ const ship = (orderId: number, items: { order_product_id: number; quantity: numb
     tracking_number: tracking,
     items,
   });
+/** The order once its history has a needs_attention entry. */
+const needingAttention = (orderId: number, what: string) =>
+  waitFor(
+    async () => {
+      const o = await order(orderId);
+      return o.history.some((h) => h.outcome === 'needs_attention') && o;
+    },
+    { what },
+  );
 const products = (orderId: number) =>
   stack.sandbox!.api(storeHash, 'GET', `/v2/orders/${orderId}/products`).body as { id: number }[];
 
@@ -114,13 +97,7 @@ test('a dispute and an un-cancel show as needs_attention with their reason; the 
   await waitFor(async () => (await order(303)).status === 'Cancelled', { what: 'the cancellation' });
   stack.sandbox!.setOrderStatus(storeHash, 303, 11);
 
-  const disputed = await waitFor(
-    async () => {
-      const o = await order(302);
-      return o.history.some((h) => h.outcome === 'needs_attention') && o;
-    },
-    { what: 'the dispute' },
-  );
+  const disputed = await needingAttention(302, 'the dispute');
   expect(disputed.status).toBe('On Hold');
   expect(disputed.history.at(-1)).toMatchObject({
     outcome: 'needs_attention',
@@ -128,13 +105,7 @@ test('a dispute and an un-cancel show as needs_attention with their reason; the 
     bigcommerceStatusId: 13,
   });
 
-  const uncancelled = await waitFor(
-    async () => {
-      const o = await order(303);
-      return o.history.some((h) => h.outcome === 'needs_attention') && o;
-    },
-    { what: 'the un-cancel' },
-  );
+  const uncancelled = await needingAttention(303, 'the un-cancel');
   expect(uncancelled.status).toBe('Cancelled');
   expect(uncancelled.history.at(-1)).toMatchObject({
     outcome: 'needs_attention',

@@ -1,13 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
-import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { GetQueueAttributesCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { APIGatewayProxyEventV2, EventBridgeEvent, ScheduledEvent, SQSEvent } from 'aws-lambda';
 import { CHANNEL_EVENTS_SOURCE, CHANNEL_SETTINGS_CHANGED } from '../../functions/adapters/channel-events';
 import { ConfigError } from '../../functions/common/config';
 import type { FunctionName } from '../../functions/common/routes';
 import type { Env } from '../../local/handlers';
 import type { LambdaHandler } from '../../local/lambda-context';
-import { PortInUseError, startLocalStack, type LocalLog, type LocalStack } from '../../local/stack';
+import { PortInUseError, startLocalStack, type LocalStack } from '../../local/stack';
+import { sharedStandIns, silentLog } from '../support/local-stack';
 import { waitFor } from './wait';
 
 /**
@@ -16,13 +17,17 @@ import { waitFor } from './wait';
  */
 
 const creds = { region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } };
-const silent: LocalLog = { info: () => undefined, error: () => undefined };
 
 interface Recorded {
   env: Partial<Record<FunctionName, Env>>;
   worker: SQSEvent[];
   hookManager: Array<ScheduledEvent | EventBridgeEvent<string, unknown>>;
+  /** hook-manager's invocations from its work queue. */
+  hookWork: SQSEvent[];
 }
+
+/** A hook-work record whose body says so fails on its first receive (reported, not thrown). */
+const FAIL_FIRST = 'fail-first';
 
 function fakeModules(recorded: Recorded) {
   const clients: Array<{ destroy(): void }> = [];
@@ -74,7 +79,13 @@ function fakeModules(recorded: Recorded) {
       return { batchItemFailures: [] };
     },
     'hook-manager': () => async (event) => {
-      recorded.hookManager.push(event as ScheduledEvent);
+      if (!(event as SQSEvent).Records) return void recorded.hookManager.push(event as ScheduledEvent);
+      const { Records } = event as SQSEvent;
+      recorded.hookWork.push({ Records });
+      const failing = Records.filter(
+        (r) => r.body === FAIL_FIRST && r.attributes.ApproximateReceiveCount === '1',
+      );
+      return { batchItemFailures: failing.map((r) => ({ itemIdentifier: r.messageId })) };
     },
     'support-widget': () => async () => ({
       statusCode: 200,
@@ -93,26 +104,28 @@ function fakeModules(recorded: Recorded) {
   };
 }
 
-const standIns = () => ({
-  DYNAMODB_ENDPOINT: process.env.TEST_DYNAMODB_ENDPOINT!,
-  SQS_ENDPOINT: process.env.TEST_SQS_ENDPOINT!,
-});
-
 describe('the local stack with stand-in functions', () => {
   let stack: LocalStack;
   let fakes: ReturnType<typeof fakeModules>;
-  const recorded: Recorded = { env: {}, worker: [], hookManager: [] };
+  const recorded: Recorded = { env: {}, worker: [], hookManager: [], hookWork: [] };
 
   beforeAll(async () => {
     fakes = fakeModules(recorded);
     stack = await startLocalStack({
       port: 0,
       prefix: `s${randomUUID().slice(0, 8)}-`,
-      env: { ...standIns(), BIGCOMMERCE_API_URL: 'http://127.0.0.1:9', HOOK_VERIFY_INTERVAL_SECONDS: '1' },
+      env: {
+        ...sharedStandIns(),
+        BIGCOMMERCE_API_URL: 'http://127.0.0.1:9',
+        HOOK_VERIFY_INTERVAL_SECONDS: '1',
+        HOOK_CATCH_UP_DELAY_SECONDS: '5',
+      },
       pollerOptions: { waitTimeSeconds: 1, visibilityTimeoutSeconds: 1 },
+      // The hook-work queue's visibility timeout follows hook-manager's: a failed record is back in 1 s.
+      functionTimeoutsMs: { 'hook-manager': 1000 },
       schedulerInitialDelayMs: 0,
       loadHandlerModule: fakes.load,
-      log: silent,
+      log: silentLog,
     });
   });
   afterAll(async () => {
@@ -146,6 +159,10 @@ describe('the local stack with stand-in functions', () => {
       BIGCOMMERCE_API_URL: 'http://127.0.0.1:9',
       EVENTBRIDGE_ENDPOINT: stack.eventBus.url,
       HOOK_VERIFY_INTERVAL_SECONDS: '1',
+    });
+    expect(recorded.env['hook-manager']).toMatchObject({
+      HOOK_WORK_QUEUE_URL: stack.queues.hookWorkQueueUrl,
+      HOOK_CATCH_UP_DELAY_SECONDS: '5',
     });
     expect(stack.env).toBe(env);
     expect(stack.sandboxUrl).toBeUndefined();
@@ -201,6 +218,36 @@ describe('the local stack with stand-in functions', () => {
     expect(delivered.source).toBe(CHANNEL_EVENTS_SOURCE);
   });
 
+  test('hook-work messages reach hook-manager one per SQS event; a reported failure comes back, then all are gone', async () => {
+    const send = (MessageBody: string) =>
+      stack.clients.sqs.send(
+        new SendMessageCommand({ QueueUrl: stack.queues.hookWorkQueueUrl, MessageBody }),
+      );
+    await send('{"shard":3}');
+    await send(FAIL_FIRST);
+    const records = () => recorded.hookWork.flatMap((e) => e.Records);
+    const retried = await waitFor(
+      () => records().find((r) => r.body === FAIL_FIRST && r.attributes.ApproximateReceiveCount === '2'),
+      { what: 'the failed record delivered again' },
+    );
+    expect(retried.eventSourceARN).toMatch(/hook-work$/);
+    expect(records().filter((r) => r.body === '{"shard":3}')).toHaveLength(1);
+    expect(recorded.hookWork.every((e) => e.Records.length === 1)).toBe(true);
+    const left = await waitFor(
+      async () => {
+        const { Attributes } = await stack.clients.sqs.send(
+          new GetQueueAttributesCommand({
+            QueueUrl: stack.queues.hookWorkQueueUrl,
+            AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
+          }),
+        );
+        return Attributes?.ApproximateNumberOfMessagesNotVisible === '0' && Attributes;
+      },
+      { what: 'the hook-work queue empty' },
+    );
+    expect(left.ApproximateNumberOfMessages).toBe('0');
+  });
+
   test('the schedule invokes hook-manager with scheduled events', async () => {
     const scheduled = await waitFor(
       () => recorded.hookManager.filter((e) => e.source === 'aws.events').length >= 2 || undefined,
@@ -220,21 +267,21 @@ describe('the local stack with stand-in functions', () => {
 
 describe('startLocalStack failures', () => {
   test('a port in use is one clear error, and nothing is left running', async () => {
-    const fakes = fakeModules({ env: {}, worker: [], hookManager: [] });
+    const fakes = fakeModules({ env: {}, worker: [], hookManager: [], hookWork: [] });
     const first = await startLocalStack({
       port: 0,
       prefix: `p${randomUUID().slice(0, 8)}-`,
-      env: { ...standIns(), BIGCOMMERCE_API_URL: 'http://127.0.0.1:9' },
+      env: { ...sharedStandIns(), BIGCOMMERCE_API_URL: 'http://127.0.0.1:9' },
       pollerOptions: { waitTimeSeconds: 1 },
       loadHandlerModule: fakes.load,
-      log: silent,
+      log: silentLog,
     });
     try {
       const second = startLocalStack({
         port: first.port,
-        env: { ...standIns(), BIGCOMMERCE_API_URL: 'http://127.0.0.1:9' },
+        env: { ...sharedStandIns(), BIGCOMMERCE_API_URL: 'http://127.0.0.1:9' },
         loadHandlerModule: fakes.load,
-        log: silent,
+        log: silentLog,
       });
       await expect(second).rejects.toThrow(PortInUseError);
       await expect(second).rejects.toThrow(
@@ -248,10 +295,10 @@ describe('startLocalStack failures', () => {
 
   test('a bad environment value is a ConfigError naming the variable, before anything starts', async () => {
     await expect(
-      startLocalStack({ port: 0, env: { DEFER_DELAYS_SECONDS: '60,soon' }, log: silent }),
+      startLocalStack({ port: 0, env: { DEFER_DELAYS_SECONDS: '60,soon' }, log: silentLog }),
     ).rejects.toThrow(ConfigError);
     await expect(
-      startLocalStack({ port: 0, env: { SANDBOX_TIME_SCALE: '-1' }, log: silent }),
+      startLocalStack({ port: 0, env: { SANDBOX_TIME_SCALE: '-1' }, log: silentLog }),
     ).rejects.toThrow(/SANDBOX_TIME_SCALE/);
   });
 
@@ -260,11 +307,11 @@ describe('startLocalStack failures', () => {
       startLocalStack({
         port: 0,
         prefix: `f${randomUUID().slice(0, 8)}-`,
-        env: { ...standIns(), BIGCOMMERCE_API_URL: 'http://127.0.0.1:9' },
+        env: { ...sharedStandIns(), BIGCOMMERCE_API_URL: 'http://127.0.0.1:9' },
         loadHandlerModule: async (name) => {
           throw new Error(`no module for ${name}`);
         },
-        log: silent,
+        log: silentLog,
       }),
     ).rejects.toThrow(/cannot load functions\/[a-z-]+\/handler\.ts/);
   });
