@@ -55,6 +55,8 @@ export interface LocalStackOptions {
   schedulerInitialDelayMs?: number;
   /** Sandbox rate limiting (BigCommerce's 429s). Default on. */
   sandboxRateLimit?: boolean;
+  /** A new or re-activated sandbox hook fires only after this many ms (BigCommerce's lag). Default 0. */
+  sandboxHookActivationMs?: number;
   /** Stand-in handlers (tests); the others are wired from functions/<name>/handler.ts. */
   handlers?: Partial<HandlerMap>;
   loadHandlerModule?: HandlerModuleLoader;
@@ -121,6 +123,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       prefix: options.prefix ?? '',
       sandboxPort: options.sandboxPort ?? DEFAULT_SANDBOX_PORT,
       sandboxRateLimit: options.sandboxRateLimit ?? true,
+      ...(options.sandboxHookActivationMs !== undefined && {
+        sandboxHookActivationMs: options.sandboxHookActivationMs,
+      }),
       region,
       // The shim exists before hook-manager is wired (its URL is in the env); deliveries wait for it.
       deliverChannelEvent: (event) => runtime.invoke('hook-manager', event),

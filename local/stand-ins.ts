@@ -27,6 +27,8 @@ export interface StandInsOptions {
   prefix: string;
   sandboxPort: number;
   sandboxRateLimit: boolean;
+  /** The sandbox's hook activation gap (ms); default 0. */
+  sandboxHookActivationMs?: number;
   region: string;
   /** Where ChannelSettingsChanged events go (hook-manager). */
   deliverChannelEvent: (event: BusEvent) => Promise<unknown>;
@@ -92,6 +94,9 @@ async function startEmbeddedSandbox(options: StandInsOptions): Promise<Sandbox> 
       port: options.sandboxPort,
       timeScale: Number(options.env.SANDBOX_TIME_SCALE ?? '1'),
       ...(options.sandboxRateLimit ? {} : { rateLimit: false }),
+      ...(options.sandboxHookActivationMs !== undefined && {
+        hookActivationMs: options.sandboxHookActivationMs,
+      }),
       log: (line) => options.log.info(`sandbox: ${line}`),
     });
   } catch (error) {

@@ -235,6 +235,7 @@ const hookItem = (ctx: ApiContext, req: ApiRequest, idSegment: string): Answer =
     if (duplicateOf(store, scope, destination, hook.id)) return duplicateAnswer(scope, destination);
     hook.scope = scope;
     hook.destination = destination;
+    if (patch.is_active === true && !hook.isActive) hook.activeSinceMs = ctx.nowMs;
     if (patch.is_active !== undefined) hook.isActive = patch.is_active;
     if (patch.headers !== undefined) hook.headers = normaliseHeaders(patch.headers);
     hook.updatedAt = Math.floor(ctx.nowMs / 1000);

@@ -43,6 +43,8 @@ export interface DelivererOptions {
   log: (line: string) => void;
   /** The sandbox clock, for the hook's `updated_at` when it is deactivated. */
   now: () => number;
+  /** A hook created or re-activated this recently (ms) does not fire yet, as BigCommerce's can lag. */
+  hookActivationMs?: number;
 }
 
 interface Message {
@@ -98,6 +100,7 @@ export class Deliverer {
     const body = JSON.stringify(callback);
     for (const hook of store.hooks.values()) {
       if (!hook.isActive || !scopeMatches(hook.scope, scope)) continue;
+      if (nowMs < hook.activeSinceMs + (this.options.hookActivationMs ?? 0)) continue;
       this.schedule({ store, hookId: hook.id, scope, webhookId: randomUUID(), body }, 1, 0);
     }
   }

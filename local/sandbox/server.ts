@@ -36,6 +36,11 @@ export interface SandboxOptions {
   rateLimit?: { quota: number; windowMs: number } | false;
   /** Added to every BigCommerce API answer (not control routes), e.g. 150 to measure as from AWS. */
   latencyMs?: number;
+  /**
+   * A hook created or re-activated this recently (ms) does not fire yet: BigCommerce can take about a
+   * minute to start firing a new hook. Default 0.
+   */
+  hookActivationMs?: number;
   /** How long a receiver may take to answer a delivery; default 10 000 ms. */
   deliveryTimeoutMs?: number;
   log?: (line: string) => void;
@@ -138,7 +143,13 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const state = new SandboxState();
   const faults = new FaultList();
   const limiter = new RateLimiter(options.rateLimit ?? { quota: 150, windowMs: 30_000 });
-  const deliverer = new Deliverer({ timeScale, timeoutMs: options.deliveryTimeoutMs ?? 10_000, log, now });
+  const deliverer = new Deliverer({
+    timeScale,
+    timeoutMs: options.deliveryTimeoutMs ?? 10_000,
+    log,
+    now,
+    ...(options.hookActivationMs !== undefined && { hookActivationMs: options.hookActivationMs }),
+  });
   const requests: RequestRecord[] = [];
   let baseUrl = '';
 
@@ -252,7 +263,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       return { ...answer, headers: store ? limiter.peek(storeHash, now()) : {} };
     }
     if (!tokenAllows(store, apiPath))
-      return { ...v3Error(403, 'You don\'t have a required scope to access the endpoint') };
+      return { ...v3Error(403, "You don't have a required scope to access the endpoint") };
     const nowMs = now();
     const rate = limiter.take(storeHash, nowMs);
     if (!rate.allowed) return { ...v3Error(429, 'Too many requests'), headers: rate.headers };

@@ -25,6 +25,8 @@ export interface Hook {
   headers: Record<string, string> | null;
   createdAt: number; // epoch seconds
   updatedAt: number;
+  /** When it was created or last re-activated (ms): it fires only after the activation gap. */
+  activeSinceMs: number;
 }
 
 /** A line of the order (`/v2/orders/{id}/products`); shipments consume its quantity. */
@@ -128,9 +130,19 @@ export class SandboxState {
     return store;
   }
 
-  addHook(store: Store, fields: Omit<Hook, 'id' | 'createdAt' | 'updatedAt'>, nowMs: number): Hook {
+  addHook(
+    store: Store,
+    fields: Omit<Hook, 'id' | 'createdAt' | 'updatedAt' | 'activeSinceMs'>,
+    nowMs: number,
+  ): Hook {
     const at = Math.floor(nowMs / 1000);
-    const hook: Hook = { id: this.nextHookId++, ...fields, createdAt: at, updatedAt: at };
+    const hook: Hook = {
+      id: this.nextHookId++,
+      ...fields,
+      createdAt: at,
+      updatedAt: at,
+      activeSinceMs: nowMs,
+    };
     store.hooks.set(hook.id, hook);
     return hook;
   }
