@@ -137,6 +137,7 @@ export class OmBigCommerceStack extends Stack {
       webhookRouteMetric: (metricName, period) =>
         this.httpApi.routeMetric(WEBHOOK_ROUTE, metricName, { period }),
       sweepSchedule: this.hookManager.scheduleRule,
+      hookManagerFailures: this.hookManager.failures,
       verifyInterval: settings.hookVerifyInterval,
       alarmEmail: settings.alarmEmail,
       removalPolicy,
@@ -181,6 +182,7 @@ export class OmBigCommerceStack extends Stack {
       description: 'Source ARN for an SQS redrive back to the order events queue (docs/deploy.md)',
       value: this.queues.deadLetterQueue.queueArn,
     });
+    new CfnOutput(this, 'HookManagerFailuresUrl', { value: this.hookManager.failures.queueUrl });
     new CfnOutput(this, 'ChannelsTableName', { value: this.tables.channels.tableName });
     new CfnOutput(this, 'OrdersTableName', { value: this.tables.orders.tableName });
     new CfnOutput(this, 'MetricsNamespace', {

@@ -25,6 +25,8 @@ export interface SupportAlarmsProps {
   readonly hookManager: HouseFunction;
   readonly orderEventsQueue: sqs.IQueue;
   readonly deadLetterQueue: sqs.IQueue;
+  /** hook-manager's failure queue: failed schedule/event invocations and work messages failed 3 times. */
+  readonly hookManagerFailures: sqs.IQueue;
   /** Requests and 5xx answers of the webhook route (API Gateway, route level). */
   readonly webhookRouteMetric: (metricName: 'Count' | '4xx' | '5xx', period: Duration) => cloudwatch.IMetric;
   /** The rule that starts the scheduled sweep, and its rate. */
@@ -84,6 +86,7 @@ export class SupportAlarms extends Construct {
   readonly route4xxSurge: cloudwatch.Alarm;
   readonly needsAttention: cloudwatch.Alarm;
   readonly deliveryException: cloudwatch.Alarm;
+  readonly hookManagerFailed: cloudwatch.Alarm;
   private readonly stage: string;
 
   constructor(scope: Construct, id: string, props: SupportAlarmsProps) {
@@ -333,6 +336,20 @@ export class SupportAlarms extends Construct {
       'Needs attention',
     );
 
+    this.hookManagerFailed = this.alarm(
+      'HookManagerFailed',
+      {
+        ...anyOccurrence,
+        metric: props.hookManagerFailures.metricApproximateNumberOfMessagesVisible({
+          statistic: cloudwatch.Stats.MAXIMUM,
+          period: Duration.minutes(5),
+        }),
+        alarmDescription:
+          'hook-manager work failed for good (a sweep shard, listing or catch-up failed 3 times, or an invocation failed): its failure queue is not empty.',
+      },
+      'Hook manager failed',
+    );
+
     this.deliveryException = this.alarm(
       'DeliveryException',
       anyCount(
@@ -357,6 +374,7 @@ export class SupportAlarms extends Construct {
       this.route4xxSurge,
       this.needsAttention,
       this.deliveryException,
+      this.hookManagerFailed,
     ];
   }
 

@@ -315,8 +315,8 @@ describe('support dashboard', () => {
 describe('alarms', () => {
   const topic = () => refOf(synth, synth.stack.alarms.topic);
 
-  it('are eleven, each notifying the topic on ALARM and OK, naming the stage and a runbook entry', () => {
-    synth.template.resourceCountIs('AWS::CloudWatch::Alarm', 11);
+  it('are twelve, each notifying the topic on ALARM and OK, naming the stage and a runbook entry', () => {
+    synth.template.resourceCountIs('AWS::CloudWatch::Alarm', 12);
     const runbook = fs.readFileSync(path.join(PROJECT_ROOT, 'docs', 'deploy.md'), 'utf8');
     for (const alarm of synth.stack.alarms.alarms) {
       expect(propsOf(alarm)).toMatchObject({ AlarmActions: [topic()], OKActions: [topic()] });
