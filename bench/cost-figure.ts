@@ -3,8 +3,7 @@
  * and worker groups) and the deployed configuration (memory and batch size from lib/), priced by
  * bench/cost.ts. Scenario (docs/contract.md section 9): each webhook is accepted and cancels its order.
  */
-import { OrderWorkerFunction } from '../lib/functions/order-worker-function';
-import { WebhookIngestFunction } from '../lib/functions/webhook-ingest-function';
+import { FUNCTION_MEMORY_MB } from '../functions/common/limits';
 import type { BenchFacts, GroupContext, GroupResult } from './common';
 import { costPerMillionWebhooks, describeBreakdown, PRICES, type CostInputs } from './cost';
 import type { Figure } from './report';
@@ -24,8 +23,8 @@ export const ASSUMPTIONS = {
 export function costInputs(
   facts: Required<BenchFacts>,
   config = {
-    ingestMemoryMb: WebhookIngestFunction.MEMORY_MB,
-    workerMemoryMb: OrderWorkerFunction.MEMORY_MB,
+    ingestMemoryMb: FUNCTION_MEMORY_MB['webhook-ingest'],
+    workerMemoryMb: FUNCTION_MEMORY_MB['order-worker'],
   },
 ): CostInputs {
   const { ingest, worker } = facts;

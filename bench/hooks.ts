@@ -36,7 +36,7 @@ type HookManagerHandler = (event: unknown, context: Context) => Promise<unknown>
 
 export const HOOKS_SIZES = {
   quick: { fast: 1_000, slow: 2_000, seedConcurrency: 32 },
-  full: { fast: 10_000, slow: 20_000, seedConcurrency: 32 },
+  full: { fast: 10_000, slow: 100_000, seedConcurrency: 32 },
 } as const;
 
 const HOOK_MANAGER_TIMEOUT_MS = FUNCTION_TIMEOUT_SECONDS['hook-manager'] * 1000;

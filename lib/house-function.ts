@@ -9,6 +9,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { FunctionName } from '../functions/common/routes';
+import { FUNCTION_MEMORY_MB, FUNCTION_TIMEOUT_SECONDS } from '../functions/common/limits';
 import type { ChannelSecrets } from './channel-secrets';
 import { metricsNamespaceFor, stageContextOf } from './stage-context';
 
@@ -37,12 +38,18 @@ export const HOUSE_BUNDLING = {
   externalModules: [],
 } as const satisfies BundlingOptions;
 
+/** A function's Lambda timeout (functions/common/limits.ts: the local runtime enforces the same). */
+export const functionTimeout = (name: FunctionName): Duration =>
+  Duration.seconds(FUNCTION_TIMEOUT_SECONDS[name]);
+
 export interface HouseFunctionProps {
   /** The function's name in this project; also its Powertools service name (metrics dimension `service`). */
   readonly name: FunctionName;
   readonly description: string;
-  readonly memorySize: number;
-  readonly timeout: Duration;
+  /** @default FUNCTION_MEMORY_MB[name] */
+  readonly memorySize?: number;
+  /** @default FUNCTION_TIMEOUT_SECONDS[name] */
+  readonly timeout?: Duration;
   /** Function-specific variables (names as functions/common/config.ts); house variables are added. */
   readonly environment: Record<string, string>;
   /** @default one month */
@@ -114,8 +121,8 @@ export class HouseFunction extends Construct {
       description: props.description,
       runtime: lambda.Runtime.NODEJS_24_X,
       architecture: lambda.Architecture.ARM_64,
-      memorySize: props.memorySize,
-      timeout: props.timeout,
+      memorySize: props.memorySize ?? FUNCTION_MEMORY_MB[props.name],
+      timeout: props.timeout ?? functionTimeout(props.name),
       role: this.role,
       logGroup: this.logGroup,
       loggingFormat: lambda.LoggingFormat.JSON,

@@ -4,6 +4,7 @@ import type { Construct } from 'constructs';
 import { ChannelSecrets } from './channel-secrets';
 import { ChannelApiFunction } from './functions/channel-api-function';
 import { HookManagerFunction } from './functions/hook-manager-function';
+import { functionTimeout } from './house-function';
 import { OrderWorkerFunction } from './functions/order-worker-function';
 import { SupportWidgetFunction } from './functions/support-widget-function';
 import { WebhookIngestFunction } from './functions/webhook-ingest-function';
@@ -56,7 +57,7 @@ export class OmBigCommerceStack extends Stack {
 
     this.tables = new DataTables(this, 'Tables', { removalPolicy });
     this.queues = new OrderEventsQueue(this, 'OrderEvents', {
-      consumerTimeout: OrderWorkerFunction.TIMEOUT,
+      consumerTimeout: functionTimeout('order-worker'),
       removalPolicy,
     });
     this.secrets = new ChannelSecrets(this, { legacyFallback: settings.legacySecretFallback });

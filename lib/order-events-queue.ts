@@ -1,7 +1,8 @@
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
-import * as sqs from 'aws-cdk-lib/aws-sqs';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { MAX_RECEIVE_COUNT } from '../functions/common/limits';
+import { consumedQueue, houseQueue } from './house-queue';
 
 export interface OrderEventsQueueProps {
   /** The consumer's Lambda timeout; the queue's visibility timeout is six times it (AWS guidance). */
@@ -19,18 +20,15 @@ export class OrderEventsQueue extends Construct {
 
   constructor(scope: Construct, id: string, props: OrderEventsQueueProps) {
     super(scope, id);
-    this.deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', {
+    this.deadLetterQueue = houseQueue(this, 'DeadLetterQueue', {
       retentionPeriod: Duration.days(14),
-      encryption: sqs.QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
       removalPolicy: props.removalPolicy,
     });
-    this.queue = new sqs.Queue(this, 'Queue', {
-      visibilityTimeout: Duration.seconds(props.consumerTimeout.toSeconds() * 6),
+    this.queue = consumedQueue(this, 'Queue', {
+      consumerTimeout: props.consumerTimeout,
       retentionPeriod: Duration.days(4),
-      encryption: sqs.QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: MAX_RECEIVE_COUNT },
+      deadLetterQueue: this.deadLetterQueue,
+      maxReceiveCount: MAX_RECEIVE_COUNT,
       removalPolicy: props.removalPolicy,
     });
   }

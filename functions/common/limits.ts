@@ -12,6 +12,18 @@ export const FUNCTION_TIMEOUT_SECONDS: Readonly<Record<FunctionName, number>> = 
   'support-widget': 10,
 };
 
+/**
+ * Each function's memory (MB): lib/ sets it in AWS, and the cost model in bench/ bills GB-seconds by it.
+ * More memory is more CPU too: a shorter cold start on the path BigCommerce times.
+ */
+export const FUNCTION_MEMORY_MB: Readonly<Record<FunctionName, number>> = {
+  'webhook-ingest': 512,
+  'channel-api': 512,
+  'order-worker': 512,
+  'hook-manager': 512,
+  'support-widget': 256,
+};
+
 /** Receives of an order event before SQS moves it to the dead-letter queue (AWS and local). */
 export const MAX_RECEIVE_COUNT = 5;
 

@@ -1,6 +1,4 @@
-import { Duration } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
-import { FUNCTION_TIMEOUT_SECONDS } from '../../functions/common/limits';
 import { HouseFunction, type HouseResources } from '../house-function';
 import { grantStoreAccess } from '../store-access';
 import type { StoreAccess } from '../../functions/common/ports';
@@ -24,9 +22,6 @@ export type ChannelApiFunctionProps = Pick<
 
 /** channel-api: the IAM-authorized admin routes (channel settings, OM orders, audit trail). */
 export class ChannelApiFunction extends HouseFunction {
-  static readonly TIMEOUT = Duration.seconds(FUNCTION_TIMEOUT_SECONDS['channel-api']);
-  /** Also what the cost model in bench/ bills per GB-second. */
-  static readonly MEMORY_MB = 512;
   /** The port methods its code calls (its deps are typed from the same const). */
   static readonly ACCESS: StoreAccess = PORTS;
 
@@ -34,8 +29,6 @@ export class ChannelApiFunction extends HouseFunction {
     super(scope, id, {
       name: 'channel-api',
       description: 'Admin API: channel settings, OM order import and the per-order audit trail',
-      memorySize: ChannelApiFunction.MEMORY_MB,
-      timeout: ChannelApiFunction.TIMEOUT,
       logRemovalPolicy: props.logRemovalPolicy,
       environment: {
         CHANNELS_TABLE: props.channelsTable.tableName,

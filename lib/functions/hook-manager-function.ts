@@ -7,13 +7,10 @@ import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { CHANNEL_EVENTS_SOURCE, CHANNEL_SETTINGS_CHANGED } from '../../functions/adapters/channel-events';
-import {
-  FUNCTION_TIMEOUT_SECONDS,
-  HOOK_WORK_MAX_CONCURRENCY,
-  HOOK_WORK_MAX_RECEIVE_COUNT,
-} from '../../functions/common/limits';
+import { HOOK_WORK_MAX_CONCURRENCY, HOOK_WORK_MAX_RECEIVE_COUNT } from '../../functions/common/limits';
 import type { ChannelSecrets } from '../channel-secrets';
-import { HouseFunction } from '../house-function';
+import { consumedQueue, houseQueue } from '../house-queue';
+import { functionTimeout, HouseFunction } from '../house-function';
 import { grantStoreAccess } from '../store-access';
 import type { StoreAccess } from '../../functions/common/ports';
 import { PORTS } from '../../functions/hook-manager/ports';
@@ -42,9 +39,6 @@ export interface HookManagerFunctionProps {
  */
 export class HookManagerFunction extends HouseFunction {
   /** One shard, one channel or one listing page run: seconds; a run low on time hands the rest on. */
-  static readonly TIMEOUT = Duration.seconds(FUNCTION_TIMEOUT_SECONDS['hook-manager']);
-  /** Also what the cost model in bench/ bills per GB-second. */
-  static readonly MEMORY_MB = 512;
   /** The port methods its code calls (functions/hook-manager/ports.ts). */
   static readonly ACCESS: StoreAccess = PORTS;
 
@@ -62,8 +56,6 @@ export class HookManagerFunction extends HouseFunction {
     super(scope, id, {
       name: 'hook-manager',
       description: 'Creates, verifies, repairs and deletes the BigCommerce hooks of every channel',
-      memorySize: HookManagerFunction.MEMORY_MB,
-      timeout: HookManagerFunction.TIMEOUT,
       logRemovalPolicy: props.logRemovalPolicy,
       environment: {
         CHANNELS_TABLE: props.channelsTable.tableName,
@@ -80,26 +72,22 @@ export class HookManagerFunction extends HouseFunction {
 
     // hook-manager's own async retries are off: a retried sweep would overlap the next one, and a failed
     // channel is retried by the next run anyway. What still fails lands in a queue for a person to see.
-    this.failures = new sqs.Queue(this, 'Failures', {
+    this.failures = houseQueue(this, 'Failures', {
       retentionPeriod: Duration.days(14),
       // Kept with the stage's data in production (the same policy as its logs).
       removalPolicy: props.logRemovalPolicy,
-      encryption: sqs.QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
     });
     this.function.configureAsyncInvoke({
       retryAttempts: 0,
       onFailure: new destinations.SqsDestination(this.failures),
     });
 
-    this.workQueue = new sqs.Queue(this, 'WorkQueue', {
-      // Six times the timeout (AWS guidance for an event source): a slow shard is not run twice at once.
-      visibilityTimeout: Duration.seconds(HookManagerFunction.TIMEOUT.toSeconds() * 6),
+    this.workQueue = consumedQueue(this, 'WorkQueue', {
+      consumerTimeout: functionTimeout('hook-manager'),
       // A shard older than a day is long superseded by later sweeps.
       retentionPeriod: Duration.days(1),
-      encryption: sqs.QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      deadLetterQueue: { queue: this.failures, maxReceiveCount: HOOK_WORK_MAX_RECEIVE_COUNT },
+      deadLetterQueue: this.failures,
+      maxReceiveCount: HOOK_WORK_MAX_RECEIVE_COUNT,
       removalPolicy: props.logRemovalPolicy,
     });
     this.function.addEnvironment('HOOK_WORK_QUEUE_URL', this.workQueue.queueUrl);

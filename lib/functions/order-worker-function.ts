@@ -1,7 +1,6 @@
 import { Duration } from 'aws-cdk-lib';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { Construct } from 'constructs';
-import { FUNCTION_TIMEOUT_SECONDS } from '../../functions/common/limits';
 import { HouseFunction, type HouseResources } from '../house-function';
 import { grantStoreAccess } from '../store-access';
 import type { StoreAccess } from '../../functions/common/ports';
@@ -21,9 +20,6 @@ export interface OrderWorkerFunctionProps extends Pick<
  */
 export class OrderWorkerFunction extends HouseFunction {
   /** The queue's visibility timeout is derived from this (6×). */
-  static readonly TIMEOUT = Duration.seconds(FUNCTION_TIMEOUT_SECONDS['order-worker']);
-  /** Also what the cost model in bench/ bills per GB-second. */
-  static readonly MEMORY_MB = 512;
   static readonly BATCH_SIZE = 10;
   /** Caps parallel workers, and so the pressure on BigCommerce's per-store rate limit. */
   static readonly MAX_CONCURRENCY = 5;
@@ -34,8 +30,6 @@ export class OrderWorkerFunction extends HouseFunction {
     super(scope, id, {
       name: 'order-worker',
       description: 'Applies BigCommerce order changes to OM orders (status-gated cancel and fulfill)',
-      memorySize: OrderWorkerFunction.MEMORY_MB,
-      timeout: OrderWorkerFunction.TIMEOUT,
       logRemovalPolicy: props.logRemovalPolicy,
       environment: {
         CHANNELS_TABLE: props.channelsTable.tableName,

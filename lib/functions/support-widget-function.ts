@@ -1,4 +1,3 @@
-import { Duration } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { HouseFunction, type HouseResources } from '../house-function';
 import { grantSupportReader } from '../store-access';
@@ -14,14 +13,10 @@ export type SupportWidgetFunctionProps = Pick<
  * and no route. Its role reads the two tables and nothing else: no writes, no queue, no secrets.
  */
 export class SupportWidgetFunction extends HouseFunction {
-  static readonly TIMEOUT = Duration.seconds(10);
-
   constructor(scope: Construct, id: string, props: SupportWidgetFunctionProps) {
     super(scope, id, {
       name: 'support-widget',
       description: 'Support console: renders an order timeline, channel settings and hook health as HTML',
-      memorySize: 256,
-      timeout: SupportWidgetFunction.TIMEOUT,
       logRemovalPolicy: props.logRemovalPolicy,
       environment: {
         CHANNELS_TABLE: props.channelsTable.tableName,

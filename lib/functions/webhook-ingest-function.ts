@@ -1,6 +1,4 @@
-import { Duration } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
-import { FUNCTION_TIMEOUT_SECONDS } from '../../functions/common/limits';
 import { HouseFunction, type HouseResources } from '../house-function';
 import { grantStoreAccess } from '../store-access';
 import type { StoreAccess } from '../../functions/common/ports';
@@ -16,9 +14,6 @@ export type WebhookIngestFunctionProps = Pick<
  * answer fast, so it may only read a channel (and its secret) and send one message to the queue.
  */
 export class WebhookIngestFunction extends HouseFunction {
-  static readonly TIMEOUT = Duration.seconds(FUNCTION_TIMEOUT_SECONDS['webhook-ingest']);
-  /** Also what the cost model in bench/ bills per GB-second. */
-  static readonly MEMORY_MB = 512;
   /** The port methods its code calls (its deps are typed from the same const). */
   static readonly ACCESS: StoreAccess = PORTS;
 
@@ -27,8 +22,6 @@ export class WebhookIngestFunction extends HouseFunction {
       name: 'webhook-ingest',
       description: 'Authenticates BigCommerce webhooks and enqueues them as order events',
       // More memory means more CPU: a shorter cold start on the path BigCommerce times.
-      memorySize: WebhookIngestFunction.MEMORY_MB,
-      timeout: WebhookIngestFunction.TIMEOUT,
       logRemovalPolicy: props.logRemovalPolicy,
       environment: {
         CHANNELS_TABLE: props.channelsTable.tableName,

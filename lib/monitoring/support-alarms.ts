@@ -158,16 +158,20 @@ export class SupportAlarms extends Construct {
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
 
+    /** Any message waiting in `queue` (a queue nothing consumes: it holds failures for a person). */
+    const notEmpty = (queue: sqs.IQueue, period: Duration, alarmDescription: string) => ({
+      ...anyOccurrence,
+      metric: queue.metricApproximateNumberOfMessagesVisible({ statistic: cloudwatch.Stats.MAXIMUM, period }),
+      alarmDescription,
+    });
+
     this.deadLetterQueueNotEmpty = this.alarm(
       'DeadLetterQueueNotEmpty',
-      {
-        ...anyOccurrence,
-        metric: props.deadLetterQueue.metricApproximateNumberOfMessagesVisible({
-          statistic: cloudwatch.Stats.MAXIMUM,
-          period: Duration.minutes(1),
-        }),
-        alarmDescription: 'Order events failed 5 times and sit in the dead-letter queue.',
-      },
+      notEmpty(
+        props.deadLetterQueue,
+        Duration.minutes(1),
+        'Order events failed 5 times and sit in the dead-letter queue.',
+      ),
       'Dead-letter queue not empty',
     );
 
@@ -338,15 +342,11 @@ export class SupportAlarms extends Construct {
 
     this.hookManagerFailed = this.alarm(
       'HookManagerFailed',
-      {
-        ...anyOccurrence,
-        metric: props.hookManagerFailures.metricApproximateNumberOfMessagesVisible({
-          statistic: cloudwatch.Stats.MAXIMUM,
-          period: Duration.minutes(5),
-        }),
-        alarmDescription:
-          'hook-manager work failed for good (a sweep shard, listing or catch-up failed 3 times, or an invocation failed): its failure queue is not empty.',
-      },
+      notEmpty(
+        props.hookManagerFailures,
+        Duration.minutes(5),
+        'hook-manager work failed for good (a sweep shard, listing or catch-up failed 3 times, or an invocation failed): its failure queue is not empty.',
+      ),
       'Hook manager failed',
     );
 

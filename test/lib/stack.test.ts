@@ -1,12 +1,12 @@
-import { HOOK_WORK_MAX_CONCURRENCY } from '../../functions/common/limits';
+import {
+  FUNCTION_MEMORY_MB,
+  FUNCTION_TIMEOUT_SECONDS,
+  HOOK_WORK_MAX_CONCURRENCY,
+} from '../../functions/common/limits';
 import { Match } from 'aws-cdk-lib/assertions';
 import { CHANNEL_EVENTS_SOURCE, CHANNEL_SETTINGS_CHANGED } from '../../functions/adapters/channel-events';
 import { API_GATEWAY_ROUTES, ROUTES, routeKey, type RouteDefinition } from '../../functions/common/routes';
 import { TABLES } from '../../functions/common/tables';
-import { ChannelApiFunction } from '../../lib/functions/channel-api-function';
-import { HookManagerFunction } from '../../lib/functions/hook-manager-function';
-import { OrderWorkerFunction } from '../../lib/functions/order-worker-function';
-import { WebhookIngestFunction } from '../../lib/functions/webhook-ingest-function';
 import type { HouseFunction } from '../../lib/house-function';
 import { getAttOf, idOf, propsOf as propsOfResource, refOf, synthApp, type Synthesized } from './helpers';
 import { deniedPairs, flattenJoin, grantedPairs, type Json, pairs } from './template-helpers';
@@ -353,7 +353,7 @@ describe('data', () => {
   it('order-events queue: SSE, visibility ≥ 6× the worker timeout, redrive after 5 receives', () => {
     const props = propsOf(synth.stack.queues.queue);
     expect(props.SqsManagedSseEnabled).toBe(true);
-    expect(props.VisibilityTimeout).toBeGreaterThanOrEqual(6 * OrderWorkerFunction.TIMEOUT.toSeconds());
+    expect(props.VisibilityTimeout).toBeGreaterThanOrEqual(6 * FUNCTION_TIMEOUT_SECONDS['order-worker']);
     expect(props.VisibilityTimeout).toBeGreaterThanOrEqual(6 * propsOf(synth.stack.worker.function).Timeout);
     expect(props.RedrivePolicy).toEqual({
       deadLetterTargetArn: getAttOf(synth, synth.stack.queues.deadLetterQueue, 'Arn'),
@@ -568,10 +568,17 @@ describe('outputs', () => {
 });
 
 describe('function constructs', () => {
-  it('size the queue from the worker (the constant the stack uses)', () => {
-    expect(OrderWorkerFunction.TIMEOUT.toSeconds()).toBe(propsOf(synth.stack.worker.function).Timeout);
-    expect(WebhookIngestFunction.TIMEOUT.toSeconds()).toBe(propsOf(synth.stack.ingest.function).Timeout);
-    expect(HookManagerFunction.TIMEOUT.toSeconds()).toBe(propsOf(synth.stack.hookManager.function).Timeout);
-    expect(ChannelApiFunction.TIMEOUT.toSeconds()).toBe(propsOf(synth.stack.channelApi.function).Timeout);
+  it('take timeout and memory from the one table the local runtime and the cost model read too', () => {
+    for (const [name, fn] of [
+      ['order-worker', synth.stack.worker],
+      ['webhook-ingest', synth.stack.ingest],
+      ['hook-manager', synth.stack.hookManager],
+      ['channel-api', synth.stack.channelApi],
+      ['support-widget', synth.stack.supportWidget],
+    ] as const)
+      expect(propsOf(fn.function)).toMatchObject({
+        Timeout: FUNCTION_TIMEOUT_SECONDS[name],
+        MemorySize: FUNCTION_MEMORY_MB[name],
+      });
   });
 });
