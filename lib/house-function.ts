@@ -75,6 +75,19 @@ export interface HouseResources {
 }
 
 /**
+ * The variables naming the resources a function is given (names as functions/common/config.ts): a
+ * function's props pick the resources it uses, so its environment names exactly those.
+ */
+export const resourceEnvironment = (r: Partial<HouseResources>): Record<string, string> => ({
+  ...(r.channelsTable && { CHANNELS_TABLE: r.channelsTable.tableName }),
+  ...(r.ordersTable && { ORDERS_TABLE: r.ordersTable.tableName }),
+  ...(r.secrets && { SECRET_NAME_PREFIX: r.secrets.prefix }),
+  ...(r.eventBus && { EVENT_BUS_NAME: r.eventBus.eventBusName }),
+  ...(r.orderEventsQueue && { ORDER_EVENTS_QUEUE_URL: r.orderEventsQueue.queueUrl }),
+  ...(r.bigCommerceApiUrl !== undefined && { BIGCOMMERCE_API_URL: r.bigCommerceApiUrl }),
+});
+
+/**
  * A Lambda function with the house defaults: Node.js 24 on arm64, esbuild-bundled (minified, source
  * maps, AWS SDK v3 bundled rather than taken from the runtime), JSON logs at INFO into its own log
  * group with a retention, active X-Ray tracing, Powertools service/namespace, and its own role that

@@ -1,5 +1,5 @@
 import type { Construct } from 'constructs';
-import { HouseFunction, type HouseResources } from '../house-function';
+import { HouseFunction, resourceEnvironment, type HouseResources } from '../house-function';
 import { grantStoreAccess } from '../store-access';
 import type { StoreAccess } from '../../functions/common/ports';
 import { PORTS } from '../../functions/channel-api/ports';
@@ -30,14 +30,7 @@ export class ChannelApiFunction extends HouseFunction {
       name: 'channel-api',
       description: 'Admin API: channel settings, OM order import and the per-order audit trail',
       logRemovalPolicy: props.logRemovalPolicy,
-      environment: {
-        CHANNELS_TABLE: props.channelsTable.tableName,
-        ORDERS_TABLE: props.ordersTable.tableName,
-        SECRET_NAME_PREFIX: props.secrets.prefix,
-        EVENT_BUS_NAME: props.eventBus.eventBusName,
-        ORDER_EVENTS_QUEUE_URL: props.orderEventsQueue.queueUrl,
-        BIGCOMMERCE_API_URL: props.bigCommerceApiUrl,
-      },
+      environment: resourceEnvironment(props),
     });
     grantStoreAccess(this.function, ChannelApiFunction.ACCESS, {
       channels: props.channelsTable,

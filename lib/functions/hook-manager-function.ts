@@ -10,7 +10,7 @@ import { CHANNEL_EVENTS_SOURCE, CHANNEL_SETTINGS_CHANGED } from '../../functions
 import { HOOK_WORK_MAX_CONCURRENCY, HOOK_WORK_MAX_RECEIVE_COUNT } from '../../functions/common/limits';
 import type { ChannelSecrets } from '../channel-secrets';
 import { consumedQueue, houseQueue } from '../house-queue';
-import { functionTimeout, HouseFunction } from '../house-function';
+import { functionTimeout, HouseFunction, resourceEnvironment } from '../house-function';
 import { grantStoreAccess } from '../store-access';
 import type { StoreAccess } from '../../functions/common/ports';
 import { PORTS } from '../../functions/hook-manager/ports';
@@ -58,10 +58,8 @@ export class HookManagerFunction extends HouseFunction {
       description: 'Creates, verifies, repairs and deletes the BigCommerce hooks of every channel',
       logRemovalPolicy: props.logRemovalPolicy,
       environment: {
-        CHANNELS_TABLE: props.channelsTable.tableName,
-        SECRET_NAME_PREFIX: props.secrets.prefix,
-        ORDER_EVENTS_QUEUE_URL: props.orderEventsQueue.queueUrl,
-        BIGCOMMERCE_API_URL: props.bigCommerceApiUrl,
+        // Not the bus: its rule subscribes there, the code never publishes.
+        ...resourceEnvironment({ ...props, eventBus: undefined }),
         WEBHOOK_BASE_URL: props.webhookBaseUrl,
         HOOK_VERIFY_INTERVAL_SECONDS: String(props.verifyInterval.toSeconds()),
         ...(props.formerWebhookBaseUrls?.length && {

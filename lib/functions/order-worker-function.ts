@@ -1,7 +1,7 @@
 import { Duration } from 'aws-cdk-lib';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { Construct } from 'constructs';
-import { HouseFunction, type HouseResources } from '../house-function';
+import { HouseFunction, resourceEnvironment, type HouseResources } from '../house-function';
 import { grantStoreAccess } from '../store-access';
 import type { StoreAccess } from '../../functions/common/ports';
 import { PORTS } from '../../functions/order-worker/ports';
@@ -32,11 +32,7 @@ export class OrderWorkerFunction extends HouseFunction {
       description: 'Applies BigCommerce order changes to OM orders (status-gated cancel and fulfill)',
       logRemovalPolicy: props.logRemovalPolicy,
       environment: {
-        CHANNELS_TABLE: props.channelsTable.tableName,
-        ORDERS_TABLE: props.ordersTable.tableName,
-        SECRET_NAME_PREFIX: props.secrets.prefix,
-        ORDER_EVENTS_QUEUE_URL: props.orderEventsQueue.queueUrl,
-        BIGCOMMERCE_API_URL: props.bigCommerceApiUrl,
+        ...resourceEnvironment(props),
         DEFER_DELAYS_SECONDS: props.deferDelays.map((d) => d.toSeconds()).join(','),
         DEFER_MAX_AGE_SECONDS: String(props.deferMaxAge.toSeconds()),
       },

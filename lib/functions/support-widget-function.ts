@@ -1,5 +1,5 @@
 import type { Construct } from 'constructs';
-import { HouseFunction, type HouseResources } from '../house-function';
+import { HouseFunction, resourceEnvironment, type HouseResources } from '../house-function';
 import { grantSupportReader } from '../store-access';
 
 export type SupportWidgetFunctionProps = Pick<
@@ -18,10 +18,7 @@ export class SupportWidgetFunction extends HouseFunction {
       name: 'support-widget',
       description: 'Support console: renders an order timeline, channel settings and hook health as HTML',
       logRemovalPolicy: props.logRemovalPolicy,
-      environment: {
-        CHANNELS_TABLE: props.channelsTable.tableName,
-        ORDERS_TABLE: props.ordersTable.tableName,
-      },
+      environment: resourceEnvironment(props),
     });
     grantSupportReader({ channels: props.channelsTable, orders: props.ordersTable }, this.function);
   }

@@ -1,5 +1,5 @@
 import type { Construct } from 'constructs';
-import { HouseFunction, type HouseResources } from '../house-function';
+import { HouseFunction, resourceEnvironment, type HouseResources } from '../house-function';
 import { grantStoreAccess } from '../store-access';
 import type { StoreAccess } from '../../functions/common/ports';
 import { PORTS } from '../../functions/webhook-ingest/ports';
@@ -21,13 +21,10 @@ export class WebhookIngestFunction extends HouseFunction {
     super(scope, id, {
       name: 'webhook-ingest',
       description: 'Authenticates BigCommerce webhooks and enqueues them as order events',
-      // More memory means more CPU: a shorter cold start on the path BigCommerce times.
       logRemovalPolicy: props.logRemovalPolicy,
       environment: {
-        CHANNELS_TABLE: props.channelsTable.tableName,
-        SECRET_NAME_PREFIX: props.secrets.prefix,
+        ...resourceEnvironment(props),
         SECRET_LEGACY_FALLBACK: String(props.secrets.legacyFallback),
-        ORDER_EVENTS_QUEUE_URL: props.orderEventsQueue.queueUrl,
       },
     });
     grantStoreAccess(this.function, WebhookIngestFunction.ACCESS, {
