@@ -265,3 +265,41 @@ describe('control routes', () => {
     expect(() => sb.setOrderStatus(storeHash, 1, 99)).toThrow('status id');
   });
 });
+
+describe('the activation gap (hookActivationMs)', () => {
+  it('a new hook fires only once the gap has passed; a re-activated one waits again', async () => {
+    await sb.stop();
+    let now = Date.parse('2026-05-02T12:00:00Z');
+    sb = await startSandbox({
+      port: 0,
+      timeScale: TIME_SCALE,
+      rateLimit: false,
+      deliveryTimeoutMs: 300,
+      hookActivationMs: 60_000,
+      now: () => now,
+    });
+    const storeHash = await storeWithHooks('store/order/statusUpdated');
+    sb.setOrderStatus(storeHash, 1, 11);
+    sb.setOrderStatus(storeHash, 1, 5); // 0 s after creation: BigCommerce is not firing it yet
+    await sb.settled();
+    expect(sb.deliveries(storeHash)).toEqual([]);
+
+    now += 60_000;
+    sb.setOrderStatus(storeHash, 1, 11);
+    await sb.settled();
+    expect(sb.deliveries(storeHash)).toHaveLength(1);
+
+    const [hook] = sb.hooks(storeHash) as { id: number }[];
+    for (const isActive of [false, true]) {
+      const res = await call(`${sb.url}/stores/${storeHash}/v3/hooks/${hook!.id}`, {
+        method: 'PUT',
+        token: TOKEN,
+        body: { is_active: isActive },
+      });
+      expect(res.status).toBe(200);
+    }
+    sb.setOrderStatus(storeHash, 1, 5);
+    await sb.settled();
+    expect(sb.deliveries(storeHash)).toHaveLength(1);
+  });
+});
