@@ -26,16 +26,17 @@ import { desiredHooks, wantedHookSpecs, type DesiredHook } from '../functions/do
 import type { ChannelSummary } from '../functions/hook-manager/handler';
 import type { PlanSummary } from '../functions/hook-manager/sweep';
 import { startSqsPoller } from '../local/sqs-poller';
-import { missingFiles, sleep, withEnv, type GroupContext, type GroupResult } from './common';
+import { sleep, withEnv, type GroupContext, type GroupResult } from './common';
+import { standInGroup } from './group';
 import { fakeContext, withStdoutSunk } from './lambda';
 import { pool, ratio, type Figure } from './report';
 import { startRemoteSandbox, type RemoteSandbox } from './sandbox';
-import { startStandIns, totalOf, type StandIns } from './stand-ins';
+import { totalOf, type StandIns } from './stand-ins';
 
 type HookManagerHandler = (event: unknown, context: Context) => Promise<unknown>;
 
 export const HOOKS_SIZES = {
-  quick: { fast: 1_000, slow: 2_000, seedConcurrency: 32 },
+  quick: { fast: 500, slow: 1_000, seedConcurrency: 32 },
   full: { fast: 10_000, slow: 100_000, seedConcurrency: 32 },
 } as const;
 
@@ -83,14 +84,21 @@ const scheduled = () => ({
  * Healthy channels as hook-manager itself leaves them, written directly (far faster than converging):
  * stores and hooks in the sandbox over IPC, channels and secrets through the stores.
  */
-async function seedHealthy(stand: StandIns, sb: RemoteSandbox, count: number, concurrency: number) {
+async function seedHealthy(
+  stand: StandIns,
+  sb: RemoteSandbox,
+  count: number,
+  concurrency: number,
+  prefix: string,
+) {
   const channels = rt.channelStore(stand.runtime);
   const secrets = rt.secretStore(stand.runtime);
   const now = new Date();
   const hourAgo = new Date(now.getTime() - 3_600_000).toISOString();
-  const storeHash = (i: number) => `benchh${i}`;
+  const storeHash = (i: number) => `benchh${prefix}${i}`;
   const webhookToken = (i: number) => `wt-${i}-0123456789abcdef`;
-  const channel = (i: number) => settings(`bench-hooks-${i}`, storeHash(i), now.toISOString());
+  const channelId = (i: number) => `bench-hooks-${prefix}${i}`;
+  const channel = (i: number) => settings(channelId(i), storeHash(i), now.toISOString());
   for (let from = 0; from < count; from += 2_000) {
     const ids = Array.from({ length: Math.min(2_000, count - from) }, (_, k) => from + k);
     await sb.createStores(
@@ -106,7 +114,7 @@ async function seedHealthy(stand: StandIns, sb: RemoteSandbox, count: number, co
     );
   }
   await pool(count, concurrency, async (i) => {
-    await secrets.put(`bench-hooks-${i}`, {
+    await secrets.put(channelId(i), {
       accessToken: `token-${i}`,
       clientSecret: `secret-${i}`,
       webhookToken: webhookToken(i),
@@ -136,84 +144,75 @@ interface SweepRun {
  * times one whole sweep: the scheduled run, and its shards polled from the hook-work queue as Lambda's
  * event source mapping does, until every channel's hooks were listed.
  */
-async function timeSweep(ctx: GroupContext, channels: number, latencyMs: number, seedConcurrency: number) {
-  const stand = await startStandIns();
-  const sb = await startRemoteSandbox({ latencyMs }).catch(async (error: unknown) => {
-    await stand.stop();
-    throw error;
-  });
-  try {
-    return await withEnv(benchEnv(stand, sb), async () => {
-      const { wire } = await import('../functions/hook-manager/handler');
-      const handler = wire(process.env) as unknown as HookManagerHandler;
-      ctx.log(`hooks: seeding ${channels.toLocaleString('en-US')} healthy channels (${latencyMs} ms stores)`);
-      const seedStarted = performance.now();
-      await seedHealthy(stand, sb, channels, seedConcurrency);
-      ctx.log(`hooks: seeded in ${((performance.now() - seedStarted) / 1000).toFixed(1)} s; sweeping`);
-      const run = await withStdoutSunk(async () => {
-        await stand.resetDynamoCounts();
-        const mark = await sb.mark();
-        let invocations = 0;
-        let longest = 0;
-        const timed = async (event: unknown) => {
-          const started = performance.now();
-          try {
-            return (await handler(event, fakeContext('hook-manager', HOOK_MANAGER_TIMEOUT_MS))) as never;
-          } finally {
-            invocations++;
-            longest = Math.max(longest, performance.now() - started);
-          }
-        };
-        const started = performance.now();
-        const plan = (await timed(scheduled())) as PlanSummary;
-        const lambda = startSqsPoller({
-          sqs: stand.sqs,
-          queueUrl: stand.queues.hookWorkQueueUrl,
-          handler: timed,
-          batchSize: 1,
-          waitTimeSeconds: 1,
-          concurrency: HOOK_WORK_MAX_CONCURRENCY,
-        });
-        let listed = 0;
-        try {
-          const deadline = Date.now() + 1_800_000;
-          while (listed < plan.queued && Date.now() < deadline) {
-            await sleep(250);
-            listed = (await sb.requestsSince(mark)).byRoute['GET /v3/hooks'] ?? 0;
-          }
-        } finally {
-          await lambda.stop();
-        }
-        const seconds = (performance.now() - started) / 1000;
-        const bc = await sb.requestsSince(mark);
-        const dynamo = await stand.dynamoCounts();
-        const changes = Object.entries(bc.byRoute)
-          .filter(([route]) => !route.startsWith('GET '))
-          .reduce((n, [, count]) => n + count, 0);
-        return { plan, seconds, invocations, longest, listed, bc, dynamo, changes };
-      });
-      const r = run.result;
-      if (r.plan.queued !== channels || r.listed !== channels || r.changes > 0)
-        throw new Error(
-          `sweep verified ${r.listed} of ${channels} channels (queued ${r.plan.queued}, ${r.changes} hook changes): ${JSON.stringify(r.bc)}`,
-        );
-      const result: SweepRun = {
-        channels,
-        latencyMs,
-        seconds: r.seconds,
-        plan: r.plan,
-        invocations: r.invocations,
-        longestInvocationMs: r.longest,
-        bigCommercePerChannel: ratio(r.bc.total, channels),
-        dynamoPerChannel: ratio(totalOf(r.dynamo), channels),
-        hookChanges: r.changes,
-      };
-      return result;
+async function timeSweep(
+  ctx: GroupContext,
+  { stand, sb, handler, latencyMs }: Stage,
+  channels: number,
+  seedConcurrency: number,
+): Promise<SweepRun> {
+  ctx.log(`hooks: seeding ${channels.toLocaleString('en-US')} healthy channels (${latencyMs} ms stores)`);
+  const seedStarted = performance.now();
+  await seedHealthy(stand, sb, channels, seedConcurrency, `l${latencyMs}-`);
+  ctx.log(`hooks: seeded in ${((performance.now() - seedStarted) / 1000).toFixed(1)} s; sweeping`);
+  const run = await withStdoutSunk(async () => {
+    await stand.resetDynamoCounts();
+    const mark = await sb.mark();
+    let invocations = 0;
+    let longest = 0;
+    const timed = async (event: unknown) => {
+      const started = performance.now();
+      try {
+        return (await handler(event, fakeContext('hook-manager', HOOK_MANAGER_TIMEOUT_MS))) as never;
+      } finally {
+        invocations++;
+        longest = Math.max(longest, performance.now() - started);
+      }
+    };
+    const started = performance.now();
+    const plan = (await timed(scheduled())) as PlanSummary;
+    const lambda = startSqsPoller({
+      sqs: stand.sqs,
+      queueUrl: stand.queues.hookWorkQueueUrl,
+      handler: timed,
+      batchSize: 1,
+      waitTimeSeconds: 1,
+      concurrency: HOOK_WORK_MAX_CONCURRENCY,
     });
-  } finally {
-    await sb.stop();
-    await stand.stop();
-  }
+    let listed = 0;
+    try {
+      const deadline = Date.now() + 1_800_000;
+      while (listed < plan.queued && Date.now() < deadline) {
+        await sleep(250);
+        listed = (await sb.requestsSince(mark)).byRoute['GET /v3/hooks'] ?? 0;
+      }
+    } finally {
+      await lambda.stop();
+    }
+    const seconds = (performance.now() - started) / 1000;
+    const bc = await sb.requestsSince(mark);
+    const dynamo = await stand.dynamoCounts();
+    const changes = Object.entries(bc.byRoute)
+      .filter(([route]) => !route.startsWith('GET '))
+      .reduce((n, [, count]) => n + count, 0);
+    return { plan, seconds, invocations, longest, listed, bc, dynamo, changes };
+  });
+  const r = run.result;
+  if (r.plan.queued !== channels || r.listed !== channels || r.changes > 0)
+    throw new Error(
+      `sweep verified ${r.listed} of ${channels} channels (queued ${r.plan.queued}, ${r.changes} hook changes): ${JSON.stringify(r.bc)}`,
+    );
+  const result: SweepRun = {
+    channels,
+    latencyMs,
+    seconds: r.seconds,
+    plan: r.plan,
+    invocations: r.invocations,
+    longestInvocationMs: r.longest,
+    bigCommercePerChannel: ratio(r.bc.total, channels),
+    dynamoPerChannel: ratio(totalOf(r.dynamo), channels),
+    hookChanges: r.changes,
+  };
+  return result;
 }
 
 /** A sweep figure, scaled linearly to `target` channels when fewer were measured. */
@@ -244,88 +243,102 @@ const benchEnv = (stand: StandIns, sb: RemoteSandbox) => ({
 });
 
 export async function runHooks(ctx: GroupContext): Promise<GroupResult> {
-  const missing = missingFiles('functions/hook-manager/handler.ts', 'local/sandbox/server.ts');
-  if (missing.length)
-    return { figures: [], skipped: [{ group: 'hooks', reason: `${missing.join(', ')} does not exist yet` }] };
   const size = ctx.quick ? HOOKS_SIZES.quick : HOOKS_SIZES.full;
-  const healthy = await healthyChannelFigure();
-  const fast = await timeSweep(ctx, size.fast, 0, size.seedConcurrency);
-  const slow = await timeSweep(ctx, size.slow, STORE_LATENCY_MS, size.seedConcurrency);
-  return {
-    figures: [
-      healthy,
-      sweepFigure('hooks_10k_channels_seconds', 10_000, fast),
-      sweepFigure('hooks_100k_channels_seconds', 100_000, slow),
-    ],
-    skipped: [],
-  };
+  return standInGroup(
+    'hooks',
+    ['functions/hook-manager/handler.ts', 'local/sandbox/server.ts'],
+    async (stand, track) => {
+      // One set of stand-ins; a sandbox per store latency, each with hook-manager wired against it.
+      const onSandbox = async <T>(latencyMs: number, fn: (stage: Stage) => Promise<T>): Promise<T> => {
+        const sb = track(await startRemoteSandbox({ latencyMs }));
+        return withEnv(benchEnv(stand, sb), async () => {
+          const { wire } = await import('../functions/hook-manager/handler');
+          const handler = wire(process.env) as unknown as HookManagerHandler;
+          return fn({ stand, sb, handler, latencyMs });
+        });
+      };
+      const [healthy, fast] = await onSandbox(
+        0,
+        async (stage) =>
+          [
+            await healthyChannelFigure(stage),
+            await timeSweep(ctx, stage, size.fast, size.seedConcurrency),
+          ] as const,
+      );
+      // The channels swept above are fresh now: the next sweep lists them and skips them.
+      const slow = await onSandbox(STORE_LATENCY_MS, (stage) =>
+        timeSweep(ctx, stage, size.slow, size.seedConcurrency),
+      );
+      return {
+        figures: [
+          healthy,
+          sweepFigure('hooks_10k_channels_seconds', 10_000, fast),
+          sweepFigure('hooks_100k_channels_seconds', 100_000, slow),
+        ],
+        skipped: [],
+      };
+    },
+  );
+}
+
+/** Stand-ins, a sandbox whose answers take `latencyMs`, and hook-manager wired against both. */
+interface Stage {
+  stand: StandIns;
+  sb: RemoteSandbox;
+  handler: HookManagerHandler;
+  latencyMs: number;
 }
 
 /** One healthy channel, brought there by the product's own path; its second converge is counted. */
-async function healthyChannelFigure(): Promise<Figure> {
-  const stand = await startStandIns();
-  let sandbox: RemoteSandbox | undefined;
-  try {
-    sandbox = await startRemoteSandbox();
-    const sb = sandbox;
-    return await withEnv(benchEnv(stand, sb), async () => {
-      const { wire } = await import('../functions/hook-manager/handler');
-      const handler = wire(process.env) as unknown as HookManagerHandler;
-      const healthyId = 'bench-hooks-healthy';
-      const at = new Date().toISOString();
-      await sb.createStores([
-        { storeHash: 'benchhealthy', accessToken: 'token-h', clientSecret: 'secret-h' },
-      ]);
-      await rt.secretStore(stand.runtime).put(healthyId, {
-        accessToken: 'token-h',
-        clientSecret: 'secret-h',
-        webhookToken: 'wt-healthy-0123456789abcdef',
-      });
-      await rt.channelStore(stand.runtime).put(settings(healthyId, 'benchhealthy', at));
+async function healthyChannelFigure({ stand, sb, handler }: Stage): Promise<Figure> {
+  const healthyId = 'bench-hooks-healthy';
+  const at = new Date().toISOString();
+  await sb.createStores([{ storeHash: 'benchhealthy', accessToken: 'token-h', clientSecret: 'secret-h' }]);
+  await rt.secretStore(stand.runtime).put(healthyId, {
+    accessToken: 'token-h',
+    clientSecret: 'secret-h',
+    webhookToken: 'wt-healthy-0123456789abcdef',
+  });
+  await rt.channelStore(stand.runtime).put(settings(healthyId, 'benchhealthy', at));
 
-      const healthy = await withStdoutSunk(async () => {
-        const first = (await handler(
-          settingsChanged(healthyId),
-          fakeContext('hook-manager', HOOK_MANAGER_TIMEOUT_MS),
-        )) as ChannelSummary;
-        // Every hook it wants: order, shipments (it has fulfilment statuses), delivery exceptions.
-        const wanted = wantedHookSpecs(settings(healthyId, 'benchhealthy', at)).length;
-        if (first.result.outcome !== 'verified' || first.result.counts?.created !== wanted)
-          throw new Error(
-            `first converge of a new channel did not create its ${wanted} hooks: ${JSON.stringify(first)}`,
-          );
-        await stand.resetDynamoCounts();
-        const mark = await sb.mark();
-        const second = (await handler(
-          settingsChanged(healthyId),
-          fakeContext('hook-manager', HOOK_MANAGER_TIMEOUT_MS),
-        )) as ChannelSummary;
-        const bc = await sb.requestsSince(mark);
-        const dynamo = await stand.dynamoCounts();
-        return { second, bc, dynamo };
-      });
-      const { second, bc, dynamo } = healthy.result;
-      const changed =
-        second.result.outcome === 'verified'
-          ? Object.values(second.result.counts).reduce((s, n) => s + n, 0)
-          : undefined;
-      if (changed !== 0)
-        throw new Error(`a healthy channel's converge changed something: ${JSON.stringify(second)}`);
-      return {
-        name: 'hooks_requests_per_healthy_channel',
-        value: bc.total,
-        unit: 'requests',
-        note:
-          `${Object.entries(bc.byRoute)
-            .map(([k, n]) => `${k} ×${n}`)
-            .join(', ')}; finding ${'finding' in second.result ? second.result.finding : '-'}; ` +
-          `DynamoDB ${totalOf(dynamo)} (${Object.entries(dynamo)
-            .map(([k, n]) => `${k} ${n}`)
-            .join(', ')})`,
-      };
-    });
-  } finally {
-    await sandbox?.stop();
-    await stand.stop();
-  }
+  const healthy = await withStdoutSunk(async () => {
+    const first = (await handler(
+      settingsChanged(healthyId),
+      fakeContext('hook-manager', HOOK_MANAGER_TIMEOUT_MS),
+    )) as ChannelSummary;
+    // Every hook it wants: order, shipments (it has fulfilment statuses), delivery exceptions.
+    const wanted = wantedHookSpecs(settings(healthyId, 'benchhealthy', at)).length;
+    if (first.result.outcome !== 'verified' || first.result.counts?.created !== wanted)
+      throw new Error(
+        `first converge of a new channel did not create its ${wanted} hooks: ${JSON.stringify(first)}`,
+      );
+    await stand.resetDynamoCounts();
+    const mark = await sb.mark();
+    const second = (await handler(
+      settingsChanged(healthyId),
+      fakeContext('hook-manager', HOOK_MANAGER_TIMEOUT_MS),
+    )) as ChannelSummary;
+    const bc = await sb.requestsSince(mark);
+    const dynamo = await stand.dynamoCounts();
+    return { second, bc, dynamo };
+  });
+  const { second, bc, dynamo } = healthy.result;
+  const changed =
+    second.result.outcome === 'verified'
+      ? Object.values(second.result.counts).reduce((s, n) => s + n, 0)
+      : undefined;
+  if (changed !== 0)
+    throw new Error(`a healthy channel's converge changed something: ${JSON.stringify(second)}`);
+  return {
+    name: 'hooks_requests_per_healthy_channel',
+    value: bc.total,
+    unit: 'requests',
+    note:
+      `${Object.entries(bc.byRoute)
+        .map(([k, n]) => `${k} ×${n}`)
+        .join(', ')}; finding ${'finding' in second.result ? second.result.finding : '-'}; ` +
+      `DynamoDB ${totalOf(dynamo)} (${Object.entries(dynamo)
+        .map(([k, n]) => `${k} ${n}`)
+        .join(', ')})`,
+  };
 }

@@ -18,7 +18,7 @@ import { median, type Figure } from './report';
  * and to keep the tick error to a few percent.
  */
 export const CPU_SIZES = {
-  quick: { warmup: 5_000, blocks: 6, block: 25_000, serial: 300 },
+  quick: { warmup: 5_000, blocks: 4, block: 25_000, serial: 300 },
   full: { warmup: 10_000, blocks: 12, block: 50_000, serial: 1_000 },
 } as const;
 
