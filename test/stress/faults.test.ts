@@ -113,7 +113,6 @@ test("several stores: a throttled store's neighbours are not delayed behind it, 
   const { row, otherStores } = results.get('several-stores')!;
   expect(row.faults['neighbour 429']).toBeGreaterThan(0);
   expect(otherStores!.timings).toHaveLength(3);
-  console.log(otherStores);
   // Compared with the same stores once nothing is throttled (same machine load): waiting behind the
   // throttled store's spent quota (4 s, in 2 s windows) would add seconds.
   otherStores!.timings.forEach((t, i) =>

@@ -114,8 +114,7 @@ export async function checkOtherStores(api: AdminCall, stores: OtherStore[]): Pr
   for (const store of stores)
     for (const orderId of store.orderIds) {
       const order = (await api('GET', `/channels/${store.channelId}/orders/${orderId}`)).json as
-        | LedgerOrder
-        | undefined;
+        LedgerOrder | undefined;
       const effects = order?.history.filter((h) => h.outcome === 'cancelled' || h.outcome === 'fulfilled');
       if (order?.status !== 'Cancelled' || effects?.length !== 1)
         problems.push(

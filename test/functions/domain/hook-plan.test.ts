@@ -97,7 +97,13 @@ const cases: Case[] = [
     'missing',
     ['create:order', 'create:exception'],
   ],
-  ['wanted, inactive', true, () => [hook({ isActive: false }), exc()], 'inactive', ['update+reactivate:isActive']],
+  [
+    'wanted, inactive',
+    true,
+    () => [hook({ isActive: false }), exc()],
+    'inactive',
+    ['update+reactivate:isActive'],
+  ],
   [
     'wanted, exception hook inactive',
     true,
@@ -321,7 +327,8 @@ describe('desiredHooks', () => {
       ...(deletedAt && { deletedAt }),
     };
     // A Valid Fulfillment Status also wants the shipment scopes, to the order hook's destination.
-    const shipments = fulfill.length > 0 ? SHIPMENT_HOOK_SCOPES.map((scope) => ({ ...desired[0]!, scope })) : [];
+    const shipments =
+      fulfill.length > 0 ? SHIPMENT_HOOK_SCOPES.map((scope) => ({ ...desired[0]!, scope })) : [];
     const expected = wanted ? [desired[0]!, ...shipments, desired[1]!] : [];
     expect(desiredHooks(settings, `${BASE}/`, 'tok')).toEqual(expected);
     expect(wantedHookSpecs(settings)).toHaveLength(expected.length);

@@ -12,7 +12,10 @@ describe('parseSupportQuery', () => {
     [{}, { kind: 'overview' }],
     [{ channelId: '*', orderId: '*' }, { kind: 'overview' }],
     [{ channelId: '*', orderId: '0' }, { kind: 'overview' }],
-    [{ channelId: 'shop-1', orderId: '0' }, { kind: 'channel', channelId: 'shop-1' }],
+    [
+      { channelId: 'shop-1', orderId: '0' },
+      { kind: 'channel', channelId: 'shop-1' },
+    ],
     [{ channelId: ' ', orderId: '' }, { kind: 'overview' }],
     [{ channelId: 'shop-1' }, { kind: 'channel', channelId: 'shop-1' }],
     [
