@@ -176,6 +176,16 @@ describe('functions', () => {
   });
 });
 
+/** An SQS event source's consumer permissions, plus SendMessage: the function also sends to its queue. */
+const CONSUMES_AND_SENDS = [
+  'sqs:ChangeMessageVisibility',
+  'sqs:DeleteMessage',
+  'sqs:GetQueueAttributes',
+  'sqs:GetQueueUrl',
+  'sqs:ReceiveMessage',
+  'sqs:SendMessage',
+];
+
 describe('least-privilege IAM', () => {
   const roleOf = (fn: HouseFunction) => idOf(synth, fn.role);
   const logs = (fn: HouseFunction) =>
@@ -226,17 +236,7 @@ describe('least-privilege IAM', () => {
         ...pairs(['dynamodb:GetItem', 'dynamodb:PutItem'], orders()),
         ...pairs(['secretsmanager:GetSecretValue'], secrets()),
         // the event source mapping's consumer permissions, plus SendMessage for deferral
-        ...pairs(
-          [
-            'sqs:ChangeMessageVisibility',
-            'sqs:DeleteMessage',
-            'sqs:GetQueueAttributes',
-            'sqs:GetQueueUrl',
-            'sqs:ReceiveMessage',
-            'sqs:SendMessage',
-          ],
-          queue(),
-        ),
+        ...pairs(CONSUMES_AND_SENDS, queue()),
       ].sort(),
     );
   });
@@ -255,17 +255,7 @@ describe('least-privilege IAM', () => {
           getAttOf(synth, synth.stack.hookManager.failures, 'Arn'),
         ),
         // Its work queue: sends to it (shards, catch-ups) and consumes it (the event source).
-        ...pairs(
-          [
-            'sqs:ChangeMessageVisibility',
-            'sqs:DeleteMessage',
-            'sqs:GetQueueAttributes',
-            'sqs:GetQueueUrl',
-            'sqs:ReceiveMessage',
-            'sqs:SendMessage',
-          ],
-          getAttOf(synth, synth.stack.hookManager.workQueue, 'Arn'),
-        ),
+        ...pairs(CONSUMES_AND_SENDS, getAttOf(synth, synth.stack.hookManager.workQueue, 'Arn')),
       ].sort(),
     );
   });
