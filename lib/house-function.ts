@@ -10,7 +10,7 @@ import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { FunctionName } from '../functions/common/routes';
 import { FUNCTION_MEMORY_MB, FUNCTION_TIMEOUT_SECONDS } from '../functions/common/limits';
-import type { ChannelSecrets } from './channel-secrets';
+import type { ChannelSecretNames } from './channel-secret-names';
 import { metricsNamespaceFor, stageContextOf } from './stage-context';
 
 /** Repository root: lib/ sits right under it. */
@@ -66,7 +66,7 @@ export interface HouseResources {
   readonly channelsTable: dynamodb.ITable;
   readonly ordersTable: dynamodb.ITable;
   readonly orderEventsQueue: sqs.IQueue;
-  readonly secrets: ChannelSecrets;
+  readonly secrets: ChannelSecretNames;
   /** The bus ChannelSettingsChanged travels on (the default bus). */
   readonly eventBus: events.IEventBus;
   readonly bigCommerceApiUrl: string;

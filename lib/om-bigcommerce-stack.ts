@@ -1,7 +1,7 @@
 import { Aws, CfnOutput, RemovalPolicy, Stack, type StackProps, Tags } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import type { Construct } from 'constructs';
-import { ChannelSecrets } from './channel-secrets';
+import { ChannelSecretNames } from './channel-secret-names';
 import { ChannelApiFunction } from './functions/channel-api-function';
 import { HookManagerFunction } from './functions/hook-manager-function';
 import { functionTimeout } from './house-function';
@@ -29,7 +29,7 @@ export interface OmBigCommerceStackProps extends StackProps {
 export class OmBigCommerceStack extends Stack {
   readonly tables: DataTables;
   readonly queues: OrderEventsQueue;
-  readonly secrets: ChannelSecrets;
+  readonly secrets: ChannelSecretNames;
   readonly ingest: WebhookIngestFunction;
   readonly worker: OrderWorkerFunction;
   readonly hookManager: HookManagerFunction;
@@ -60,7 +60,7 @@ export class OmBigCommerceStack extends Stack {
       consumerTimeout: functionTimeout('order-worker'),
       removalPolicy,
     });
-    this.secrets = new ChannelSecrets(this, { legacyFallback: settings.legacySecretFallback });
+    this.secrets = new ChannelSecretNames(this, { legacyFallback: settings.legacySecretFallback });
     this.channelEvents = new events.EventBus(this, 'ChannelEvents', {
       description: `ChannelSettingsChanged of the ${settings.stage} stage (channel-api → hook-manager)`,
     });

@@ -7,7 +7,7 @@ import type { OrderStore } from '../functions/adapters/order-store';
 import type { SecretStore } from '../functions/adapters/secret-store';
 import type { SupportReader } from '../functions/adapters/support-reader';
 import type { StoreAccess } from '../functions/common/ports';
-import type { ChannelSecrets } from './channel-secrets';
+import type { ChannelSecretNames } from './channel-secret-names';
 
 /**
  * The AWS actions behind each port method, as the adapters in functions/adapters/ call them. Each
@@ -65,7 +65,7 @@ interface ActionGrantable {
 export interface PortResources {
   readonly channels?: ActionGrantable;
   readonly orders?: ActionGrantable;
-  readonly secrets?: Pick<ChannelSecrets, 'grant'>;
+  readonly secrets?: Pick<ChannelSecretNames, 'grant'>;
   readonly orderEventQueue?: ActionGrantable;
   readonly hookWorkQueue?: ActionGrantable;
 }

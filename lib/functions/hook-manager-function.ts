@@ -8,7 +8,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { CHANNEL_EVENTS_SOURCE, CHANNEL_SETTINGS_CHANGED } from '../../functions/adapters/channel-events';
 import { HOOK_WORK_MAX_CONCURRENCY, HOOK_WORK_MAX_RECEIVE_COUNT } from '../../functions/common/limits';
-import type { ChannelSecrets } from '../channel-secrets';
+import type { ChannelSecretNames } from '../channel-secret-names';
 import { consumedQueue, houseQueue } from '../house-queue';
 import { functionTimeout, HouseFunction, resourceEnvironment } from '../house-function';
 import { grantStoreAccess } from '../store-access';
@@ -18,7 +18,7 @@ import { PORTS } from '../../functions/hook-manager/ports';
 export interface HookManagerFunctionProps {
   readonly channelsTable: dynamodb.ITable;
   readonly orderEventsQueue: sqs.IQueue;
-  readonly secrets: ChannelSecrets;
+  readonly secrets: ChannelSecretNames;
   readonly bigCommerceApiUrl: string;
   /** Public base URL of the webhook route: the destination of every hook it creates. */
   readonly webhookBaseUrl: string;

@@ -218,7 +218,7 @@ describe('least-privilege IAM', () => {
         ...pairs(['sqs:SendMessage'], queue()),
       ].sort(),
     );
-    // …but never the API credentials (test/lib/channel-secrets.test.ts: without the fallback).
+    // …but never the API credentials (test/lib/channel-secret-names.test.ts: without the fallback).
     expect(deniedPairs(synth.template, role)).toEqual(
       pairs(
         ['secretsmanager:GetSecretValue'],

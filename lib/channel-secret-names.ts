@@ -8,11 +8,12 @@ import { SECRET_NAME_PARTS } from '../functions/common/secret-names';
 import { actionsFor, SECRET_STORE_ACTIONS } from './store-access';
 
 /**
- * The channels' Secrets Manager secrets. channel-api creates them at runtime, two per channel (webhook
+ * Where the channels' Secrets Manager secrets live, and who may use them (the values are the domain's
+ * `ChannelSecrets`). channel-api creates them at runtime, two per channel (webhook
  * authentication and API credentials, functions/adapters/secret-store.ts) under `${prefix}`; the stack
  * owns none of them, so access is granted on name patterns only.
  */
-export class ChannelSecrets {
+export class ChannelSecretNames {
   /** SECRET_NAME_PREFIX of the functions. */
   readonly prefix: string;
   /** Every secret under the prefix (Secrets Manager appends `-XXXXXX` to the name in the ARN). */

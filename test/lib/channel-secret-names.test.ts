@@ -1,14 +1,14 @@
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { ChannelSecrets } from '../../lib/channel-secrets';
+import { ChannelSecretNames } from '../../lib/channel-secret-names';
 import { WebhookIngestFunction } from '../../lib/functions/webhook-ingest-function';
 import { deniedPairs, flattenJoin, grantedPairs } from './template-helpers';
 
 /** A bare stack with one role granted what webhook-ingest is granted. */
 function ingestGrants(legacyFallback: boolean) {
   const stack = new Stack(new App(), 'S');
-  const secrets = new ChannelSecrets(stack, { legacyFallback });
+  const secrets = new ChannelSecretNames(stack, { legacyFallback });
   const role = new iam.Role(stack, 'Role', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
   secrets.grant(role, WebhookIngestFunction.ACCESS.secrets);
   const template = Template.fromStack(stack);
