@@ -16,7 +16,11 @@ import { startSqsPoller, type SqsPoller } from './sqs-poller';
  * The server listens first and answers 503 until `run` has the handlers.
  */
 
-/** hook-manager's event source mapping: one shard or catch-up per invocation, four at a time. */
+/**
+ * hook-manager's event source mapping: one shard or catch-up per invocation, as in AWS; four at a time
+ * rather than AWS's HOOK_WORK_MAX_CONCURRENCY (10), since here every invocation shares one process with
+ * the stand-ins (the bench runs the AWS figure).
+ */
 export const HOOK_WORK_BATCH_SIZE = 1;
 export const HOOK_WORK_CONCURRENCY = 4;
 
