@@ -15,11 +15,12 @@ import * as rt from '../functions/common/runtime';
 import { performance } from 'node:perf_hooks';
 import type { Context } from 'aws-lambda';
 import { CHANNEL_EVENTS_SOURCE, CHANNEL_SETTINGS_CHANGED } from '../functions/adapters/channel-events';
-import { FUNCTION_TIMEOUT_SECONDS } from '../functions/common/limits';
 import type { Channel } from '../functions/domain/channel';
 import {
+  FUNCTION_TIMEOUT_SECONDS,
   HOOK_SHARD_CONCURRENCY,
   HOOK_SHARD_SIZE,
+  HOOK_WORK_BATCH_SIZE,
   HOOK_WORK_MAX_CONCURRENCY,
 } from '../functions/common/limits';
 import { desiredHooks, wantedHookSpecs, type DesiredHook } from '../functions/domain/hook-plan';
@@ -174,7 +175,7 @@ async function timeSweep(
       sqs: stand.sqs,
       queueUrl: stand.queues.hookWorkQueueUrl,
       handler: timed,
-      batchSize: 1,
+      batchSize: HOOK_WORK_BATCH_SIZE,
       waitTimeSeconds: 1,
       concurrency: HOOK_WORK_MAX_CONCURRENCY,
     });

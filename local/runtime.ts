@@ -1,5 +1,6 @@
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { ScheduledEvent, SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { HOOK_WORK_BATCH_SIZE } from '../functions/common/limits';
 import { ROUTES, type FunctionName } from '../functions/common/routes';
 import type { HandlerMap } from './handlers';
 import { createHttpGateway, type HealthReport } from './http-gateway';
@@ -21,7 +22,6 @@ import { startSqsPoller, type SqsPoller } from './sqs-poller';
  * rather than AWS's HOOK_WORK_MAX_CONCURRENCY (10), since here every invocation shares one process with
  * the stand-ins (the bench runs the AWS figure).
  */
-export const HOOK_WORK_BATCH_SIZE = 1;
 export const HOOK_WORK_CONCURRENCY = 4;
 
 export interface PollerSettings {

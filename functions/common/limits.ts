@@ -35,6 +35,8 @@ export const MAX_RECEIVE_COUNT = 5;
  * 300 s timeout; 10 × 24 channels in flight keep 100,000 channels well inside the 15-minute interval.
  */
 export const HOOK_SHARD_SIZE = 100;
+/** Messages per invocation: one shard (or catch-up) each, so no invocation grows with the sweep. */
+export const HOOK_WORK_BATCH_SIZE = 1;
 export const HOOK_WORK_MAX_CONCURRENCY = 10;
 export const HOOK_SHARD_CONCURRENCY = 24;
 /** Receives of a hook-work message before SQS moves it to hook-manager's failure queue. */

@@ -7,7 +7,11 @@ import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { CHANNEL_EVENTS_SOURCE, CHANNEL_SETTINGS_CHANGED } from '../../functions/adapters/channel-events';
-import { HOOK_WORK_MAX_CONCURRENCY, HOOK_WORK_MAX_RECEIVE_COUNT } from '../../functions/common/limits';
+import {
+  HOOK_WORK_BATCH_SIZE,
+  HOOK_WORK_MAX_CONCURRENCY,
+  HOOK_WORK_MAX_RECEIVE_COUNT,
+} from '../../functions/common/limits';
 import type { ChannelSecretNames } from '../channel-secret-names';
 import { consumedQueue, houseQueue } from '../house-queue';
 import { functionTimeout, HouseFunction, resourceEnvironment } from '../house-function';
@@ -91,7 +95,7 @@ export class HookManagerFunction extends HouseFunction {
     this.function.addEnvironment('HOOK_WORK_QUEUE_URL', this.workQueue.queueUrl);
     this.function.addEventSource(
       new SqsEventSource(this.workQueue, {
-        batchSize: 1,
+        batchSize: HOOK_WORK_BATCH_SIZE,
         maxConcurrency: HOOK_WORK_MAX_CONCURRENCY,
         reportBatchItemFailures: true,
       }),
