@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Context } from 'aws-lambda';
+import { FUNCTION_MEMORY_MB } from '../functions/common/limits';
+import type { FunctionName } from '../functions/common/routes';
 
 /** What the local runtime calls: a Lambda handler in its async form. */
 export type LambdaHandler<E = unknown, R = unknown> = (event: E, context: Context) => Promise<R>;
@@ -26,7 +28,8 @@ export function createLambdaContext(options: InvokeOptions, deadline: number): C
     functionName: options.functionName,
     functionVersion: '$LATEST',
     invokedFunctionArn: `arn:aws:lambda:${region}:${LOCAL_ACCOUNT_ID}:function:${options.functionName}`,
-    memoryLimitInMB: '1024',
+    // The function's configured memory (functions/common/limits.ts), as Lambda reports it.
+    memoryLimitInMB: String(FUNCTION_MEMORY_MB[options.functionName as FunctionName] ?? 1024),
     awsRequestId: requestId,
     logGroupName: `/aws/lambda/${options.functionName}`,
     logStreamName: `local/[$LATEST]${requestId.replaceAll('-', '')}`,

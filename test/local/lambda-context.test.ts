@@ -1,3 +1,4 @@
+import { FUNCTION_MEMORY_MB } from '../../functions/common/limits';
 import { createLambdaContext, invokeHandler, InvocationTimeoutError } from '../../local/lambda-context';
 
 test('the context names the function and counts down to its deadline', () => {
@@ -40,4 +41,11 @@ test('a synchronous throw becomes a rejected invocation', async () => {
   await expect(invokeHandler(broken, {}, { functionName: 'b', timeoutMs: 100 })).rejects.toThrow(
     'init failed',
   );
+});
+
+test("the context reports the function's configured memory, as Lambda does", () => {
+  const deadline = Date.now() + 1_000;
+  expect(
+    createLambdaContext({ functionName: 'support-widget', timeoutMs: 1_000 }, deadline).memoryLimitInMB,
+  ).toBe(String(FUNCTION_MEMORY_MB['support-widget']));
 });
