@@ -27,7 +27,7 @@ type SandboxHook = { id: number; scope: string; destination: string; is_active: 
 const hooksOf = (storeHash: string) => stack.sandbox!.hooks(storeHash) as SandboxHook[];
 const ours = (storeHash: string) => hooksOf(storeHash).filter((h) => h.destination.startsWith(stack.url));
 
-test("another deployment's hook on the store is never touched: not on save, sweep or delete", async () => {
+test("the sweep repairs our hooks and never touches another deployment's: not on save, sweep or delete", async () => {
   const storeHash = `own${randomBytes(3).toString('hex')}`;
   const accessToken = randomBytes(12).toString('hex');
   stack.sandbox!.createStore({ storeHash, accessToken, clientSecret: randomBytes(12).toString('hex') });
@@ -55,14 +55,16 @@ test("another deployment's hook on the store is never touched: not on save, swee
   });
   expect(saved.status).toBe(200);
   await waitFor(() => ours(storeHash).length === 2, { what: 'our status and delivery-exception hooks' });
-  const verifiedAt = async () =>
-    (
-      (await (await apiRequest(stack, 'GET', `/channels/${channelId}`)).json()) as {
-        webhook: { lastVerifiedAt: string };
-      }
-    ).webhook.lastVerifiedAt;
-  const first = await verifiedAt();
-  await waitFor(async () => (await verifiedAt()) > first, { what: 'a scheduled sweep', timeoutMs: 20_000 });
+  // BigCommerce deactivates our status hook: only a scheduled sweep, fanned out through the hook-work
+  // queue, brings it back (the first sweeps can be slow on a loaded machine: hence the long wait).
+  const status = ours(storeHash).find((h) => h.scope === 'store/order/statusUpdated')!;
+  expect(stack.sandbox!.api(storeHash, 'PUT', `/v3/hooks/${status.id}`, { is_active: false }).status).toBe(
+    200,
+  );
+  await waitFor(() => ours(storeHash).find((h) => h.id === status.id)?.is_active, {
+    what: 'our hook re-activated by a sweep',
+    timeoutMs: 60_000,
+  });
   expect(JSON.stringify(hooksOf(storeHash).filter((h) => !h.destination.startsWith(stack.url)))).toBe(
     foreign,
   );
@@ -113,25 +115,6 @@ test("a deleted channel's late callbacks are acknowledged (200); an id never kno
     });
   expect((await post(channelId)).status).toBe(200);
   expect((await post(`ch-never-${randomBytes(3).toString('hex')}`)).status).toBe(404);
-});
-
-test('the scheduled sweep, fanned out through the hook-work queue, re-activates a hook BigCommerce deactivated', async () => {
-  const { storeHash } = await createChannel(stack, {
-    hashPrefix: 'swp',
-    validCancellationStatuses: ['Awaiting Shipment'],
-    validFulfillmentStatuses: [],
-  });
-  const status = await waitFor(
-    () => ours(storeHash).find((h) => h.scope === 'store/order/statusUpdated' && h.is_active),
-    { what: 'the status hook' },
-  );
-  expect(stack.sandbox!.api(storeHash, 'PUT', `/v3/hooks/${status.id}`, { is_active: false }).status).toBe(
-    200,
-  );
-  await waitFor(() => ours(storeHash).find((h) => h.id === status.id)?.is_active, {
-    what: 'the hook re-activated by a sweep',
-    timeoutMs: 20_000,
-  });
 });
 
 test('nothing failed along the way', () => {
