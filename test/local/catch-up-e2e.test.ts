@@ -1,6 +1,6 @@
 import type { LocalStack } from '../../local/stack';
-import { apiRequest, createChannel, startTestStack, stopTestStack } from '../support/local-stack';
-import { waitFor } from './wait';
+import { apiRequest, createSubscribedChannel, startTestStack, stopTestStack } from '../support/local-stack';
+import { waitFor } from '../support/wait';
 
 /**
  * BigCommerce can take a minute to start firing a new hook. Through the local stack, with a sandbox
@@ -27,12 +27,11 @@ interface OrderView {
 
 test('an order cancelled before a new hook fires is reconciled by the catch-up run', async () => {
   const sandbox = stack.sandbox!;
-  const { storeHash, channelId } = await createChannel(stack, {
+  const { storeHash, channelId } = await createSubscribedChannel(stack, {
     hashPrefix: 'cat',
     validCancellationStatuses: ['Awaiting Shipment'],
     validFulfillmentStatuses: [],
   });
-  await waitFor(() => sandbox.hooks(storeHash).length > 0, { what: 'the hooks' });
   sandbox.setOrderStatus(storeHash, 7, 11);
   const imported = await apiRequest(stack, 'PUT', `/channels/${channelId}/orders/7`, {
     status: 'Awaiting Shipment',

@@ -1,6 +1,12 @@
 import type { LocalStack } from '../../local/stack';
-import { apiRequest, createChannel, startTestStack, stopTestStack } from '../support/local-stack';
-import { waitFor } from './wait';
+import {
+  apiRequest,
+  createChannel,
+  createSubscribedChannel,
+  startTestStack,
+  stopTestStack,
+} from '../support/local-stack';
+import { waitFor } from '../support/wait';
 
 /**
  * The whole system through the local stack, with the real functions wired by wire(env): channel saved →
@@ -94,12 +100,11 @@ test('a BigCommerce cancellation cancels the OM order whose status is selected, 
 
 test('an order cancelled before OM imported it is retried after the delay, then cancelled', async () => {
   const sandbox = stack.sandbox!;
-  const { storeHash, channelId } = await createChannel(stack, {
+  const { storeHash, channelId } = await createSubscribedChannel(stack, {
     hashPrefix: 'def',
     validCancellationStatuses: ['Awaiting Shipment'],
     validFulfillmentStatuses: [],
   });
-  await waitFor(() => sandbox.hooks(storeHash).length > 0, { what: 'the hook' });
 
   sandbox.setOrderStatus(storeHash, 7, 11);
   sandbox.setOrderStatus(storeHash, 7, 5);
@@ -127,12 +132,11 @@ test('an order cancelled before OM imported it is retried after the delay, then 
 
 test('deleting the channel removes its hook from the sandbox', async () => {
   const sandbox = stack.sandbox!;
-  const { storeHash, channelId } = await createChannel(stack, {
+  const { storeHash, channelId } = await createSubscribedChannel(stack, {
     hashPrefix: 'del',
     validCancellationStatuses: [],
     validFulfillmentStatuses: ['On Hold'],
   });
-  await waitFor(() => sandbox.hooks(storeHash).length > 0, { what: 'the hook' });
 
   expect((await api('DELETE', `/channels/${channelId}`)).status).toBe(204);
   await waitFor(() => sandbox.hooks(storeHash).length === 0, { what: 'the hook removed' });

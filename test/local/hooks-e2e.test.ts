@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { LocalStack } from '../../local/stack';
 import { apiRequest, createChannel, startTestStack, stopTestStack } from '../support/local-stack';
-import { waitFor } from './wait';
+import { waitFor } from '../support/wait';
 
 /**
  * Hooks through the local stack (`npm start`'s wiring: channel-api, the event-bus shim, the schedule, the

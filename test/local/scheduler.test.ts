@@ -1,6 +1,6 @@
 import type { ScheduledEvent } from 'aws-lambda';
 import { scheduledEvent, startScheduler, type Scheduler } from '../../local/scheduler';
-import { waitFor } from './wait';
+import { waitFor } from '../support/wait';
 
 test('scheduledEvent has the EventBridge scheduled-event shape', () => {
   const event = scheduledEvent(new Date('2025-11-28T18:00:00.456Z'), 'eu-west-1');

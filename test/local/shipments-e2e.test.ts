@@ -1,6 +1,6 @@
 import type { LocalStack } from '../../local/stack';
 import { apiRequest, createChannel, startTestStack, stopTestStack } from '../support/local-stack';
-import { waitFor } from './wait';
+import { waitFor } from '../support/wait';
 
 /**
  * Shipments and orders that need a person through the local stack (docs/contract.md sections 11 and 12): the

@@ -2,7 +2,7 @@ import { ReceiveMessageCommand, SendMessageBatchCommand, SendMessageCommand } fr
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { recordsToDelete, startSqsPoller, toSqsRecords, type SqsPoller } from '../../local/sqs-poller';
 import { createLocalAws, type LocalAws } from '../support/local-aws';
-import { waitFor } from './wait';
+import { waitFor } from '../support/wait';
 
 const record = (messageId: string) => ({ messageId }) as SQSRecord;
 

@@ -9,7 +9,7 @@ import type { Env } from '../../local/handlers';
 import type { LambdaHandler } from '../../local/lambda-context';
 import { PortInUseError, startLocalStack, type LocalStack } from '../../local/stack';
 import { sharedStandIns, silentLog } from '../support/local-stack';
-import { waitFor } from './wait';
+import { waitFor } from '../support/wait';
 
 /**
  * The local stack in-process on random ports, on the Jest run's shared dynalite/fauxqs with unique names,

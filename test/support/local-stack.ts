@@ -1,4 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
+import { waitFor } from './wait';
 import { startLocalStack, type LocalLog, type LocalStack, type LocalStackOptions } from '../../local/stack';
 
 /**
@@ -60,4 +61,14 @@ export async function createChannel(
     ...statuses,
   });
   return { storeHash, accessToken, channelId, saved };
+}
+
+/** `createChannel`, then waits until hook-manager has subscribed it in the sandbox. */
+export async function createSubscribedChannel(
+  stack: LocalStack,
+  settings: Parameters<typeof createChannel>[1],
+) {
+  const created = await createChannel(stack, settings);
+  await waitFor(() => stack.sandbox!.hooks(created.storeHash).length > 0, { what: 'the hooks' });
+  return created;
 }
