@@ -1,5 +1,10 @@
 import type { ChannelSettings } from './channel';
-import type { EventSource, HistoryEntry, NeedsAttentionReason, OmOrder } from './order';
+import {
+  statusSetByThisSystem,
+  type EventSource,
+  type NeedsAttentionReason,
+  type OmOrder,
+} from './order';
 import { delayForAttempt, isExpired, type RetryPolicy } from './retry-policy';
 import {
   BIGCOMMERCE_STATUS,
@@ -119,19 +124,9 @@ export const readsShipments = (decision: Decision): boolean =>
 
 const isShipmentEvent = (event: DecisionEvent) => event.scope?.startsWith('store/shipment/') === true;
 
-/**
- * Whether the OM order's `status` was set by this system: the newest entry that set a status is ours
- * (`cancelled`/`fulfilled` into that status) and OM's import has not set one since.
- */
-export function setByThisSystem(order: DecisionOmOrder | undefined, status: 'Cancelled' | 'Shipped') {
-  if (order?.status !== status) return false;
-  const setter = [...(order.history ?? [])]
-    .reverse()
-    .find(
-      (e: HistoryEntry) => e.outcome === 'cancelled' || e.outcome === 'fulfilled' || e.source === 'om_import',
-    );
-  return setter !== undefined && setter.source !== 'om_import' && setter.statusAfter === status;
-}
+/** Whether the OM order is `status` because this system set it (order.ts `statusSetByThisSystem`). */
+export const setByThisSystem = (order: DecisionOmOrder | undefined, status: 'Cancelled' | 'Shipped') =>
+  order?.status === status && statusSetByThisSystem(order);
 
 /** BigCommerce statuses that need a person rather than an action, when no list asks for an action. */
 const ATTENTION_STATUSES: Readonly<Record<number, NeedsAttentionReason>> = {

@@ -1,20 +1,8 @@
-import type { HistoryEntry, OmOrder } from './order';
+import { statusSetByThisSystem, type HistoryEntry, type OmOrder } from './order';
 import { TERMINAL_OM_STATUSES, type OmStatus } from './statuses';
 
 /** The history entry's eventId for OM's import over a status this system set. */
 export const OM_IMPORT_EVENT_ID = 'om-import';
-
-/** Was `order`'s current status set by this system (its latest status change is a worker cancel/fulfil)? */
-function setByThisSystem(order: OmOrder): boolean {
-  for (let i = order.history.length - 1; i >= 0; i--) {
-    const entry = order.history[i]!;
-    if (entry.statusAfter === entry.statusBefore) continue;
-    return (
-      (entry.outcome === 'cancelled' || entry.outcome === 'fulfilled') && entry.statusAfter === order.status
-    );
-  }
-  return false;
-}
 
 /**
  * OM's import of an order status (`PUT /channels/{c}/orders/{o}`): the item created or its status set,
@@ -33,7 +21,7 @@ export function importOrder(
   const before = base.status;
   let history = base.history;
   const terminal = before !== undefined && (TERMINAL_OM_STATUSES as readonly OmStatus[]).includes(before);
-  if (terminal && before !== status && setByThisSystem(base)) {
+  if (terminal && before !== status && statusSetByThisSystem(base)) {
     const entry: HistoryEntry = {
       at,
       eventId: OM_IMPORT_EVENT_ID,

@@ -118,3 +118,21 @@ export interface ProcessedMark {
   /** false only for `deferred`: a later attempt of the same event may still act. */
   terminal: boolean;
 }
+
+/**
+ * Whether the order's current status was set by this system: its newest entry that changed the status
+ * is a worker `cancelled`/`fulfilled` into that status, whatever the event's source (a webhook, a
+ * reconcile, or the re-check after OM's import). OM's import over it (`status_changed_by_om_import`), or
+ * any later change, says otherwise.
+ */
+export function statusSetByThisSystem(order: Pick<OmOrder, 'status'> & Partial<Pick<OmOrder, 'history'>>) {
+  const history = order.history ?? [];
+  for (let i = history.length - 1; i >= 0; i--) {
+    const entry = history[i]!;
+    if (entry.statusAfter === entry.statusBefore) continue;
+    return (
+      (entry.outcome === 'cancelled' || entry.outcome === 'fulfilled') && entry.statusAfter === order.status
+    );
+  }
+  return false;
+}

@@ -33,7 +33,7 @@ const EVENTS = {
   },
 };
 
-/** The history that set `status`: this system's own cancel/fulfil, or OM's import afterwards. */
+/** The history behind `status`: this system's own cancel/fulfil, or OM's imports afterwards. */
 const historyFor = (status: OmStatus, setter: 'system' | 'om'): HistoryEntry[] => {
   if (status !== 'Cancelled' && status !== 'Shipped') return [];
   const ours = historyEntry(
@@ -46,11 +46,13 @@ const historyFor = (status: OmStatus, setter: 'system' | 'om'): HistoryEntry[] =
           statusAfter: 'Shipped',
         },
   );
+  // OM's import moved it away from what this system set (that writes the entry); a later import set
+  // `status` again, from a status this system never sets (that writes none).
   const om = historyEntry({
     source: 'om_import',
     outcome: 'status_changed_by_om_import',
-    statusBefore: 'Shipped',
-    statusAfter: status,
+    statusBefore: ours.statusAfter,
+    statusAfter: 'Awaiting Shipment',
   });
   return setter === 'system' ? [ours] : [ours, om];
 };
@@ -141,5 +143,17 @@ describe('setByThisSystem', () => {
     expect(setByThisSystem({ status: 'Cancelled', history: [cancelled, reimported] }, 'Cancelled')).toBe(
       false,
     );
+  });
+
+  test("a cancel or fulfil by the re-check after OM's import (source om_import) is this system's too", () => {
+    const byRecheck = historyEntry({ source: 'om_import' });
+    expect(byRecheck.outcome).toBe('cancelled');
+    expect(setByThisSystem({ status: 'Cancelled', history: [byRecheck] }, 'Cancelled')).toBe(true);
+    const shippedByRecheck = historyEntry({
+      source: 'om_import',
+      outcome: 'fulfilled',
+      statusAfter: 'Shipped',
+    });
+    expect(setByThisSystem({ status: 'Shipped', history: [shippedByRecheck] }, 'Shipped')).toBe(true);
   });
 });
