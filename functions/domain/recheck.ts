@@ -1,8 +1,9 @@
-import { decide, type Decision, type DecisionChannel } from './decision';
+import { decide, readsShipments, type Decision, type DecisionChannel } from './decision';
 import { isWaitingForOm, nextOrder } from './history';
 import type { BigCommerceRead, OmOrder } from './order';
 import type { OrderEvent } from './order-event';
 import type { RetryPolicy } from './retry-policy';
+import type { Shipment } from './shipment';
 
 /**
  * OM's import re-checks the order's waiting events at once (docs/contract.md section 10): pure helpers for
@@ -44,8 +45,9 @@ export interface RecheckResult {
 /**
  * Every pending event of `read` decided on one fresh BigCommerce read, oldest first, each against the
  * status the previous one left (so a second cancel is `already_in_target_status`). Each adds one
- * history entry with `source: "om_import"` and leaves the pending list. undefined when there is nothing
- * to re-check (OM still waiting, or an earlier re-check already did it).
+ * history entry with `source: "om_import"` and leaves the pending list; a decision that fulfils stores
+ * `shipments` when given (capped as every write caps them). undefined when there is nothing to re-check
+ * (OM still waiting, or an earlier re-check already did it).
  */
 export function recheckOrder(
   read: OmOrder,
@@ -53,8 +55,9 @@ export function recheckOrder(
   bigcommerce: BigCommerceRead | undefined,
   now: Date,
   policy: RetryPolicy,
-  options: { retentionSeconds: number },
+  options: { retentionSeconds: number; shipments?: Shipment[] },
 ): RecheckResult | undefined {
+  const { shipments, ...rest } = options;
   if (!needsRecheck(read)) return undefined;
   const waiting = Object.entries(read.pending ?? {}).sort(
     ([, a], [, b]) => Date.parse(a.receivedAt) - Date.parse(b.receivedAt),
@@ -70,8 +73,9 @@ export function recheckOrder(
     };
     const decision = decide(channel, bigcommerce, order, event, now, policy);
     const next = nextOrder(order, order, decision, event, now, {
-      ...options,
+      ...rest,
       ...(bigcommerce ? { bigcommerceRead: bigcommerce } : {}),
+      ...(shipments && readsShipments(decision) ? { shipments } : {}),
     });
     // One write for the whole re-check: the version moves on once.
     order = { ...next, version: read.version + 1 };

@@ -1,6 +1,7 @@
 import { readsShipments } from '../domain/decision';
 import { isStaleRead } from '../domain/history';
 import type { OrderEvent } from '../domain/order-event';
+import type { Shipment } from '../domain/shipment';
 import { needsRecheck, recheckOrder } from '../domain/recheck';
 import {
   WORKER_COUNTERS,
@@ -30,13 +31,25 @@ export function makeRecheck(deps: OrderWorkerDeps, sources: Sources, shared: Sha
       return;
     }
     let read = await sources.readBigCommerce(channel, orderId, deadline, order);
+    // Read once per re-check, however many write tries (a fulfilment costs at most two requests).
+    let shipments: Shipment[] | undefined;
 
     for (let tries = 1; ; tries++) {
-      const result = recheckOrder(order, channel, read, clock(), policy, { retentionSeconds });
+      const now = clock();
+      const current = order;
+      const decideAll = () =>
+        recheckOrder(current, channel, read, now, policy, {
+          retentionSeconds,
+          ...(shipments && { shipments }),
+        });
+      let result = decideAll();
       if (!result) return;
       // A waiting event that now fulfils stores the shipments too (docs/contract.md section 11).
-      if (result.decisions.some(({ decision }) => readsShipments(decision)))
-        result.order.shipments = await sources.readShipments(channel, orderId, deadline);
+      if (!shipments && result.decisions.some(({ decision }) => readsShipments(decision))) {
+        shipments = await sources.readShipments(channel, orderId, deadline);
+        result = decideAll();
+        if (!result) return;
+      }
       if (await deps.orders.write(result.order, order.version)) {
         count(WORKER_COUNTERS.omImportRecheck);
         for (const { eventId, decision } of result.decisions) {

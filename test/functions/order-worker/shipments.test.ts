@@ -4,6 +4,7 @@
  */
 import type { HistoryEntry } from '../../../functions/domain/order';
 import { recheckMessage } from '../../../functions/domain/recheck';
+import { SHIPMENTS_LIMIT } from '../../../functions/domain/shipment';
 import { sqsEvent, sqsRecord } from '../../support/lambda';
 import { makeEvent, WORKER_NOW, workerHarness } from './setup';
 
@@ -99,6 +100,25 @@ test('a fulfilment waiting for OM, re-checked after the import, stores the shipm
   await expect(t.runRaw(recheckMessage(imported, NOW))).resolves.toEqual({ batchItemFailures: [] });
   expect(t.order()).toMatchObject({ status: 'Shipped', shipments: [SHIPMENT] });
   expect(t.last()).toMatchObject({ outcome: 'fulfilled', source: 'om_import' });
+});
+
+test('the re-check reads the shipments once across a write conflict, and keeps the newest SHIPMENTS_LIMIT', async () => {
+  const t = setup();
+  t.bigcommerce.setStatus('store1', 101, 2);
+  const many = Array.from({ length: SHIPMENTS_LIMIT + 20 }, (_, i) => ({ ...SHIPMENT, shipmentId: i + 1 }));
+  t.bigcommerce.shipments.set('store1/101', many);
+  await t.run();
+  const imported = t.orders.importNow('ch1', 101, 'Awaiting Shipment', NOW);
+  // OM imports the same status again between the re-check's read and its write: the write is refused.
+  let once = true;
+  t.orders.beforeWrite = () => {
+    if (once) t.orders.importNow('ch1', 101, 'Awaiting Shipment', NOW);
+    once = false;
+  };
+  await expect(t.runRaw(recheckMessage(imported, NOW))).resolves.toEqual({ batchItemFailures: [] });
+  expect(t.bigcommerce.shipmentReads).toEqual([101]);
+  expect(t.order().status).toBe('Shipped');
+  expect(t.order().shipments).toEqual(many.slice(-SHIPMENTS_LIMIT));
 });
 
 describe('orders that need a person', () => {
