@@ -7,12 +7,19 @@ import { parseDeliveryException } from '../domain/delivery-exception';
 import { empty, errors, rawBody, type HttpResult } from '../common/http';
 import { INGEST_METRICS, type IngestMetric } from '../common/metric-names';
 import type { Uses } from '../common/ports';
+import {
+  lowerCaseHeaders,
+  MAX_BODY_BYTES,
+  TOO_LARGE,
+  UNAUTHORIZED,
+  UNAVAILABLE,
+  UNKNOWN_CHANNEL,
+} from './answers';
 import { authenticateRequest, prepareChannelAuth, producerMatches } from './authenticate';
 import type { PORTS } from './ports';
 
 /** The route BigCommerce sends `store/hook/deliveryException` to (apart from the order callbacks). */
 export const DELIVERY_EXCEPTIONS_ROUTE_KEY = 'POST /webhooks/bigcommerce/{channelId}/delivery-exceptions';
-const MAX_BODY_BYTES = 64 * 1024;
 
 export interface DeliveryExceptionDeps {
   channels: Uses<typeof PORTS, 'channels'>;
@@ -30,23 +37,23 @@ export interface DeliveryExceptionDeps {
 export function makeDeliveryExceptionHandler(deps: DeliveryExceptionDeps) {
   const now = deps.now ?? Date.now;
   const count = (name: IngestMetric) => deps.metrics.addMetric(name, MetricUnit.Count, 1);
-  const rejected = (status: number, message: string, log: Record<string, unknown>): HttpResult => {
-    deps.logger.warn('delivery exception rejected', { status, ...log });
-    return errors(status, [{ message }]);
+  const rejected = (answer: HttpResult, log: Record<string, unknown>): HttpResult => {
+    deps.logger.warn('delivery exception rejected', { status: answer.statusCode, ...log });
+    return answer;
   };
 
   return async (event: APIGatewayProxyEventV2): Promise<HttpResult> => {
     const channelId = event.pathParameters?.channelId;
     const raw = rawBody(event).toString('utf8');
-    if (Buffer.byteLength(raw) > MAX_BODY_BYTES) return rejected(413, 'body too large', { channelId });
+    if (Buffer.byteLength(raw) > MAX_BODY_BYTES) return rejected(TOO_LARGE(), { channelId });
     if (channelId === undefined || !CHANNEL_ID_PATTERN.test(channelId))
-      return rejected(404, 'unknown channel', {});
+      return rejected(UNKNOWN_CHANNEL(), {});
     // The channel first: an unknown or deleted channel costs no secret read.
     let channel, stored;
     try {
       channel = await deps.channels.get(channelId);
       if (!channel || tombstoneExpired(channel, new Date(now())))
-        return rejected(404, 'unknown channel', { channelId });
+        return rejected(UNKNOWN_CHANNEL(), { channelId });
       if (channel.deletedAt !== undefined) {
         count(INGEST_METRICS.forDeletedChannel);
         return empty(200);
@@ -54,21 +61,19 @@ export function makeDeliveryExceptionHandler(deps: DeliveryExceptionDeps) {
       stored = await deps.secrets.getWebhookAuth(channelId);
     } catch (error) {
       deps.logger.error('channel lookup failed', { channelId, error });
-      return errors(503, [{ message: 'temporarily unavailable, retry later' }]);
+      return UNAVAILABLE();
     }
-    const headers: Record<string, string> = {};
-    for (const [k, v] of Object.entries(event.headers ?? {}))
-      if (v !== undefined) headers[k.toLowerCase()] = v;
+    const headers = lowerCaseHeaders(event.headers);
     const auth = stored
       ? authenticateRequest(prepareChannelAuth(stored), headers, raw)
       : ({ ok: false, reason: 'channel_has_no_secrets' } as const);
-    if (!auth.ok) return rejected(401, 'unauthorized', { channelId, detail: auth.reason });
+    if (!auth.ok) return rejected(UNAUTHORIZED(), { channelId, detail: auth.reason });
 
     let body: unknown;
     try {
       body = JSON.parse(raw);
     } catch {
-      return rejected(400, 'body is not JSON', { channelId });
+      return rejected(errors(400, [{ message: 'body is not JSON' }]), { channelId });
     }
     const parsed = parseDeliveryException(body, new Date(now()));
     if (!parsed.ok) {
@@ -76,9 +81,15 @@ export function makeDeliveryExceptionHandler(deps: DeliveryExceptionDeps) {
       return errors(400, parsed.errors);
     }
     if (!producerMatches(parsed.producer, channel.storeHash))
-      return rejected(401, 'unauthorized', { channelId, detail: 'producer_mismatch' });
+      return rejected(UNAUTHORIZED(), { channelId, detail: 'producer_mismatch' });
 
-    await deps.channels.recordDeliveryException(channelId, parsed.exception);
+    try {
+      await deps.channels.recordDeliveryException(channelId, parsed.exception);
+    } catch (error) {
+      // As for a callback we cannot enqueue: BigCommerce retries a 503.
+      deps.logger.error('recording the delivery exception failed', { channelId, error });
+      return UNAVAILABLE();
+    }
     count(INGEST_METRICS.deliveryException);
     deps.logger.warn('BigCommerce reports failing deliveries to a hook of this channel', {
       channelId,

@@ -26,9 +26,15 @@ import {
 } from './authenticate';
 import { DELIVERY_EXCEPTIONS_ROUTE_KEY, makeDeliveryExceptionHandler } from './delivery-exceptions';
 import type { PORTS } from './ports';
+import {
+  lowerCaseHeaders,
+  MAX_BODY_BYTES,
+  TOO_LARGE,
+  UNAUTHORIZED,
+  UNAVAILABLE,
+  UNKNOWN_CHANNEL,
+} from './answers';
 
-/** BigCommerce callbacks are a few hundred bytes; anything over this is not one. */
-export const MAX_BODY_BYTES = 64 * 1024;
 export const CHANNEL_CACHE_TTL_MS = 60_000;
 /**
  * "No such channel" is remembered briefly: a flood of callbacks for made-up channel ids costs one
@@ -61,20 +67,7 @@ interface KnownChannel {
   deleted?: true;
 }
 
-const UNAUTHORIZED = () => errors(401, [{ message: 'unauthorized' }]);
-const UNKNOWN_CHANNEL = () => errors(404, [{ field: 'channelId', message: 'unknown channel' }]);
-const TOO_LARGE = () => errors(413, [{ message: `body larger than ${MAX_BODY_BYTES} bytes` }]);
-const UNAVAILABLE = () => errors(503, [{ message: 'temporarily unavailable, retry later' }]);
-
 const sha256Hex = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');
-
-/** API Gateway v2 lower-cases header names already; this keeps the handler right for any caller. */
-function lowerCaseHeaders(headers: APIGatewayProxyEventV2['headers'] | undefined): Record<string, string> {
-  const out: Record<string, string> = {};
-  if (headers)
-    for (const name in headers) if (headers[name] !== undefined) out[name.toLowerCase()] = headers[name];
-  return out;
-}
 
 /**
  * POST /webhooks/bigcommerce/{channelId}. Precedence (docs/webhook-ingest.md): 413 size → 404 channel →

@@ -96,3 +96,11 @@ test('a deleted channel: acknowledged and dropped', async () => {
   expect(t.channels.items.get('gone')!.lastDeliveryException).toBeUndefined();
   expect(t.obs.metrics).toEqual(['WebhookForDeletedChannel']);
 });
+
+test('a storage failure while recording answers 503 (BigCommerce retries), counted nothing', async () => {
+  const t = setup();
+  jest.spyOn(t.channels, 'recordDeliveryException').mockRejectedValueOnce(new Error('DynamoDB unavailable'));
+  const res = await t.post('c1', body());
+  expect(res.statusCode).toBe(503);
+  expect(t.obs.metrics).toEqual([]);
+});

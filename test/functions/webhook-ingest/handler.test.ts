@@ -1,5 +1,6 @@
 import { orderEventSchema } from '../../../functions/domain/order-event';
-import { MAX_BODY_BYTES, UNKNOWN_CHANNEL_CACHE_TTL_MS } from '../../../functions/webhook-ingest/handler';
+import { MAX_BODY_BYTES } from '../../../functions/webhook-ingest/answers';
+import { UNKNOWN_CHANNEL_CACHE_TTL_MS } from '../../../functions/webhook-ingest/handler';
 import {
   callbackBody,
   channel,

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { MAX_BODY_BYTES } from '../../../functions/webhook-ingest/handler';
+import { MAX_BODY_BYTES } from '../../../functions/webhook-ingest/answers';
 import { callbackBody, CLIENT_SECRET, harness, request, signHeaders, STORE_HASH, TOKEN } from './harness';
 
 /**
