@@ -196,7 +196,6 @@ export function runDeferral(ctx: GroupContext): Promise<GroupResult> {
           name: 'worker_bigcommerce_requests_per_deferred_chain',
           value: ratio(total, ids.length),
           unit: 'requests',
-          target: { on: 'value', op: '<=', limit: 2 },
           note:
             `${ids.length} orders, ${size.retries} retries each while Unprocessed: ` +
             `${result.waiting.total} requests while waiting, ${result.imported.total} for the re-check`,
@@ -205,7 +204,6 @@ export function runDeferral(ctx: GroupContext): Promise<GroupResult> {
           name: 'om_import_to_effect_ms_p99',
           value: percentile(result.latencies, 99),
           unit: 'ms',
-          target: { on: 'value', op: '<=', limit: 2000 },
           note: `${ids.length} imports, ${size.importConcurrency} at a time; median ${percentile(result.latencies, 50).toFixed(0)} ms; PUT → SQS → worker → order reads Cancelled`,
         },
       ];
