@@ -4,8 +4,9 @@ import { waitFor } from '../support/wait';
 
 /**
  * BigCommerce can take a minute to start firing a new hook. Through the local stack, with a sandbox
- * whose new hooks fire only after 2 s and a catch-up delay of 3 s: an order cancelled in that gap is
- * never delivered, and the catch-up reconcile still cancels it in OM.
+ * whose new hooks fire only after a minute and a catch-up delay of 6 s (time enough to set the order up
+ * on a loaded machine): an order cancelled in that gap is never delivered, and the catch-up reconcile
+ * still cancels it in OM.
  */
 
 let stack: LocalStack;
@@ -13,8 +14,8 @@ const errors: string[] = [];
 
 beforeAll(async () => {
   stack = await startTestStack({
-    sandboxHookActivationMs: 2_000,
-    env: { HOOK_CATCH_UP_DELAY_SECONDS: '3' },
+    sandboxHookActivationMs: 60_000,
+    env: { HOOK_CATCH_UP_DELAY_SECONDS: '6' },
     log: { info: () => undefined, error: (message, error) => errors.push(`${message}: ${String(error)}`) },
   });
 });
@@ -39,6 +40,7 @@ test('an order cancelled before a new hook fires is reconciled by the catch-up r
   expect(imported.status).toBe(200);
   sandbox.setOrderStatus(storeHash, 7, 5);
   // The hook did not fire: without the catch-up, OM would never hear of it.
+  await sandbox.settled();
   expect(sandbox.deliveries(storeHash)).toEqual([]);
 
   const cancelled = await waitFor(
@@ -47,7 +49,7 @@ test('an order cancelled before a new hook fires is reconciled by the catch-up r
       const order = (await res.json()) as OrderView;
       return order.status === 'Cancelled' && order;
     },
-    { what: 'order 7 cancelled by the catch-up reconcile', timeoutMs: 20_000 },
+    { what: 'order 7 cancelled by the catch-up reconcile', timeoutMs: 30_000 },
   );
   expect(cancelled.history).toEqual([expect.objectContaining({ source: 'reconcile', outcome: 'cancelled' })]);
   expect(sandbox.deliveries(storeHash)).toEqual([]);
