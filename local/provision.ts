@@ -1,6 +1,10 @@
 import { CreateTableCommand, ResourceInUseException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { CreateQueueCommand, GetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
-import { FUNCTION_TIMEOUT_SECONDS, MAX_RECEIVE_COUNT } from '../functions/common/limits';
+import {
+  FUNCTION_TIMEOUT_SECONDS,
+  HOOK_WORK_MAX_RECEIVE_COUNT,
+  MAX_RECEIVE_COUNT,
+} from '../functions/common/limits';
 import * as rt from '../functions/common/runtime';
 import { TABLES, type TableDefinition } from '../functions/common/tables';
 
@@ -49,49 +53,63 @@ export interface QueueUrls {
   hookWorkQueueUrl: string;
 }
 
-/**
- * The order-events queue and its dead-letter queue, with the redrive policy, and hook-manager's work
- * queue (a failed shard is simply retried by the next sweep: no dead-letter queue); idempotent.
- */
 export interface QueueOptions {
   visibilityTimeoutSeconds?: number;
   maxReceiveCount?: number;
 }
 
+/** A queue whose messages move to `failures` after `maxReceiveCount` receives. */
+async function queueWithRedrive(
+  client: SQSClient,
+  name: string,
+  failures: string,
+  attributes: { visibilityTimeoutSeconds: number; maxReceiveCount: number },
+): Promise<string> {
+  const { Attributes } = await client.send(
+    new GetQueueAttributesCommand({ QueueUrl: failures, AttributeNames: ['QueueArn'] }),
+  );
+  const queue = await client.send(
+    new CreateQueueCommand({
+      QueueName: name,
+      Attributes: {
+        VisibilityTimeout: String(attributes.visibilityTimeoutSeconds),
+        RedrivePolicy: JSON.stringify({
+          deadLetterTargetArn: Attributes!.QueueArn,
+          maxReceiveCount: attributes.maxReceiveCount,
+        }),
+      },
+    }),
+  );
+  return queue.QueueUrl!;
+}
+
+const keptTwoWeeks = async (client: SQSClient, name: string) =>
+  (
+    await client.send(
+      new CreateQueueCommand({ QueueName: name, Attributes: { MessageRetentionPeriod: '1209600' } }),
+    )
+  ).QueueUrl!;
+
+/**
+ * The order-events queue and its dead-letter queue, and hook-manager's work queue and its failure queue,
+ * with the redrive policies AWS has (lib/); idempotent.
+ */
 export async function ensureQueues(
   client: SQSClient,
   prefix = '',
   options: QueueOptions = {},
 ): Promise<QueueUrls> {
-  const dlq = await client.send(
-    new CreateQueueCommand({
-      QueueName: `${prefix}order-events-dlq`,
-      Attributes: { MessageRetentionPeriod: '1209600' },
-    }),
-  );
-  const dlqUrl = dlq.QueueUrl!;
-  const attrs = await client.send(
-    new GetQueueAttributesCommand({ QueueUrl: dlqUrl, AttributeNames: ['QueueArn'] }),
-  );
-  const queue = await client.send(
-    new CreateQueueCommand({
-      QueueName: `${prefix}order-events`,
-      Attributes: {
-        VisibilityTimeout: String(options.visibilityTimeoutSeconds ?? 30),
-        RedrivePolicy: JSON.stringify({
-          deadLetterTargetArn: attrs.Attributes!.QueueArn,
-          maxReceiveCount: options.maxReceiveCount ?? MAX_RECEIVE_COUNT,
-        }),
-      },
-    }),
-  );
-  const hookWork = await client.send(
-    new CreateQueueCommand({
-      QueueName: `${prefix}hook-work`,
-      Attributes: { VisibilityTimeout: String(FUNCTION_TIMEOUT_SECONDS['hook-manager']) },
-    }),
-  );
-  return { queueUrl: queue.QueueUrl!, deadLetterQueueUrl: dlqUrl, hookWorkQueueUrl: hookWork.QueueUrl! };
+  const deadLetterQueueUrl = await keptTwoWeeks(client, `${prefix}order-events-dlq`);
+  const queueUrl = await queueWithRedrive(client, `${prefix}order-events`, deadLetterQueueUrl, {
+    visibilityTimeoutSeconds: options.visibilityTimeoutSeconds ?? 30,
+    maxReceiveCount: options.maxReceiveCount ?? MAX_RECEIVE_COUNT,
+  });
+  const hookFailures = await keptTwoWeeks(client, `${prefix}hook-manager-failures`);
+  const hookWorkQueueUrl = await queueWithRedrive(client, `${prefix}hook-work`, hookFailures, {
+    visibilityTimeoutSeconds: FUNCTION_TIMEOUT_SECONDS['hook-manager'],
+    maxReceiveCount: HOOK_WORK_MAX_RECEIVE_COUNT,
+  });
+  return { queueUrl, deadLetterQueueUrl, hookWorkQueueUrl };
 }
 
 /**
