@@ -1,10 +1,12 @@
 import { DynamoChannelStore, type ChannelStore } from '../../functions/adapters/channel-store';
+import { SqsHookWorkQueue, type HookWorkQueue } from '../../functions/adapters/hook-work-queue';
 import { SqsOrderEventQueue, type OrderEventQueue } from '../../functions/adapters/order-event-queue';
 import { DynamoOrderStore, type OrderStore } from '../../functions/adapters/order-store';
 import { SecretsManagerSecretStore, type SecretStore } from '../../functions/adapters/secret-store';
 import type { OmOrder } from '../../functions/domain/order';
 import {
   CHANNEL_STORE_ACTIONS,
+  HOOK_WORK_QUEUE_ACTIONS,
   ORDER_EVENT_QUEUE_ACTIONS,
   ORDER_STORE_ACTIONS,
   grantStoreAccess,
@@ -39,6 +41,9 @@ const ANSWERS = [
   'UpdateItem:ConditionalCheckFailedException',
 ];
 
+/** API operations authorised by another operation's IAM action. */
+const IAM_ACTION_OF: Record<string, string> = { SendMessageBatch: 'SendMessage' };
+
 /** The IAM actions one port method's adapter sends, over every kind of answer. */
 async function actionsSent<P>(
   prefix: string,
@@ -49,7 +54,7 @@ async function actionsSent<P>(
   for (const answer of ANSWERS) {
     const { sent, client } = recordingClient(answer);
     await call(build(client)).catch(() => undefined);
-    for (const name of sent) actions.add(`${prefix}:${name}`);
+    for (const name of sent) actions.add(`${prefix}:${IAM_ACTION_OF[name] ?? name}`);
   }
   return [...actions].sort();
 }
@@ -108,33 +113,64 @@ const QUEUE_CALLS: Record<keyof OrderEventQueue, (s: OrderEventQueue) => Promise
     }),
 };
 
+/** One case per method of a port: its adapter over the recording client, and the actions mapped for it. */
+function portCases<P>(
+  port: string,
+  prefix: string,
+  build: (client: never) => P,
+  calls: Record<string, (p: P) => Promise<unknown>>,
+  map: Record<string, readonly string[]>,
+): [string, string, () => Promise<string[]>, readonly string[]][] {
+  return Object.entries(calls).map(([method, call]) => [
+    port,
+    method,
+    () => actionsSent(prefix, build, call),
+    map[method] ?? [],
+  ]);
+}
+
+const HOOK_WORK_CALLS: Record<keyof HookWorkQueue, (s: HookWorkQueue) => Promise<unknown>> = {
+  send: (s) => s.send([{ kind: 'catch_up', channelId: 'c1', activatedAt: NOW.toISOString() }], 120),
+};
+
 describe('the action maps follow what the adapters send (functions/adapters/)', () => {
   const cases = [
-    ...Object.entries(CHANNEL_CALLS).map(([method, call]) => [
+    ...portCases(
       'channel store',
-      method,
-      () => actionsSent('dynamodb', (c) => new DynamoChannelStore(c, 'channels'), call),
-      CHANNEL_STORE_ACTIONS[method as keyof ChannelStore],
-    ]),
-    ...Object.entries(ORDER_CALLS).map(([method, call]) => [
+      'dynamodb',
+      (c) => new DynamoChannelStore(c, 'channels'),
+      CHANNEL_CALLS,
+      CHANNEL_STORE_ACTIONS,
+    ),
+    ...portCases(
       'order store',
-      method,
-      () => actionsSent('dynamodb', (c) => new DynamoOrderStore(c, 'orders'), call),
-      ORDER_STORE_ACTIONS[method as keyof OrderStore],
-    ]),
-    ...Object.entries(SECRET_CALLS).map(([method, call]) => [
+      'dynamodb',
+      (c) => new DynamoOrderStore(c, 'orders'),
+      ORDER_CALLS,
+      ORDER_STORE_ACTIONS,
+    ),
+    ...portCases(
       'secret store (Secrets Manager)',
-      method,
-      () => actionsSent('secretsmanager', (c) => new SecretsManagerSecretStore(c, 'om/'), call),
-      SECRET_STORE_ACTIONS[method as keyof SecretStore],
-    ]),
-    ...Object.entries(QUEUE_CALLS).map(([method, call]) => [
+      'secretsmanager',
+      (c) => new SecretsManagerSecretStore(c, 'om/'),
+      SECRET_CALLS,
+      SECRET_STORE_ACTIONS,
+    ),
+    ...portCases(
       'order-event queue',
-      method,
-      () => actionsSent('sqs', (c) => new SqsOrderEventQueue(c, 'https://queue'), call),
-      ORDER_EVENT_QUEUE_ACTIONS[method as keyof OrderEventQueue],
-    ]),
-  ] as [string, string, () => Promise<string[]>, readonly string[]][];
+      'sqs',
+      (c) => new SqsOrderEventQueue(c, 'https://queue'),
+      QUEUE_CALLS,
+      ORDER_EVENT_QUEUE_ACTIONS,
+    ),
+    ...portCases(
+      "hook-manager's work queue",
+      'sqs',
+      (c) => new SqsHookWorkQueue(c, 'https://hook-work'),
+      HOOK_WORK_CALLS,
+      HOOK_WORK_QUEUE_ACTIONS,
+    ),
+  ];
 
   it.each(cases)('%s %s: exactly the actions of its map', async (_port, _method, sent, mapped) => {
     const actions = await sent();
