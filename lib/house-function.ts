@@ -46,10 +46,6 @@ export interface HouseFunctionProps {
   /** The function's name in this project; also its Powertools service name (metrics dimension `service`). */
   readonly name: FunctionName;
   readonly description: string;
-  /** @default FUNCTION_MEMORY_MB[name] */
-  readonly memorySize?: number;
-  /** @default FUNCTION_TIMEOUT_SECONDS[name] */
-  readonly timeout?: Duration;
   /** Function-specific variables (names as functions/common/config.ts); house variables are added. */
   readonly environment: Record<string, string>;
   /** @default one month */
@@ -134,8 +130,9 @@ export class HouseFunction extends Construct {
       description: props.description,
       runtime: lambda.Runtime.NODEJS_24_X,
       architecture: lambda.Architecture.ARM_64,
-      memorySize: props.memorySize ?? FUNCTION_MEMORY_MB[props.name],
-      timeout: props.timeout ?? functionTimeout(props.name),
+      // Both from functions/common/limits.ts: the cost model and the local runtime read the same.
+      memorySize: FUNCTION_MEMORY_MB[props.name],
+      timeout: functionTimeout(props.name),
       role: this.role,
       logGroup: this.logGroup,
       loggingFormat: lambda.LoggingFormat.JSON,

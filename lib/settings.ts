@@ -89,7 +89,9 @@ export function validateSettings(settings: StageSettings): StageSettings {
   }
   // The hook alarms evaluate two sweep intervals; CloudWatch evaluates at most one day.
   if (interval > MAX_HOOK_VERIFY_INTERVAL_SECONDS) {
-    problems.push('hookVerifyIntervalSeconds must be at most 43200 (12 hours)');
+    problems.push(
+      `hookVerifyIntervalSeconds must be at most ${MAX_HOOK_VERIFY_INTERVAL_SECONDS} (${MAX_HOOK_VERIFY_INTERVAL_SECONDS / 3600} hours)`,
+    );
   }
   for (const former of settings.formerWebhookBaseUrls ?? [])
     if (!/^https:\/\/[^/\s]+/.test(former))

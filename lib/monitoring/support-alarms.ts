@@ -1,3 +1,4 @@
+import { HOOK_WORK_MAX_RECEIVE_COUNT, MAX_RECEIVE_COUNT } from '../../functions/common/limits';
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
@@ -25,7 +26,7 @@ export interface SupportAlarmsProps {
   readonly hookManager: HouseFunction;
   readonly orderEventsQueue: sqs.IQueue;
   readonly deadLetterQueue: sqs.IQueue;
-  /** hook-manager's failure queue: failed schedule/event invocations and work messages failed 3 times. */
+  /** hook-manager's failure queue: failed schedule/event invocations and work messages that kept failing. */
   readonly hookManagerFailures: sqs.IQueue;
   /** Requests and 5xx answers of the webhook route (API Gateway, route level). */
   readonly webhookRouteMetric: (metricName: 'Count' | '4xx' | '5xx', period: Duration) => cloudwatch.IMetric;
@@ -170,7 +171,7 @@ export class SupportAlarms extends Construct {
       notEmpty(
         props.deadLetterQueue,
         Duration.minutes(1),
-        'Order events failed 5 times and sit in the dead-letter queue.',
+        `Order events failed ${MAX_RECEIVE_COUNT} times and sit in the dead-letter queue.`,
       ),
       'Dead-letter queue not empty',
     );
@@ -345,7 +346,7 @@ export class SupportAlarms extends Construct {
       notEmpty(
         props.hookManagerFailures,
         Duration.minutes(5),
-        'hook-manager work failed for good (a sweep shard, listing or catch-up failed 3 times, or an invocation failed): its failure queue is not empty.',
+        `hook-manager work failed for good (a sweep shard, listing or catch-up failed ${HOOK_WORK_MAX_RECEIVE_COUNT} times, or an invocation failed): its failure queue is not empty.`,
       ),
       'Hook manager failed',
     );

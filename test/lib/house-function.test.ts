@@ -1,6 +1,7 @@
-import { App, Duration, Stack } from 'aws-cdk-lib';
+import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import { FUNCTION_MEMORY_MB, FUNCTION_TIMEOUT_SECONDS } from '../../functions/common/limits';
 import { FUNCTION_NAMES } from '../../functions/common/routes';
 import { LAMBDA_ENV } from '../../bench/bundles';
 import { functionEntry, HOUSE_BUNDLING, HouseFunction } from '../../lib/house-function';
@@ -29,7 +30,7 @@ describe('HouseFunction', () => {
     });
   });
 
-  it('takes its retention and sizing from props', () => {
+  it('takes its retention from props, its memory and timeout from the limits table', () => {
     const stack = new Stack(
       new App({ context: { ...CDK_JSON_CONTEXT, 'aws:cdk:bundling-stacks': [] } }),
       'HouseFunctionTest',
@@ -37,8 +38,6 @@ describe('HouseFunction', () => {
     new HouseFunction(stack, 'Fn', {
       name: 'channel-api',
       description: 'test',
-      memorySize: 256,
-      timeout: Duration.seconds(3),
       environment: { CHANNELS_TABLE: 'x' },
       logRetention: logs.RetentionDays.ONE_WEEK,
     });
@@ -46,8 +45,8 @@ describe('HouseFunction', () => {
     template.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 7 });
     template.hasResource('AWS::Logs::LogGroup', { DeletionPolicy: 'Retain' });
     template.hasResourceProperties('AWS::Lambda::Function', {
-      MemorySize: 256,
-      Timeout: 3,
+      MemorySize: FUNCTION_MEMORY_MB['channel-api'],
+      Timeout: FUNCTION_TIMEOUT_SECONDS['channel-api'],
       Environment: {
         Variables: {
           CHANNELS_TABLE: 'x',
