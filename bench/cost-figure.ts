@@ -1,6 +1,6 @@
 /**
  * aws_cost_usd_per_million_webhooks from what this run measured (GroupContext.facts of the ingest-cpu
- * and worker groups) and the deployed configuration (memory and batch size from lib/), priced by
+ * and worker groups) and the deployed configuration (memory and batch size from functions/common/limits.ts), priced by
  * bench/cost.ts. Scenario (docs/contract.md section 9): each webhook is accepted and cancels its order.
  */
 import { FUNCTION_MEMORY_MB } from '../functions/common/limits';

@@ -5,6 +5,7 @@
  * is 'Awaiting Shipment' (a valid cancellation status), BigCommerce says Cancelled (5), so the worker
  * cancels it. Caches are warmed first, so the counts are the steady state.
  */
+import { ORDER_WORKER_BATCH_SIZE } from '../functions/common/limits';
 import * as rt from '../functions/common/runtime';
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
@@ -20,8 +21,8 @@ import { startRemoteSandbox, type RemoteSandbox } from './sandbox';
 import { totalOf, type StandIns } from './stand-ins';
 
 export const WORKER_SIZES = {
-  quick: { channels: 4, events: 1000, batchSize: 10, concurrentBatches: 4 },
-  full: { channels: 8, events: 3000, batchSize: 10, concurrentBatches: 4 },
+  quick: { channels: 4, events: 1000, batchSize: ORDER_WORKER_BATCH_SIZE, concurrentBatches: 4 },
+  full: { channels: 8, events: 3000, batchSize: ORDER_WORKER_BATCH_SIZE, concurrentBatches: 4 },
 } as const;
 
 const BC_CANCELLED = 5;

@@ -1,6 +1,6 @@
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { ScheduledEvent, SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { HOOK_WORK_BATCH_SIZE } from '../functions/common/limits';
+import { HOOK_WORK_BATCH_SIZE, ORDER_WORKER_BATCH_SIZE } from '../functions/common/limits';
 import { ROUTES, type FunctionName } from '../functions/common/routes';
 import type { HandlerMap } from './handlers';
 import { createHttpGateway, type HealthReport } from './http-gateway';
@@ -82,6 +82,7 @@ async function startConsumers(
     queueUrl: o.queues.queueUrl,
     region,
     handler: sqsInvoker('order-worker'),
+    batchSize: ORDER_WORKER_BATCH_SIZE,
     ...defined(o.poller),
     onError,
   });

@@ -24,6 +24,11 @@ export const FUNCTION_MEMORY_MB: Readonly<Record<FunctionName, number>> = {
   'support-widget': 256,
 };
 
+/** Order events per order-worker invocation (AWS, local poller, bench). */
+export const ORDER_WORKER_BATCH_SIZE = 10;
+/** order-worker invocations at once in AWS: caps the pressure on each store's BigCommerce rate limit. */
+export const ORDER_WORKER_MAX_CONCURRENCY = 5;
+
 /** Receives of an order event before SQS moves it to the dead-letter queue (AWS and local). */
 export const MAX_RECEIVE_COUNT = 5;
 

@@ -1,3 +1,4 @@
+import { ORDER_WORKER_BATCH_SIZE, ORDER_WORKER_MAX_CONCURRENCY } from '../../functions/common/limits';
 import { Duration } from 'aws-cdk-lib';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { Construct } from 'constructs';
@@ -19,10 +20,6 @@ export interface OrderWorkerFunctionProps extends Pick<
  * to the OM order; re-sends deferred events to the same queue with a delay.
  */
 export class OrderWorkerFunction extends HouseFunction {
-  /** The queue's visibility timeout is derived from this (6×). */
-  static readonly BATCH_SIZE = 10;
-  /** Caps parallel workers, and so the pressure on BigCommerce's per-store rate limit. */
-  static readonly MAX_CONCURRENCY = 5;
   /** The port methods its code calls (its deps are typed from the same const). */
   static readonly ACCESS: StoreAccess = PORTS;
 
@@ -39,8 +36,8 @@ export class OrderWorkerFunction extends HouseFunction {
     });
     this.function.addEventSource(
       new SqsEventSource(props.orderEventsQueue, {
-        batchSize: OrderWorkerFunction.BATCH_SIZE,
-        maxConcurrency: OrderWorkerFunction.MAX_CONCURRENCY,
+        batchSize: ORDER_WORKER_BATCH_SIZE,
+        maxConcurrency: ORDER_WORKER_MAX_CONCURRENCY,
         reportBatchItemFailures: true,
       }),
     );

@@ -2,6 +2,8 @@ import {
   FUNCTION_MEMORY_MB,
   FUNCTION_TIMEOUT_SECONDS,
   HOOK_WORK_MAX_CONCURRENCY,
+  ORDER_WORKER_BATCH_SIZE,
+  ORDER_WORKER_MAX_CONCURRENCY,
 } from '../../functions/common/limits';
 import { Match } from 'aws-cdk-lib/assertions';
 import { CHANNEL_EVENTS_SOURCE, CHANNEL_SETTINGS_CHANGED } from '../../functions/adapters/channel-events';
@@ -381,8 +383,8 @@ describe('data', () => {
       EventSourceArn: getAttOf(synth, synth.stack.queues.queue, 'Arn'),
       FunctionName: refOf(synth, synth.stack.worker.function),
       FunctionResponseTypes: ['ReportBatchItemFailures'],
-      BatchSize: 10,
-      ScalingConfig: { MaximumConcurrency: 5 },
+      BatchSize: ORDER_WORKER_BATCH_SIZE,
+      ScalingConfig: { MaximumConcurrency: ORDER_WORKER_MAX_CONCURRENCY },
     });
   });
 
