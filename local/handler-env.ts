@@ -1,5 +1,5 @@
 import { ENV_DEFAULTS } from '../functions/common/config';
-import type { LocalEnv } from './options';
+import { HANDLER_ENV_KEYS, type LocalEnv } from './options';
 import { resourceEnv, type Provisioned } from './provision';
 
 /**
@@ -9,13 +9,6 @@ import { resourceEnv, type Provisioned } from './provision';
  */
 
 type Resources = Pick<Provisioned, 'dynamoEndpoint' | 'sqsEndpoint' | 'tables' | 'queues'>;
-
-/** Passed on only when set: unset, each function uses its own default (functions/common/config.ts). */
-const PASSED_WHEN_SET = [
-  'DEFER_DELAYS_SECONDS',
-  'DEFER_MAX_AGE_SECONDS',
-  'HOOK_CATCH_UP_DELAY_SECONDS',
-] as const;
 
 const noTrailingSlash = (url: string) => url.replace(/\/+$/, '');
 
@@ -33,6 +26,9 @@ export function buildHandlerEnv(input: {
   const bigCommerce = env.BIGCOMMERCE_API_URL ?? input.sandboxUrl;
   if (!bigCommerce) throw new Error('no BigCommerce: neither BIGCOMMERCE_API_URL nor a sandbox');
   return {
+    // Every variable the user set, passed on (unset, each function uses its own default,
+    // functions/common/config.ts); what the stack knows better is set below.
+    ...Object.fromEntries(HANDLER_ENV_KEYS.filter((key) => env[key]).map((key) => [key, env[key]!])),
     AWS_REGION: input.region,
     ...resourceEnv(input.resources),
     EVENT_BUS_NAME: 'default',
@@ -40,7 +36,6 @@ export function buildHandlerEnv(input: {
     WEBHOOK_BASE_URL: noTrailingSlash(env.WEBHOOK_BASE_URL ?? input.apiUrl),
     HOOK_VERIFY_INTERVAL_SECONDS:
       env.HOOK_VERIFY_INTERVAL_SECONDS ?? String(ENV_DEFAULTS.HOOK_VERIFY_INTERVAL_SECONDS),
-    ...Object.fromEntries(PASSED_WHEN_SET.filter((key) => env[key]).map((key) => [key, env[key]!])),
     EVENTBRIDGE_ENDPOINT: input.eventBusUrl,
     POWERTOOLS_METRICS_DISABLED: process.env.POWERTOOLS_METRICS_DISABLED ?? 'true',
     POWERTOOLS_LOG_LEVEL: (
