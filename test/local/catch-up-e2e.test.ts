@@ -1,5 +1,11 @@
 import type { LocalStack } from '../../local/stack';
-import { apiRequest, createSubscribedChannel, startTestStack, stopTestStack } from '../support/local-stack';
+import {
+  apiRequest,
+  collectErrors,
+  createSubscribedChannel,
+  startTestStack,
+  stopTestStack,
+} from '../support/local-stack';
 import { waitFor } from '../support/wait';
 
 /**
@@ -10,13 +16,13 @@ import { waitFor } from '../support/wait';
  */
 
 let stack: LocalStack;
-const errors: string[] = [];
+const { errors, log } = collectErrors();
 
 beforeAll(async () => {
   stack = await startTestStack({
     sandboxHookActivationMs: 60_000,
     env: { HOOK_CATCH_UP_DELAY_SECONDS: '6' },
-    log: { info: () => undefined, error: (message, error) => errors.push(`${message}: ${String(error)}`) },
+    log,
   });
 });
 afterAll(() => stopTestStack(stack));

@@ -1,6 +1,7 @@
 import type { LocalStack } from '../../local/stack';
 import {
   apiRequest,
+  collectErrors,
   createChannel,
   createSubscribedChannel,
   startTestStack,
@@ -26,12 +27,12 @@ interface OrderView {
 }
 
 let stack: LocalStack;
-const errors: string[] = [];
+const { errors, log } = collectErrors();
 
 beforeAll(async () => {
   stack = await startTestStack({
     env: { DEFER_DELAYS_SECONDS: '1' },
-    log: { info: () => undefined, error: (message, error) => errors.push(`${message}: ${String(error)}`) },
+    log,
   });
 });
 afterAll(() => stopTestStack(stack));

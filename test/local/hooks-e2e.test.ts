@@ -1,6 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import type { LocalStack } from '../../local/stack';
-import { apiRequest, createChannel, startTestStack, stopTestStack } from '../support/local-stack';
+import {
+  apiRequest,
+  collectErrors,
+  createChannel,
+  startTestStack,
+  stopTestStack,
+} from '../support/local-stack';
 import { waitFor } from '../support/wait';
 
 /**
@@ -11,17 +17,19 @@ import { waitFor } from '../support/wait';
  */
 
 let stack: LocalStack;
-const errors: string[] = [];
+const { errors, log } = collectErrors();
 
 beforeAll(async () => {
   stack = await startTestStack({
     // A sweep every 2 s: channels verified over a second ago are due again.
     env: { HOOK_VERIFY_INTERVAL_SECONDS: '2' },
     schedulerInitialDelayMs: 500,
-    log: { info: () => undefined, error: (message, error) => errors.push(`${message}: ${String(error)}`) },
+    log,
   });
 });
 afterAll(() => stopTestStack(stack));
+// Each test leaves no error in the stack's log.
+afterEach(() => expect(errors).toEqual([]));
 
 type SandboxHook = { id: number; scope: string; destination: string; is_active: boolean };
 const hooksOf = (storeHash: string) => stack.sandbox!.hooks(storeHash) as SandboxHook[];
@@ -115,8 +123,4 @@ test("a deleted channel's late callbacks are acknowledged (200); an id never kno
     });
   expect((await post(channelId)).status).toBe(200);
   expect((await post(`ch-never-${randomBytes(3).toString('hex')}`)).status).toBe(404);
-});
-
-test('nothing failed along the way', () => {
-  expect(errors).toEqual([]);
 });

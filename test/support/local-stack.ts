@@ -9,6 +9,15 @@ import { startLocalStack, type LocalLog, type LocalStack, type LocalStackOptions
 
 export const silentLog: LocalLog = { info: () => undefined, error: () => undefined };
 
+/** A stack log that keeps only its errors, for a test to assert there were none. */
+export function collectErrors(): { errors: string[]; log: LocalLog } {
+  const errors: string[] = [];
+  return {
+    errors,
+    log: { info: () => undefined, error: (message, error) => errors.push(`${message}: ${String(error)}`) },
+  };
+}
+
 /** The stand-ins test/global-setup.mjs started, as the stack's endpoint variables. */
 export const sharedStandIns = () => ({
   DYNAMODB_ENDPOINT: process.env.TEST_DYNAMODB_ENDPOINT!,
