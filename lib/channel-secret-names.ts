@@ -7,6 +7,15 @@ import type { SecretStore } from '../functions/adapters/secret-store';
 import { SECRET_NAME_PARTS } from '../functions/common/secret-names';
 import { actionsFor, SECRET_STORE_ACTIONS } from './store-access';
 
+/** The methods that read one part of a channel's secrets; the others touch both. */
+const ONE_PART: Record<keyof SecretStore, 'webhookAuth' | 'apiCredentials' | undefined> = {
+  getWebhookAuth: 'webhookAuth',
+  getApiCredentials: 'apiCredentials',
+  get: undefined,
+  put: undefined,
+  delete: undefined,
+};
+
 /**
  * Where the channels' Secrets Manager secrets live, and who may use them (the values are the domain's
  * `ChannelSecrets`). channel-api creates them at runtime, two per channel (webhook
@@ -43,27 +52,31 @@ export class ChannelSecretNames {
   }
 
   /**
-   * Exactly the Secrets Manager actions behind the given SecretStore methods. A grantee that only
-   * authenticates webhooks (`getWebhookAuth`) gets the webhook-authentication secrets; during the
-   * migration window also the legacy combined ones (the same name pattern covers the API-credentials
-   * secrets, so an explicit deny takes those back out).
+   * Exactly the Secrets Manager actions behind the given SecretStore methods. A grantee that reads one
+   * part only (`getWebhookAuth`: webhook-ingest; `getApiCredentials`: order-worker) gets that part's
+   * secrets; during the migration window also the legacy combined ones (the same name pattern covers the
+   * other part, so an explicit deny takes that back out).
    */
   grant(grantee: iam.IGrantable, methods: readonly (keyof SecretStore)[]): iam.Grant | undefined {
     const actions = actionsFor(SECRET_STORE_ACTIONS, methods);
     if (actions.length === 0) return undefined;
-    const webhookOnly = methods.every((m) => m === 'getWebhookAuth');
-    const resourceArns = !webhookOnly
-      ? [this.arnPattern]
-      : this.legacyFallback
-        ? [this.webhookAuthArnPattern, this.arnPattern]
-        : [this.webhookAuthArnPattern];
+    const parts = new Set(methods.map((m) => ONE_PART[m]));
+    const [part] = parts;
+    const only = parts.size === 1 ? part : undefined;
+    const ofPart = { webhookAuth: this.webhookAuthArnPattern, apiCredentials: this.apiCredentialsArnPattern };
+    const resourceArns =
+      only === undefined
+        ? [this.arnPattern]
+        : this.legacyFallback
+          ? [ofPart[only], this.arnPattern]
+          : [ofPart[only]];
     const grant = iam.Grant.addToPrincipal({ grantee, actions, resourceArns });
-    if (webhookOnly && this.legacyFallback)
+    if (only !== undefined && this.legacyFallback)
       grantee.grantPrincipal.addToPrincipalPolicy(
         new iam.PolicyStatement({
           effect: iam.Effect.DENY,
           actions,
-          resources: [this.apiCredentialsArnPattern],
+          resources: [ofPart[only === 'webhookAuth' ? 'apiCredentials' : 'webhookAuth']],
         }),
       );
     if (Construct.isConstruct(grantee.grantPrincipal))

@@ -34,6 +34,7 @@ export const ORDER_STORE_ACTIONS = {
 export const SECRET_STORE_ACTIONS = {
   get: ['secretsmanager:GetSecretValue'],
   getWebhookAuth: ['secretsmanager:GetSecretValue'],
+  getApiCredentials: ['secretsmanager:GetSecretValue'],
   // PutSecretValue on an existing secret, CreateSecret for a new one, DeleteSecret for the legacy one.
   put: ['secretsmanager:PutSecretValue', 'secretsmanager:CreateSecret', 'secretsmanager:DeleteSecret'],
   delete: ['secretsmanager:DeleteSecret'],

@@ -13,7 +13,7 @@ import {
   type SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager';
 import * as z from '../common/zod';
-import type { ChannelSecrets, WebhookAuthSecrets } from '../domain/channel';
+import type { ApiCredentials, ChannelSecrets, WebhookAuthSecrets } from '../domain/channel';
 import { SECRET_NAME_PARTS } from '../common/secret-names';
 
 /**
@@ -30,6 +30,8 @@ export interface SecretStore {
   get(channelId: string): Promise<StoredSecrets | undefined>;
   /** Only what authenticating a callback needs (webhook-ingest). */
   getWebhookAuth(channelId: string): Promise<WebhookAuthSecrets | undefined>;
+  /** Only what calling BigCommerce needs (order-worker): one secret read, not both. */
+  getApiCredentials(channelId: string): Promise<ApiCredentials | undefined>;
   /** Writes both parts and removes a legacy combined secret (the migration on save). */
   put(channelId: string, secrets: ChannelSecrets): Promise<void>;
   delete(channelId: string): Promise<void>;
@@ -93,6 +95,11 @@ export class DynamoSecretStore implements SecretStore {
   async getWebhookAuth(channelId: string): Promise<WebhookAuthSecrets | undefined> {
     const fields = await this.read(channelId, ['clientSecret', 'webhookToken']);
     return fields && webhookAuthOf(parsePart(channelId, webhookAuthSchema, fields));
+  }
+
+  async getApiCredentials(channelId: string): Promise<ApiCredentials | undefined> {
+    const fields = await this.read(channelId, ['accessToken']);
+    return fields && parsePart(channelId, apiCredentialsSchema, fields);
   }
 
   /** The named string fields of the channel's item (absent ones undefined); undefined without an item. */
@@ -194,6 +201,14 @@ export class SecretsManagerSecretStore implements SecretStore {
     if (!this.options.legacyFallback) return undefined;
     const legacy = await this.readLegacy(channelId);
     return legacy && webhookAuthOf(legacy);
+  }
+
+  async getApiCredentials(channelId: string): Promise<ApiCredentials | undefined> {
+    const api = await this.read(channelId, 'apiCredentials');
+    if (api !== undefined) return parsePart(channelId, apiCredentialsSchema, api);
+    if (!this.options.legacyFallback) return undefined;
+    const legacy = await this.readLegacy(channelId);
+    return legacy && { accessToken: legacy.accessToken };
   }
 
   /** Both parts, then the legacy secret goes: readers prefer the pair, so there is no gap. */

@@ -80,6 +80,8 @@ export interface ChannelSecrets {
 
 /** What authenticating a callback needs, and all the public webhook function may read. */
 export type WebhookAuthSecrets = Pick<ChannelSecrets, 'webhookToken' | 'clientSecret'>;
+/** What calling BigCommerce needs (order-worker). */
+export type ApiCredentials = Pick<ChannelSecrets, 'accessToken'>;
 
 /** A channel wants its hook when either valid-status set names a status. */
 export const wantsHooks = (

@@ -4,7 +4,8 @@ import type { StoreAccess } from '../common/ports';
 export const PORTS = {
   channels: ['get'],
   orders: ['get', 'write'],
-  secrets: ['get'],
+  // The access token only: the webhook-authentication secret is webhook-ingest's.
+  secrets: ['getApiCredentials'],
   // Deferral: the event goes back on the queue with a delay. (Receive/delete: the event source.)
   orderEventQueue: ['send'],
   hookWorkQueue: [],

@@ -1,5 +1,5 @@
 import { BigCommerceError } from '../adapters/bigcommerce-client';
-import type { Channel, ChannelSecrets } from '../domain/channel';
+import type { ApiCredentials, Channel } from '../domain/channel';
 import { isStaleRead } from '../domain/history';
 import type { BigCommerceRead, OmOrder } from '../domain/order';
 import type { Shipment } from '../domain/shipment';
@@ -26,7 +26,7 @@ const STALE_READ_TRIES = 2;
 export function makeSources(deps: OrderWorkerDeps, count: (name: string) => void) {
   const ttlMs = deps.cacheTtlMs ?? CACHE_TTL_MS;
   const channelCache = createTtlCache<Channel>({ ttlMs });
-  const secretCache = createTtlCache<ChannelSecrets>({ ttlMs });
+  const secretCache = createTtlCache<ApiCredentials>({ ttlMs });
 
   /** The live channel; an unknown or deleted one is counted and logged (the caller drops the event). */
   async function loadChannel(channelId: string, attrs: LogAttributes): Promise<Channel | undefined> {
@@ -54,7 +54,7 @@ export function makeSources(deps: OrderWorkerDeps, count: (name: string) => void
 
   const loadSecrets = (channelId: string) =>
     secretCache.get(channelId, async () => {
-      const secrets = await deps.secrets.get(channelId);
+      const secrets = await deps.secrets.getApiCredentials(channelId);
       // A live channel without credentials is a broken setup: fail (and dead-letter) so it can be replayed.
       if (!secrets) throw new MissingCredentialsError(`channel ${channelId} has no BigCommerce credentials`);
       return secrets;

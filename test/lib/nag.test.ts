@@ -52,6 +52,7 @@ describe('cdk-nag (AwsSolutions) on the app', () => {
   const { app, stack } = synthApp();
   const secretsFinding = `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:secretsmanager:<AWS::Region>:<AWS::AccountId>:secret:om-bigcommerce/${stack.stackName}/channels/*]`;
   const webhookAuthFinding = secretsFinding.replace('/channels/*', '/channels/webhook-auth/*');
+  const apiCredentialsFinding = secretsFinding.replace('/channels/*', '/channels/api-credentials/*');
   const policyOf = (id: string) => `${stack.stackName}/${id}/Role/DefaultPolicy/Resource`;
   const functionPolicies = ['WebhookIngest', 'OrderWorker', 'HookManager', 'ChannelApi'].map(policyOf);
   // The support widget reads no secret: only the X-Ray finding every function has.
@@ -80,6 +81,7 @@ describe('cdk-nag (AwsSolutions) on the app', () => {
         ...allFunctionPolicies.map((p) => `AwsSolutions-IAM5[Resource::*] @ ${p}`),
         ...functionPolicies.map((p) => `${secretsFinding} @ ${p}`),
         `${webhookAuthFinding} @ ${functionPolicies[0]}`,
+        `${apiCredentialsFinding} @ ${functionPolicies[1]}`,
       ].sort(),
     );
     // No stale acknowledgment: each one covers a raw finding under it.

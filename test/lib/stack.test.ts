@@ -229,17 +229,29 @@ describe('least-privilege IAM', () => {
     );
   });
 
-  it('order-worker reads channels, reads/writes orders, consumes and re-sends events', () => {
+  it('order-worker reads channels and its API credentials, reads/writes orders, consumes and re-sends events', () => {
     expect(grantedPairs(synth.template, roleOf(synth.stack.worker))).toEqual(
       [
         ...logs(synth.stack.worker),
         ...xray,
         ...pairs(['dynamodb:GetItem'], channels()),
         ...pairs(['dynamodb:GetItem', 'dynamodb:PutItem'], orders()),
-        ...pairs(['secretsmanager:GetSecretValue'], secrets()),
+        // The API credentials, and (migration window) legacy combined ones…
+        ...pairs(
+          ['secretsmanager:GetSecretValue'],
+          synth.stack.resolve(synth.stack.secrets.apiCredentialsArnPattern),
+          secrets(),
+        ),
         // the event source mapping's consumer permissions, plus SendMessage for deferral
         ...pairs(CONSUMES_AND_SENDS, queue()),
       ].sort(),
+    );
+    // …but never the webhook-authentication secrets.
+    expect(deniedPairs(synth.template, roleOf(synth.stack.worker))).toEqual(
+      pairs(
+        ['secretsmanager:GetSecretValue'],
+        synth.stack.resolve(synth.stack.secrets.webhookAuthArnPattern),
+      ),
     );
   });
 

@@ -96,6 +96,7 @@ const ORDER_CALLS: Record<keyof OrderStore, (s: OrderStore) => Promise<unknown>>
 const SECRET_CALLS: Record<keyof SecretStore, (s: SecretStore) => Promise<unknown>> = {
   get: (s) => s.get('c1'),
   getWebhookAuth: (s) => s.getWebhookAuth('c1'),
+  getApiCredentials: (s) => s.getApiCredentials('c1'),
   put: (s) => s.put('c1', secrets),
   delete: (s) => s.delete('c1'),
 };

@@ -32,6 +32,7 @@ describe('DynamoSecretStore (dynalite)', () => {
     await store.put('ch1', secrets);
     expect(await store.get('ch1')).toEqual(secrets);
     expect(await store.getWebhookAuth('ch1')).toEqual({ clientSecret: 'cs-1', webhookToken: 'wt-1' });
+    expect(await store.getApiCredentials('ch1')).toEqual({ accessToken: secrets.accessToken });
     await store.put('ch1', { accessToken: 'at-2', webhookToken: 'wt-2' });
     expect(await store.get('ch1')).toEqual({ accessToken: 'at-2', webhookToken: 'wt-2' });
     await store.delete('ch1');
@@ -81,19 +82,27 @@ describe('SecretsManagerSecretStore (mocked client)', () => {
     expect(askedFor()).toEqual(['om/bc/webhook-auth/ch1']);
   });
 
+  test('getApiCredentials reads the api-credentials secret only, never the webhook authentication', async () => {
+    stored({ 'om/bc/webhook-auth/ch1': auth, 'om/bc/api-credentials/ch1': api, 'om/bc/ch1': secrets });
+    expect(await store.getApiCredentials('ch1')).toEqual(api);
+    expect(askedFor()).toEqual(['om/bc/api-credentials/ch1']);
+  });
+
   test('a channel not migrated yet: readers fall back to the combined secret', async () => {
     stored({ 'om/bc/ch1': secrets });
     expect(await store.get('ch1')).toEqual({ ...secrets, legacy: true });
     expect(await store.getWebhookAuth('ch1')).toEqual(auth);
+    expect(await store.getApiCredentials('ch1')).toEqual(api);
   });
 
-  test('with the fallback off, the webhook reader never asks for the combined secret', async () => {
+  test('with the fallback off, the one-part readers never ask for the combined secret', async () => {
     const strict = new SecretsManagerSecretStore(new SecretsManagerClient({}), 'om/bc/', {
       legacyFallback: false,
     });
     stored({ 'om/bc/ch1': secrets });
     expect(await strict.getWebhookAuth('ch1')).toBeUndefined();
-    expect(askedFor()).toEqual(['om/bc/webhook-auth/ch1']);
+    expect(await strict.getApiCredentials('ch1')).toBeUndefined();
+    expect(askedFor()).toEqual(['om/bc/webhook-auth/ch1', 'om/bc/api-credentials/ch1']);
   });
 
   test('get answers undefined when nothing is stored and rethrows other failures', async () => {

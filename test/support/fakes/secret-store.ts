@@ -22,6 +22,11 @@ export class MemorySecretStore implements SecretStore {
       }
     );
   }
+  async getApiCredentials(channelId: string) {
+    this.log.add(`secrets.getApiCredentials ${channelId}`);
+    const s = this.items.get(channelId);
+    return s && { accessToken: s.accessToken };
+  }
   async put(channelId: string, secrets: ChannelSecrets) {
     this.log.add(`secrets.put ${channelId}`);
     this.puts++;
