@@ -1,3 +1,4 @@
+import { describeError } from '../common/describe-error';
 import { randomBytes } from 'node:crypto';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
@@ -93,17 +94,13 @@ async function publish(
     deps.logger.error('could not publish ChannelSettingsChanged; the scheduled run will converge it', {
       channelId,
       change,
-      error: errorText(error),
+      error: describeError(error),
     });
     deps.metrics.addMetric(CHANNEL_API_METRICS.eventPublishFailed, MetricUnit.Count, 1);
   }
 }
 
 /** An error as one line; `secret` (if given) masked, though adapters never put one in a message. */
-const errorText = (error: unknown, secret?: string) => {
-  const text = error instanceof Error ? `${error.name}: ${error.message}` : 'unknown error';
-  return (secret ? text.split(secret).join('[redacted]') : text).slice(0, 500);
-};
 
 /** The credentials probe answers within this (API Gateway allows 30 s for the whole request). */
 export const CREDENTIALS_PROBE_TIMEOUT_MS = 8_000;
@@ -136,7 +133,7 @@ async function checkCredentials(
     return undefined;
   } catch (error) {
     deps.metrics.addMetric(CHANNEL_API_METRICS.credentialsUnverified, MetricUnit.Count, 1);
-    return { unverified: `credentials not verified: ${errorText(error, creds.accessToken)}` };
+    return { unverified: `credentials not verified: ${describeError(error, [creds.accessToken])}` };
   }
 }
 
@@ -279,7 +276,7 @@ const health: Route = async (_event, deps) => {
     await deps.channels.get(HEALTH_PROBE_CHANNEL_ID);
     return json(200, { status: 'ok' });
   } catch (error) {
-    deps.logger.error('health check failed', { error: errorText(error) });
+    deps.logger.error('health check failed', { error: describeError(error) });
     return json(503, { status: 'unavailable' });
   }
 };
@@ -316,7 +313,7 @@ export function makeHandler(deps: ChannelApiDeps) {
       full.logger.error('request failed', {
         routeKey: event.routeKey,
         channelId: event.pathParameters?.channelId,
-        error: errorText(error),
+        error: describeError(error),
       });
       return errors(500, [{ message: 'internal error' }]);
     }

@@ -1,10 +1,6 @@
+import { isShipmentScope } from './callback';
 import type { ChannelSettings } from './channel';
-import {
-  statusSetByThisSystem,
-  type EventSource,
-  type NeedsAttentionReason,
-  type OmOrder,
-} from './order';
+import { statusSetByThisSystem, type EventSource, type NeedsAttentionReason, type OmOrder } from './order';
 import { delayForAttempt, isExpired, type RetryPolicy } from './retry-policy';
 import {
   BIGCOMMERCE_STATUS,
@@ -122,7 +118,7 @@ export const readsShipments = (decision: Decision): boolean =>
   decision.outcome === 'partially_shipped' ||
   decision.outcome === 'shipment_recorded';
 
-const isShipmentEvent = (event: DecisionEvent) => event.scope?.startsWith('store/shipment/') === true;
+const isShipmentEvent = (event: DecisionEvent) => event.scope !== undefined && isShipmentScope(event.scope);
 
 /** Whether the OM order is `status` because this system set it (order.ts `statusSetByThisSystem`). */
 export const setByThisSystem = (order: DecisionOmOrder | undefined, status: 'Cancelled' | 'Shipped') =>

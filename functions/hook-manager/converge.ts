@@ -4,6 +4,7 @@ import type {
   BigCommerceOrder,
 } from '../adapters/bigcommerce-client';
 import type { Uses } from '../common/ports';
+import { describeError } from '../common/describe-error';
 import type { Observability } from '../common/observability';
 import type { PORTS } from './ports';
 import { tombstoneExpiresAt, type Channel, type ChannelSecrets, type HookState } from '../domain/channel';
@@ -89,13 +90,12 @@ const ENQUEUE_CONCURRENCY = 10;
 
 const zeroCounts = (): HookCounts => ({ created: 0, reactivated: 0, repaired: 0, deleted: 0 });
 
-/** An error as one line, with any secret value that might hide in it masked. */
-export function describeError(error: unknown, secrets?: ChannelSecrets): string {
-  let text = error instanceof Error ? `${error.name}: ${error.message}` : 'unknown error';
-  for (const value of [secrets?.accessToken, secrets?.clientSecret, secrets?.webhookToken])
-    if (value) text = text.split(value).join('[redacted]');
-  return text.slice(0, 300);
-}
+/** A channel's secret values, for masking in error text. */
+const valuesOf = (secrets: ChannelSecrets) => [
+  secrets.accessToken,
+  secrets.clientSecret,
+  secrets.webhookToken,
+];
 
 const isAuthFailure = (error: unknown) => {
   const status = (error as { status?: unknown } | null)?.status;
@@ -267,7 +267,7 @@ export async function convergeChannel(
   try {
     converged = await converge(deps, stored, creds, secrets.webhookToken, counts, options);
   } catch (error) {
-    const message = describeError(error, secrets);
+    const message = describeError(error, valuesOf(secrets));
     if (stored.deletedAt !== undefined && isAuthFailure(error)) {
       // Credentials revoked (often: the app was uninstalled, which removes its hooks anyway).
       logger.warn('tombstoned channel: BigCommerce rejects its credentials; purged', {
@@ -317,7 +317,7 @@ export async function convergeChannel(
       if (reconcile.enqueued > 0)
         logger.info('reconciled', { channelId, reason, enqueued: reconcile.enqueued });
     } catch (error) {
-      const message = describeError(error, secrets);
+      const message = describeError(error, valuesOf(secrets));
       reconcile = { ok: false, reason, error: message };
       // Recorded as the hook's last error, so the next run reconciles again (the watermark did not move).
       state.lastError = `reconcile: ${message}`;

@@ -4,15 +4,10 @@ import { CHANNEL_EVENTS_SOURCE, CHANNEL_SETTINGS_CHANGED } from '../adapters/cha
 import { HOOK_SHARD_CONCURRENCY, HOOK_SHARD_SIZE } from '../common/limits';
 import { withObservability, type Observability } from '../common/observability';
 import type { Uses } from '../common/ports';
+import { describeError } from '../common/describe-error';
 import * as rt from '../common/runtime';
 import { parseHookWork, type HookWork } from '../domain/hook-work';
-import {
-  convergeChannel,
-  describeError,
-  type ConvergeDeps,
-  type ConvergeOptions,
-  type ConvergeResult,
-} from './converge';
+import { convergeChannel, type ConvergeDeps, type ConvergeOptions, type ConvergeResult } from './converge';
 import { planSweep, runShard, type PlanSummary, type SweepSettings } from './sweep';
 import type { PORTS } from './ports';
 import { Tally } from './tally';

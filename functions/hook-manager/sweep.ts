@@ -3,7 +3,6 @@ import type { HookWorkQueue } from '../adapters/hook-work-queue';
 import type { Channel } from '../domain/channel';
 import { catchUpDue, shardsOf, type ShardChannel } from '../domain/hook-work';
 import type { ConvergeOptions, ConvergeResult } from './converge';
-import { keyedSerializer } from './tally';
 
 /**
  * The scheduled sweep, fanned out through hook-manager's work queue: the scheduled run only lists the
@@ -136,4 +135,20 @@ export async function runShard(
   if (left.length > 0)
     await deps.hookWork.send([{ kind: 'sweep_shard', plannedAt: shard.plannedAt, channels: left }]);
   return { channels: shard.channels.length, requeued: left.length };
+}
+
+/** Runs tasks for the same key one after another (one store's rate limit is shared by its channels). */
+function keyedSerializer() {
+  const tails = new Map<string, Promise<unknown>>();
+  return async <T>(key: string, task: () => Promise<T>): Promise<T> => {
+    const previous = tails.get(key) ?? Promise.resolve();
+    const run = previous.then(task, task);
+    const tail = run.catch(() => undefined);
+    tails.set(key, tail);
+    try {
+      return await run;
+    } finally {
+      if (tails.get(key) === tail) tails.delete(key);
+    }
+  };
 }

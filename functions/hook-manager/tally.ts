@@ -48,19 +48,3 @@ export class Tally {
     if (this.catchUpsQueued > 0) m(HOOK_METRICS.catchUpsQueued, this.catchUpsQueued);
   }
 }
-
-/** Runs tasks for the same key one after another (one store's rate limit is shared by its channels). */
-export function keyedSerializer() {
-  const tails = new Map<string, Promise<unknown>>();
-  return async <T>(key: string, task: () => Promise<T>): Promise<T> => {
-    const previous = tails.get(key) ?? Promise.resolve();
-    const run = previous.then(task, task);
-    const tail = run.catch(() => undefined);
-    tails.set(key, tail);
-    try {
-      return await run;
-    } finally {
-      if (tails.get(key) === tail) tails.delete(key);
-    }
-  };
-}
