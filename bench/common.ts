@@ -4,6 +4,9 @@ import type { Figure, Skipped } from './report';
 
 export const ROOT = path.resolve(__dirname, '..');
 
+/** What one BigCommerce request takes from AWS (docs/contract.md section 9): the hooks sweep and the cost model. */
+export const BIGCOMMERCE_LATENCY_FROM_AWS_MS = 150;
+
 /** Every Lambda function of the project, from the one list the CDK app and the local runtime use too. */
 export { FUNCTION_NAMES as FUNCTIONS } from '../functions/common/routes';
 

@@ -4,7 +4,12 @@
  * bench/cost.ts. Scenario (docs/contract.md section 9): each webhook is accepted and cancels its order.
  */
 import { FUNCTION_MEMORY_MB } from '../functions/common/limits';
-import type { BenchFacts, GroupContext, GroupResult } from './common';
+import {
+  BIGCOMMERCE_LATENCY_FROM_AWS_MS,
+  type BenchFacts,
+  type GroupContext,
+  type GroupResult,
+} from './common';
 import { costPerMillionWebhooks, describeBreakdown, PRICES, type CostInputs } from './cost';
 import type { Figure } from './report';
 
@@ -15,7 +20,7 @@ import type { Figure } from './report';
  * - X-Ray's default sampling rule records about 5 % of requests once traffic is above 1 per second.
  */
 export const ASSUMPTIONS = {
-  bigCommerceLatencyMs: 150,
+  bigCommerceLatencyMs: BIGCOMMERCE_LATENCY_FROM_AWS_MS,
   xraySampledShare: 0.05,
 } as const;
 

@@ -26,8 +26,15 @@ import {
 import { desiredHooks, wantedHookSpecs, type DesiredHook } from '../functions/domain/hook-plan';
 import type { ChannelSummary } from '../functions/hook-manager/handler';
 import type { PlanSummary } from '../functions/hook-manager/sweep';
+import { scheduledEvent } from '../local/scheduler';
 import { startSqsPoller } from '../local/sqs-poller';
-import { sleep, withEnv, type GroupContext, type GroupResult } from './common';
+import {
+  BIGCOMMERCE_LATENCY_FROM_AWS_MS,
+  sleep,
+  withEnv,
+  type GroupContext,
+  type GroupResult,
+} from './common';
 import { standInGroup } from './group';
 import { fakeContext, withStdoutSunk } from './lambda';
 import { pool, ratio, type Figure } from './report';
@@ -43,8 +50,6 @@ export const HOOKS_SIZES = {
 
 const HOOK_MANAGER_TIMEOUT_MS = FUNCTION_TIMEOUT_SECONDS['hook-manager'] * 1000;
 const WEBHOOK_BASE_URL = 'https://hooks.example.com';
-/** What a BigCommerce request takes from AWS (docs/contract.md section 9). */
-const STORE_LATENCY_MS = 150;
 
 const settings = (channelId: string, storeHash: string, at: string): Channel => ({
   channelId,
@@ -67,18 +72,6 @@ const settingsChanged = (channelId: string) => ({
   region: 'us-east-1',
   resources: [],
   detail: { channelId, change: 'saved', at: new Date().toISOString() },
-});
-
-const scheduled = () => ({
-  version: '0',
-  id: 'bench-sweep',
-  source: 'aws.events',
-  'detail-type': 'Scheduled Event',
-  account: '123456789012',
-  time: new Date().toISOString(),
-  region: 'us-east-1',
-  resources: ['arn:aws:events:us-east-1:123456789012:rule/bench'],
-  detail: {},
 });
 
 /**
@@ -178,7 +171,7 @@ async function timeSweep(
     };
     const startedAt = new Date().toISOString();
     const started = performance.now();
-    const plan = (await timed(scheduled())) as PlanSummary;
+    const plan = (await timed(scheduledEvent(new Date()))) as PlanSummary;
     const lambda = startSqsPoller({
       sqs: stand.sqs,
       queueUrl: stand.queues.hookWorkQueueUrl,
@@ -293,7 +286,7 @@ export async function runHooks(ctx: GroupContext): Promise<GroupResult> {
           ] as const,
       );
       // The channels swept above are fresh now: the next sweep lists them and skips them.
-      const slow = await onSandbox(STORE_LATENCY_MS, (stage) =>
+      const slow = await onSandbox(BIGCOMMERCE_LATENCY_FROM_AWS_MS, (stage) =>
         timeSweep(ctx, stage, size.slow, size.seedConcurrency),
       );
       return {

@@ -1,8 +1,9 @@
 /** Lambda-shaped inputs for invoking wired handlers in-process, and a sink for their stdout. */
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import type { APIGatewayProxyEventV2, Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { Webhook } from 'standardwebhooks';
 import type { OrderEvent } from '../functions/domain/order-event';
+import { createLambdaContext } from '../local/lambda-context';
 
 /** order-worker's handler as Lambda calls it. */
 export type SqsHandler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>;
@@ -28,23 +29,9 @@ export function sqsRecord(event: OrderEvent, messageId: string = event.eventId):
   };
 }
 
-export function fakeContext(functionName: string, remainingMs = 30_000): Context {
-  const deadline = Date.now() + remainingMs;
-  return {
-    callbackWaitsForEmptyEventLoop: false,
-    functionName,
-    functionVersion: '$LATEST',
-    invokedFunctionArn: `arn:aws:lambda:us-east-1:123456789012:function:${functionName}`,
-    memoryLimitInMB: '1024',
-    awsRequestId: randomUUID(),
-    logGroupName: `/aws/lambda/${functionName}`,
-    logStreamName: 'bench',
-    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
-    done: () => undefined,
-    fail: () => undefined,
-    succeed: () => undefined,
-  };
-}
+/** The Lambda context the local runtime builds (local/lambda-context.ts), `remainingMs` from now. */
+export const fakeContext = (functionName: string, remainingMs = 30_000): Context =>
+  createLambdaContext({ functionName, timeoutMs: remainingMs }, Date.now() + remainingMs);
 
 export interface SignedCallback {
   channelId: string;
